@@ -1,0 +1,151 @@
+"""The catalog: one SQLite table of documents, the service's source of truth.
+
+The index is derived from it (``skh reindex``), pages read titles and text
+from it, and it records how each document's strength areas were decided.
+SQLite in WAL mode lets the web threads read while a writer works.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from ingest.model import Document
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    format TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    abstract TEXT NOT NULL DEFAULT '',
+    authors TEXT NOT NULL DEFAULT '[]',
+    org TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    type TEXT NOT NULL DEFAULT 'document',
+    lang TEXT NOT NULL DEFAULT 'en',
+    areas TEXT NOT NULL DEFAULT '[]',
+    areas_auto INTEGER NOT NULL DEFAULT 0,
+    area_evidence TEXT NOT NULL DEFAULT '{}',
+    visibility TEXT NOT NULL DEFAULT 'public',
+    doi TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+"""
+
+_JSON_FIELDS = ("authors", "areas", "area_evidence")
+_COLUMNS = tuple(f.name for f in fields(Document))
+
+
+def _to_row(doc: Document) -> dict[str, object]:
+    row = asdict(doc)
+    for name in _JSON_FIELDS:
+        row[name] = json.dumps(row[name], ensure_ascii=False)
+    row["areas_auto"] = int(doc.areas_auto)
+    return row
+
+
+def _from_row(row: sqlite3.Row) -> Document:
+    data = {name: row[name] for name in _COLUMNS}
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    data["areas_auto"] = bool(data["areas_auto"])
+    return Document(**data)
+
+
+class Catalog:
+    """Thread-safe access to the catalog file: one connection per thread."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self.connection() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK if the block raises."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------
+
+    def get(self, doc_id: str) -> Document | None:
+        row = self.connection().execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _from_row(row) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Document]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.connection().execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids)
+        return {row["id"]: _from_row(row) for row in rows}
+
+    def by_sha256(self, sha256: str) -> Document | None:
+        row = self.connection().execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return _from_row(row) if row else None
+
+    def by_source(self, source: str) -> Document | None:
+        row = (
+            self.connection()
+            .execute("SELECT * FROM documents WHERE source = ? ORDER BY updated_at DESC LIMIT 1", (source,))
+            .fetchone()
+        )
+        return _from_row(row) if row else None
+
+    def all(self) -> Iterator[Document]:
+        for row in self.connection().execute("SELECT * FROM documents ORDER BY id"):
+            yield _from_row(row)
+
+    def count(self) -> int:
+        return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    # -- writing (inside a transaction and the index write lock) -----------
+
+    def upsert(self, conn: sqlite3.Connection, doc: Document) -> None:
+        row = _to_row(doc)
+        row.pop("added_at")
+        row.pop("updated_at")
+        names = list(row)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+        conn.execute(
+            f"INSERT INTO documents ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+            row,
+        )
+
+    def delete(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))

@@ -1,0 +1,91 @@
+"""Handing catalog documents to the index, and rebuilding it from the catalog.
+
+Every change goes through :func:`search.writer.write_lock`, so the catalog
+transaction and the index commit happen together and one at a time: a
+document is in both or in neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from whoosh import index as whoosh_index
+
+from ingest.catalog import Catalog
+from ingest.datadir import DataDir
+from ingest.model import Document
+from search.index import make_live, new_generation
+from search.schema import IndexDoc
+from search.writer import index_writer, write_lock
+
+
+def to_index_doc(doc: Document) -> IndexDoc:
+    return IndexDoc(
+        id=doc.id,
+        title=doc.title,
+        body=doc.body,
+        abstract=doc.abstract,
+        lang=doc.lang,
+        authors=doc.authors,
+        org=doc.org,
+        areas=doc.areas,
+        type=doc.type,
+        year=doc.year,
+        date=doc.date,
+        visibility=doc.visibility,
+    )
+
+
+def save_documents(
+    datadir: DataDir,
+    catalog: Catalog,
+    decide: Callable[[Catalog], list[Document]],
+    delete_ids: Iterable[str] = (),
+) -> list[Document]:
+    """Write documents to catalog and index together.
+
+    ``decide`` runs inside the lock and the catalog transaction and returns
+    the documents to write: deciding there (is this a duplicate? an update?)
+    means two concurrent uploads of the same file cannot both be added.
+    """
+    with write_lock(datadir.index), catalog.transaction() as conn:
+        docs = decide(catalog)
+        removed = list(delete_ids)
+        if not docs and not removed:
+            return []
+        for doc in docs:
+            catalog.upsert(conn, doc)
+        for doc_id in removed:
+            catalog.delete(conn, doc_id)
+        # The index commits last inside the transaction: if it fails the
+        # catalog rolls back; if it succeeds the COMMIT that follows is a
+        # local SQLite write.
+        with index_writer(datadir.index) as writer:
+            for doc in docs:
+                writer.update_document(**to_index_doc(doc).to_fields())
+            for doc_id in removed:
+                writer.delete_by_term("id", doc_id)
+    return docs
+
+
+def delete_document(datadir: DataDir, catalog: Catalog, doc_id: str) -> None:
+    save_documents(datadir, catalog, lambda _catalog: [], delete_ids=[doc_id])
+
+
+def reindex(datadir: DataDir, catalog: Catalog) -> int:
+    """Rebuild the index from the catalog into a new generation, then swap it in."""
+    with write_lock(datadir.index):
+        folder = new_generation(datadir.index)
+        ix = whoosh_index.open_dir(str(folder))
+        count = 0
+        writer = ix.writer(limitmb=256)
+        try:
+            for doc in catalog.all():
+                writer.add_document(**to_index_doc(doc).to_fields())
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        make_live(datadir.index, folder)
+    return count

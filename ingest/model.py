@@ -1,0 +1,61 @@
+"""The records that move through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VISIBILITIES = ("public", "members", "staff")
+
+METADATA_FIELDS = (
+    "title",
+    "authors",
+    "org",
+    "date",
+    "year",
+    "type",
+    "lang",
+    "areas",
+    "visibility",
+    "doi",
+    "url",
+    "abstract",
+)
+
+
+@dataclass
+class Parsed:
+    """What a parser found in one file: its text and the metadata it embeds."""
+
+    format: str
+    body: str
+    metadata: dict[str, object] = field(default_factory=dict)
+    headings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A document as the catalog holds it (the source of truth)."""
+
+    id: str
+    sha256: str
+    source: str
+    filename: str
+    format: str
+    size: int
+    title: str
+    body: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    org: str = ""
+    date: str = ""
+    year: int | None = None
+    type: str = "document"
+    lang: str = "en"
+    areas: list[str] = field(default_factory=list)
+    areas_auto: bool = False
+    area_evidence: dict[str, list[str]] = field(default_factory=dict)
+    visibility: str = "public"
+    doi: str = ""
+    url: str = ""
+    added_at: str = ""
+    updated_at: str = ""

@@ -1,0 +1,68 @@
+"""Markdown with optional YAML front matter, rendered to text with markdown-it-py."""
+
+from __future__ import annotations
+
+import frontmatter
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+
+from ingest.model import Parsed
+from ingest.parsers.text import decode, split_list
+
+_KEYS = {
+    "title": "title",
+    "authors": "authors",
+    "author": "authors",
+    "organisation": "org",
+    "organization": "org",
+    "org": "org",
+    "publisher": "org",
+    "date": "date",
+    "year": "year",
+    "type": "type",
+    "language": "lang",
+    "lang": "lang",
+    "abstract": "abstract",
+    "summary": "abstract",
+    "description": "abstract",
+    "doi": "doi",
+    "url": "url",
+    "areas": "areas",
+    "visibility": "visibility",
+}
+
+_md = MarkdownIt("commonmark").enable("table")
+
+
+def parse_markdown(data: bytes) -> Parsed:
+    text = decode(data)
+    try:
+        post = frontmatter.loads(text)
+        content, raw = post.content, dict(post.metadata)
+    except Exception:  # noqa: BLE001 - broken front matter: keep the text, skip the metadata
+        content, raw = text, {}
+    metadata: dict[str, object] = {}
+    for key, value in raw.items():
+        name = _KEYS.get(str(key).lower())
+        if name is None or value in (None, ""):
+            continue
+        if name in ("authors", "areas"):
+            metadata[name] = [str(v) for v in value] if isinstance(value, list) else split_list(str(value))
+        else:
+            metadata[name] = str(value).strip()
+    # Render, then take the text: this drops markup but keeps the words.
+    soup = BeautifulSoup(_md.render(content), "html.parser")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    paragraphs, headings = [], []
+    for node in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote"]):
+        if node.find(["p", "li", "pre"]):
+            continue
+        words = " ".join(node.get_text().split())
+        if words:
+            paragraphs.append(words)
+            if node.name.startswith("h"):
+                headings.append(words)
+    if "title" not in metadata and headings:
+        metadata["title"] = headings[0]
+    return Parsed(format="markdown", body="\n\n".join(paragraphs), metadata=metadata, headings=headings)

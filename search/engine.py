@@ -1,0 +1,181 @@
+"""A full search: query, filters, access rules, facet counts, one page of hits.
+
+Access rules are applied here, once, as a mask over every document number:
+hits, totals and every facet count are computed from the same masked match
+set, so nothing the user may not see can leak through a count.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from search.analysis import LANGUAGES, language_analyzer
+from search.facets import FacetCount, disjunctive_counts
+from search.query import ParsedQuery, parse_query
+from search.searcher import Snapshot
+
+SORTS = ("relevance", "newest", "oldest")
+FILTER_FIELDS = ("area", "type", "org", "lang")
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    visibility: tuple[str, ...] = ("public",)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    docnum: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+    parsed: ParsedQuery
+    relaxed: bool = False  # all-words found nothing; any-word results shown
+    terms: dict[str, set[str]] = field(default_factory=dict)  # lang -> stemmed terms for snippets
+
+
+def _matched(snapshot: Snapshot, q: wq.Query) -> np.ndarray:
+    """Boolean mask of the documents ``q`` matches (deleted ones excluded)."""
+    columns = snapshot.columns
+    if isinstance(q, wq.Every):
+        return columns.live.copy()
+    mask = np.zeros(columns.doc_count_all, dtype=bool)
+    docnums = np.fromiter(q.docs(snapshot.searcher), dtype=np.int64)
+    if docnums.size:
+        mask[docnums] = True
+    return mask & columns.live
+
+
+def _year_mask(snapshot: Snapshot, year_from: int | None, year_to: int | None) -> np.ndarray | None:
+    if year_from is None and year_to is None:
+        return None
+    lo, hi = year_from or 0, year_to or 9999
+    years = [y for y in snapshot.columns.postings.get("year", {}) if y.isdigit() and lo <= int(y) <= hi]
+    return snapshot.columns.mask_for("year", years)
+
+
+def query_terms(snapshot: Snapshot, q: wq.Query, expansions: int = 50) -> dict[str, set[str]]:
+    """Stemmed terms per language, for highlighting (prefix/fuzzy expanded).
+
+    Negated parts are skipped: "-noise" must not mark "noise".
+    """
+    reader = snapshot.searcher.reader()
+    pairs: set[tuple[str, str]] = set()
+    for leaf in _positive_leaves(q):
+        if isinstance(leaf, wq.MultiTerm):
+            for n, btext in enumerate(leaf._btexts(reader)):
+                if n >= expansions:
+                    break
+                pairs.add((leaf.field(), btext.decode("utf-8") if isinstance(btext, bytes) else btext))
+        else:
+            pairs.update((f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in leaf.iter_all_terms())
+    terms: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+    for fieldname, text in pairs:
+        part, _, lang = fieldname.rpartition("_")
+        if part in ("title", "abstract", "body") and lang in terms:
+            terms[lang].add(text)
+        elif fieldname == "words":  # unstemmed: stem it for each language
+            for code in LANGUAGES:
+                terms[code].update(t.text for t in language_analyzer(code)(text))
+    return {lang: found for lang, found in terms.items() if found}
+
+
+def _positive_leaves(q: wq.Query):
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+    """Run ``request`` against ``snapshot``; never raises on user input."""
+    schema = snapshot.searcher.schema
+    parsed = parse_query(request.q, schema)
+    columns = snapshot.columns
+    allowed = columns.mask_for("visibility", list(request.visibility))
+
+    selections: dict[str, np.ndarray] = {}
+    for name in FILTER_FIELDS:
+        values = [v for v in request.filters.get(name, []) if v]
+        if values:
+            selections[name] = columns.mask_for(name, values)
+    year = _year_mask(snapshot, request.year_from, request.year_to)
+    if year is not None:
+        selections["year"] = year
+
+    matched = _matched(snapshot, parsed.query) & allowed
+    final = matched.copy()
+    for mask in selections.values():
+        final &= mask
+    relaxed = False
+    if not final.any() and not parsed.is_empty and not parsed.plain:
+        loose = parse_query(request.q, schema, conjunctive=False)
+        loose_matched = _matched(snapshot, loose.query) & allowed
+        loose_final = loose_matched.copy()
+        for mask in selections.values():
+            loose_final &= mask
+        if loose_final.any():
+            parsed, matched, final, relaxed = loose, loose_matched, loose_final, True
+
+    facets = disjunctive_counts(columns, matched, selections)
+    total = int(np.count_nonzero(final))
+    per_page = max(1, min(request.per_page, 100))
+    pages = max(1, math.ceil(total / per_page))
+    page = max(1, min(request.page, pages))
+    hits = _page_of_hits(snapshot, parsed, final, request.sort, page, per_page) if total else []
+    return SearchResult(
+        total=total,
+        page=page,
+        pages=pages,
+        hits=hits,
+        facets=facets,
+        parsed=parsed,
+        relaxed=relaxed,
+        terms=query_terms(snapshot, parsed.query) if not parsed.is_empty else {},
+    )
+
+
+def _page_of_hits(
+    snapshot: Snapshot, parsed: ParsedQuery, final: np.ndarray, sort: str, page: int, per_page: int
+) -> list[Hit]:
+    searcher = snapshot.searcher
+    docnums = np.flatnonzero(final)
+    allowed = set(docnums.tolist())
+    limit = page * per_page
+    sort = sort if sort in SORTS else "relevance"
+    if sort == "relevance" and parsed.is_empty:
+        sort = "newest"  # browsing has no relevance; newest first is what people expect
+    if sort == "relevance":
+        results = searcher.search(parsed.query, limit=limit, filter=allowed)
+    else:
+        results = searcher.search(wq.Every(), limit=limit, filter=allowed, sortedby="date", reverse=(sort == "newest"))
+    out = []
+    for hit in results[(page - 1) * per_page : limit]:
+        score = float(hit.score or 0.0) if sort == "relevance" else 0.0  # sorted hits carry the sort key
+        out.append(Hit(id=hit["id"], score=score, docnum=hit.docnum))
+    return out

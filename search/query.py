@@ -1,0 +1,204 @@
+"""Turning what a person types into a Whoosh query.
+
+The query language: all words required by default (with a fallback to any
+word, decided by the engine), "phrases", ``title:``, ``author:``, ``org:``,
+``abstract:``, ``-exclude``, ``OR``, ``NOT``, prefix ``*`` and fuzzy ``~``.
+Words are searched in the fields of every language, each analysed with its
+own stemmer. Input that does not parse is searched as its plain words: a
+search box never answers with an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import (
+    FieldsPlugin,
+    FuzzyTermPlugin,
+    OrGroup,
+    PlusMinusPlugin,
+    QueryParser,
+    syntax,
+)
+from whoosh.qparser.plugins import MultifieldPlugin, Plugin
+
+from search.analysis import LANGUAGES
+
+DEFAULT_BOOSTS: dict[str, float] = {"title": 3.0, "abstract": 1.5, "body": 1.0, "authors": 1.0, "org_text": 1.0}
+"""Per-part weights (BM25F-style field boosts); tuned on SciFact train."""
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "title": tuple(f"title_{lang}" for lang in LANGUAGES),
+    "abstract": tuple(f"abstract_{lang}" for lang in LANGUAGES),
+    "body": tuple(f"body_{lang}" for lang in LANGUAGES),
+    "text": tuple(f"body_{lang}" for lang in LANGUAGES),
+    "author": ("authors",),
+    "authors": ("authors",),
+    "org": ("org_text",),
+    "organisation": ("org_text",),
+    "organization": ("org_text",),
+    "area": ("area",),
+    "type": ("type",),
+    "lang": ("lang",),
+    "year": ("year",),
+}
+"""Field names a person may type, and the index fields each one searches."""
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query plus what the engine needs to explain it."""
+
+    query: wq.Query
+    text: str
+    conjunctive: bool = True
+    plain: bool = False  # True when the input did not parse and was taken as words
+    boosts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return isinstance(self.query, wq.Every)
+
+
+class _AliasPlugin(Plugin):
+    """Map typed field names (``title:``) onto the index's per-language fields.
+
+    Runs between Whoosh's field tagging (priority 100) and the multifield
+    expansion (110). Unknown names such as ``http:`` were already turned back
+    into plain words by :class:`_KnownFieldsPlugin`.
+    """
+
+    def __init__(self, boosts: dict[str, float]):
+        self.boosts = boosts
+
+    def filters(self, parser):
+        return [(self._expand, 105)]
+
+    def _expand(self, parser, group):
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self._expand(parser, node)
+            elif node.has_fieldname and node.fieldname in ALIASES:
+                copies = []
+                for name in ALIASES[node.fieldname]:
+                    twin = copy.copy(node)
+                    twin.set_fieldname(name, override=True)
+                    twin.set_boost(node.boost * self.boosts.get(name, 1.0))
+                    copies.append(twin)
+                group[i] = copies[0] if len(copies) == 1 else syntax.OrGroup(copies)
+        return group
+
+
+class _KnownFieldsPlugin(FieldsPlugin):
+    """Like Whoosh's fields plugin, but accepts our aliases instead of schema names."""
+
+    def __init__(self):
+        super().__init__(remove_unknown=False)
+
+    def filters(self, parser):
+        return [(self._unknown_to_text, 99), (self.do_fieldnames, 100)]
+
+    def _unknown_to_text(self, parser, group):
+        out = group.empty_copy()
+        pending = None
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                node = self._unknown_to_text(parser, node)
+            if isinstance(node, syntax.FieldnameNode):
+                node.fieldname = node.fieldname.lower()
+                if node.fieldname not in ALIASES:
+                    pending = node
+                    continue
+            if pending is not None:
+                if node.has_text:
+                    node.text = pending.original + node.text
+                else:
+                    out.append(syntax.to_word(pending))
+                pending = None
+            out.append(node)
+        if pending is not None:
+            out.append(syntax.to_word(pending))
+        return out
+
+
+def _field_boosts(boosts: dict[str, float]) -> dict[str, float]:
+    """Expand per-part boosts (``title``) to index fields (``title_en``...)."""
+    out = {}
+    for part, weight in boosts.items():
+        if part in ("title", "abstract", "body"):
+            for lang in LANGUAGES:
+                out[f"{part}_{lang}"] = weight
+        else:
+            out[part] = weight
+    return out
+
+
+def _parser(schema: Schema, boosts: dict[str, float], conjunctive: bool) -> QueryParser:
+    field_boosts = _field_boosts(boosts)
+    group = syntax.AndGroup if conjunctive else OrGroup.factory(0.9)
+    parser = QueryParser(None, schema, group=group)
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(_KnownFieldsPlugin())
+    parser.add_plugin(_AliasPlugin(field_boosts))
+    parser.add_plugin(MultifieldPlugin(list(field_boosts), fieldboosts=field_boosts))
+    # "+" and "-" are operators only at the start of a word: "cochlear-implantat"
+    # is one compound, not "cochlear" without "implantat".
+    parser.add_plugin(PlusMinusPlugin(r"(?<![^\s(])\+", r"(?<![^\s(])-(?=\S)"))
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+_WORD = re.compile(r"\w+")
+_NEGATION = re.compile(r"(?:^|\s)(?:-|NOT\s+)\w")
+
+
+def parse_query(
+    text: str,
+    schema: Schema,
+    *,
+    conjunctive: bool = True,
+    boosts: dict[str, float] | None = None,
+) -> ParsedQuery:
+    """Parse ``text``; an empty box means "everything".
+
+    Never raises: when Whoosh cannot make sense of the input (stray operators,
+    only punctuation) the words themselves are searched.
+    """
+    boosts = dict(DEFAULT_BOOSTS if boosts is None else boosts)
+    text = (text or "").strip()[:1000]
+    if not _WORD.search(text):
+        return ParsedQuery(wq.Every(), text, conjunctive, boosts=boosts)
+    parser = _parser(schema, boosts, conjunctive)
+    try:
+        parsed = parser.parse(text)
+    except Exception:  # noqa: BLE001 - any parser failure falls back to words
+        parsed = wq.NullQuery
+    plain = False
+    if parsed is wq.NullQuery and _NEGATION.search(text):
+        # Whoosh drops a query that only excludes; "-noise" means all but noise.
+        try:
+            parsed = parser.parse("*:* " + text)
+        except Exception:  # noqa: BLE001
+            parsed = wq.NullQuery
+    if parsed is wq.NullQuery or isinstance(parsed, wq.Every):
+        words = " ".join(w.lower() for w in _WORD.findall(text))
+        plain = True
+        try:
+            parsed = parser.parse(words)
+        except Exception:  # noqa: BLE001
+            parsed = wq.NullQuery
+    return ParsedQuery(_fuzzy_on_words(parsed), text, conjunctive, plain=plain, boosts=boosts)
+
+
+def _fuzzy_on_words(q: wq.Query) -> wq.Query:
+    """Run fuzzy terms against unstemmed words: "reverberaton~" must reach
+    "reverberation", which a stemmed field only holds as "reverber"."""
+    if isinstance(q, wq.FuzzyTerm):
+        return wq.FuzzyTerm("words", q.text.lower(), boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
+    if isinstance(q, wq.compound.CompoundQuery | wq.Not | wq.AndNot | wq.AndMaybe | wq.Require):
+        return q.apply(_fuzzy_on_words).normalize()
+    return q

@@ -1,0 +1,101 @@
+"""End to end in a real Chromium against a real running server."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from ingest.pipeline import Explicit
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.conftest import ROOT, write_mini_corpus
+from web.hub import Hub
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
+    hub.ingestor.ingest_paths([write_mini_corpus(root / "mini")], Explicit(visibility="public"))
+    proc, base = start_server(root / "data")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def total(page) -> int:
+    return int(re.search(r"\d+", page.locator("#total").inner_text()).group())
+
+
+def facet_count(page, facet: str, value: str) -> int:
+    return int(page.locator(f'[data-facet="{facet}"] a[data-value="{value}"] .count').inner_text())
+
+
+def test_search_facet_chip_and_document(page, server):
+    page.goto(server + "/")
+    assert page.locator('[data-area="hearing-health"] strong').inner_text() == "3"
+
+    page.fill('input[name="q"]', "hearing")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=hearing"))
+    assert total(page) == 2
+    assert page.locator("mark").first.inner_text().lower().startswith("hearing")
+
+    page.goto(server + "/search")
+    assert total(page) == 8
+    page.click('[data-facet="area"] a[data-value="hearing-health"]')
+    page.wait_for_url(re.compile(r"area=hearing-health"))
+    assert total(page) == 3
+    assert facet_count(page, "area", "audio-tech") == 2  # what another area would add
+    assert facet_count(page, "lang", "da") == 1
+    titles = page.locator(".hit h3").all_inner_texts()
+    assert "Woofer distortion at high excursion" not in titles
+
+    page.click(".chip")
+    page.wait_for_url(re.compile(r"/search$"))
+    assert total(page) == 8 and page.locator(".chip").count() == 0
+
+    page.click("text=Woofer distortion at high excursion")
+    page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
+    assert page.locator("h1").inner_text() == "Woofer distortion at high excursion"
+    assert "Nordlyd Acoustics A/S" in page.locator(".docmeta").inner_text()
+
+
+def test_state_lives_in_the_url(page, server):
+    page.goto(server + "/search?q=&area=hearing-health&lang=da&sort=oldest")
+    assert total(page) == 1
+    assert page.locator(".chip").count() == 2
+    page.click("text=Start over")
+    assert total(page) == 8
+
+
+def test_unknown_document_is_a_404_page(page, server):
+    response = page.goto(server + "/doc/000000000000")
+    assert response.status == 404 and "Not found" in page.locator("h1").inner_text()

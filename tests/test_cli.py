@@ -1,0 +1,93 @@
+"""The `skh` command line, run in-process on a real data directory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import MINI_DOCS, write_mini_corpus
+from web.cli import main
+
+
+@pytest.fixture
+def skh(tmp_path):
+    runner = CliRunner()
+    env = {"SKH_DATA_DIR": str(tmp_path / "data")}
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_ingest_reports_failures_and_goes_on(skh, tmp_path):
+    folder = write_mini_corpus(tmp_path / "docs")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "picture.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    result = skh("ingest", folder)
+    assert result.exit_code == 1
+    assert "empty.txt: the file is empty" in result.output
+    assert "picture.pdf: a PNG image, not a document" in result.output
+    assert f"{len(MINI_DOCS)} added, 0 updated, 0 unchanged, 2 failed" in result.output
+
+
+def test_reingest_changes_nothing_and_an_edit_updates_in_place(skh, tmp_path):
+    folder = write_mini_corpus(tmp_path / "docs")
+    assert skh("ingest", folder).exit_code == 0
+    again = skh("ingest", folder)
+    assert again.exit_code == 0 and f"0 added, 0 updated, {len(MINI_DOCS)} unchanged" in again.output
+
+    before = json.loads(skh("search", "woofer", "--json").output)["hits"][0]
+    path = folder / "woofer.md"
+    path.write_text(path.read_text().replace("magnetic gap", "magnetic gap and the suspension creeps"))
+    updated = skh("ingest", path)
+    assert "0 added, 1 updated" in updated.output
+    after = json.loads(skh("search", "suspension creeps", "--json").output)
+    assert after["total"] == 1 and after["hits"][0]["id"] == before["id"]
+
+
+def test_explicit_options_win_and_unknown_areas_are_usage_errors(skh, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Internal note about loudspeaker magnets and their supply chain in Europe.")
+    assert skh("ingest", note, "--area", "no-such-area").exit_code == 2
+    result = skh(
+        "ingest",
+        note,
+        "--area",
+        "acoustics-noise",
+        "--org",
+        "Lydværket ApS",
+        "--type",
+        "report",
+        "--visibility",
+        "staff",
+    )
+    assert result.exit_code == 0
+    hit = json.loads(skh("search", "magnets", "--json").output)["hits"][0]
+    assert hit["areas"] == ["acoustics-noise"] and hit["org"] == "Lydværket ApS" and hit["type"] == "report"
+
+
+def test_search_filters_and_sorting(skh, tmp_path):
+    skh("ingest", write_mini_corpus(tmp_path / "docs"))
+    out = json.loads(skh("search", "", "--area", "hearing-health", "--lang", "da", "--json").output)
+    assert [h["title"] for h in out["hits"]] == ["Høreapparater og ældre brugere"]
+    years = [
+        h["year"] for h in json.loads(skh("search", "--year", "2018:2021", "--sort", "oldest", "--json").output)["hits"]
+    ]
+    assert years == sorted(years) and min(years) == 2018 and max(years) == 2021
+
+
+def test_reindex_rebuilds_the_same_results_and_stats_count(skh, tmp_path):
+    skh("ingest", write_mini_corpus(tmp_path / "docs"))
+    before = json.loads(skh("search", "hearing", "--json").output)
+    assert "reindexed 8 documents" in skh("reindex").output
+    after = json.loads(skh("search", "hearing", "--json").output)
+    assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
+    stats = json.loads(skh("stats", "--json").output)
+    assert stats["documents"] == 8 and stats["area"]["hearing-health"] == 3 and stats["lang"] == {"en": 6, "da": 2}
+
+
+def test_missing_path_is_a_usage_error(skh, tmp_path):
+    assert skh("ingest", tmp_path / "nope").exit_code == 2

@@ -1,0 +1,1 @@
+"""The Flask app and the ``skh`` command line: the outermost layer."""

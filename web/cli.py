@@ -1,0 +1,188 @@
+"""The ``skh`` command line: ingest, search, reindex, stats, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ingest.indexing import reindex as rebuild_index
+from ingest.model import VISIBILITIES
+from ingest.pipeline import Explicit, Outcome
+from search.engine import SORTS, SearchRequest
+from web.hub import Hub
+from web.results import run_search
+
+ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
+
+
+def _hub() -> Hub:
+    try:
+        return Hub.open()
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Sound Knowledge Hub: the cluster's knowledge-sharing search service."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--area", "areas", multiple=True, help="Strength area id (repeatable); skips automatic assignment.")
+@click.option("--type", "doc_type", default="", help="Document type, e.g. report, publication.")
+@click.option("--org", default="", help="Organisation.")
+@click.option("--visibility", type=click.Choice(VISIBILITIES), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+def ingest(paths, areas, doc_type, org, visibility, as_json) -> None:
+    """Ingest files and folders (recursively)."""
+    hub = _hub()
+    unknown = [a for a in areas if a not in hub.taxonomy.ids]
+    if unknown:
+        raise click.UsageError(f"unknown area {', '.join(unknown)}; known: {', '.join(hub.taxonomy.ids)}")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    explicit = Explicit(areas=list(areas), type=doc_type, org=org, visibility=visibility or "")
+
+    def progress(outcome: Outcome) -> None:
+        if outcome.status == "failed" and not as_json:
+            click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
+
+    report = hub.ingestor.ingest_paths(paths, explicit, progress=progress)
+    summary = report.summary()
+    if as_json:
+        click.echo(json.dumps({"summary": summary, "files": [o.__dict__ for o in report.outcomes]}, indent=2))
+    else:
+        click.echo(", ".join(f"{n} {k}" for k, n in summary.items()))
+    sys.exit(1 if summary["failed"] else 0)
+
+
+def _year_range(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    lo, _, hi = value.partition(":")
+    try:
+        return (int(lo) if lo else None), (int(hi) if hi else (int(lo) if ":" not in value else None))
+    except ValueError as exc:
+        raise click.BadParameter("use FROM:TO, e.g. 2015:2020") from exc
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--area", "areas", multiple=True)
+@click.option("--type", "types", multiple=True)
+@click.option("--lang", type=click.Choice(["da", "en"]), default=None)
+@click.option("--year", default=None, help="FROM:TO")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10)
+@click.option("--json", "as_json", is_flag=True)
+def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
+    """Search the index."""
+    hub = _hub()
+    year_from, year_to = _year_range(year)
+    request = SearchRequest(
+        q=query,
+        filters={"area": list(areas), "type": list(types), "lang": [lang] if lang else []},
+        year_from=year_from,
+        year_to=year_to,
+        visibility=ALL_LEVELS,
+        sort=sort,
+        per_page=limit,
+    )
+    result, hits = run_search(hub, request)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "total": result.total,
+                    "relaxed": result.relaxed,
+                    "hits": [h.as_json(f"/doc/{h.doc.id}") for h in hits],
+                    "facets": {k: [{"value": c.value, "count": c.count} for c in v] for k, v in result.facets.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{result.total} documents" + (" (any of the words)" if result.relaxed else ""))
+    for hit in hits:
+        d = hit.doc
+        click.echo(f"{d.id}  {d.title}  [{', '.join(d.areas)}] {d.org} {d.year or ''}")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the index from the catalog into a new folder, then swap it in."""
+    hub = _hub()
+    count = rebuild_index(hub.datadir, hub.catalog)
+    click.echo(f"reindexed {count} documents")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def stats(as_json) -> None:
+    """Documents per area, type, language and year."""
+    hub = _hub()
+    counters = {name: Counter() for name in ("area", "type", "lang", "year", "visibility")}
+    total = 0
+    for doc in hub.catalog.all():
+        total += 1
+        for area in doc.areas or ["(none)"]:
+            counters["area"][area] += 1
+        counters["type"][doc.type] += 1
+        counters["lang"][doc.lang] += 1
+        counters["year"][str(doc.year or "(none)")] += 1
+        counters["visibility"][doc.visibility] += 1
+    if as_json:
+        click.echo(json.dumps({"documents": total, **{k: dict(v) for k, v in counters.items()}}, indent=2))
+        return
+    click.echo(f"documents: {total}")
+    for name, counter in counters.items():
+        click.echo(f"\n{name}:")
+        keys = sorted(counter) if name == "year" else [k for k, _ in counter.most_common()]
+        for key in keys:
+            click.echo(f"  {key:<24} {counter[key]}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--threads", default=8, type=int)
+def serve(host, port, threads) -> None:
+    """Serve the web app with waitress."""
+    from waitress import serve as waitress_serve
+
+    from web.app import create_app
+
+    app = create_app(_hub())
+    click.echo(f"Sound Knowledge Hub on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.command("seed")
+@click.argument("corpus", default="corpus/docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def seed(corpus: Path) -> None:
+    """Ingest the sample corpus if the catalog is empty (used by `make run`).
+
+    Each sub-folder named after a visibility level is ingested with it.
+    """
+    hub = _hub()
+    if hub.catalog.count():
+        click.echo(f"catalog has {hub.catalog.count()} documents; not seeding")
+        return
+    for level in VISIBILITIES:
+        folder = corpus / level
+        if folder.is_dir():
+            report = hub.ingestor.ingest_paths([folder], Explicit(visibility=level))
+            for outcome in report.failed:
+                click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
+            click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
+
+
+if __name__ == "__main__":
+    main()

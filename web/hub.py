@@ -1,0 +1,35 @@
+"""The service's parts, wired once: data dir, catalog, taxonomy, searcher pool."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ingest.catalog import Catalog
+from ingest.datadir import DataDir
+from ingest.pipeline import Ingestor
+from ingest.taxonomy import Taxonomy, load_taxonomy
+from search.searcher import SearcherPool
+
+
+@dataclass
+class Hub:
+    datadir: DataDir
+    catalog: Catalog
+    taxonomy: Taxonomy
+    pool: SearcherPool = field(repr=False)
+
+    @classmethod
+    def open(cls, data_dir: str | os.PathLike[str] | None = None, taxonomy: str | None = None) -> Hub:
+        datadir = DataDir.from_env(data_dir).ensure()
+        return cls(
+            datadir=datadir,
+            catalog=Catalog(datadir.catalog),
+            taxonomy=load_taxonomy(taxonomy),
+            pool=SearcherPool(datadir.index),
+        )
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.datadir, self.catalog, self.taxonomy)

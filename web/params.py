@@ -1,0 +1,66 @@
+"""Search state lives in the URL: parsing it, and building links that change it.
+
+Every link on the search page (facet toggles, chips, sort, pages) is the
+current URL with one change, so any search can be bookmarked and shared.
+Malformed values are ignored rather than rejected: a hand-edited URL still
+searches.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from search.engine import SORTS, SearchRequest
+
+LIST_PARAMS = ("area", "type", "org", "lang")
+SCALAR_PARAMS = ("q", "year_from", "year_to", "sort")
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    if value and re.fullmatch(r"\d{1,6}", value.strip()):
+        number = int(value)
+        if low <= number <= high:
+            return number
+    return None
+
+
+def parse_args(args: MultiDict, visibility: tuple[str, ...], per_page: int = 10) -> SearchRequest:
+    sort = args.get("sort", "relevance")
+    return SearchRequest(
+        q=(args.get("q") or "")[:500],
+        filters={name: [v[:200] for v in args.getlist(name) if v][:20] for name in LIST_PARAMS},
+        year_from=_int(args.get("year_from"), 1000, 9999),
+        year_to=_int(args.get("year_to"), 1000, 9999),
+        visibility=visibility,
+        sort=sort if sort in SORTS else "relevance",
+        page=_int(args.get("page"), 1, 100_000) or 1,
+        per_page=per_page,
+    )
+
+
+def state_pairs(args: MultiDict) -> list[tuple[str, str]]:
+    """The search-defining parameters in a stable order (page dropped)."""
+    pairs = []
+    for name in SCALAR_PARAMS + LIST_PARAMS:
+        for value in args.getlist(name):
+            if value:
+                pairs.append((name, value))
+    return pairs
+
+
+def link(path: str, pairs: list[tuple[str, str]]) -> str:
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def without(pairs: list[tuple[str, str]], name: str, value: str | None = None) -> list[tuple[str, str]]:
+    return [(n, v) for n, v in pairs if not (n == name and (value is None or v == value))]
+
+
+def toggled(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """Add ``name=value`` if absent, remove it if present."""
+    if (name, value) in pairs:
+        return without(pairs, name, value)
+    return pairs + [(name, value)]

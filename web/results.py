@@ -1,0 +1,52 @@
+"""From engine hits to what pages, the API and the command line show.
+
+The engine returns document ids; titles, text and metadata come from the
+catalog, and snippets are made here from the catalog's text. A hit whose
+catalog row is gone (deleted between index and catalog reads) is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.model import Document
+from search.engine import SearchRequest, SearchResult, search
+from search.snippets import lead, make_snippet
+from web.hub import Hub
+
+
+@dataclass
+class ShownHit:
+    doc: Document
+    snippet: str  # escaped, with <mark> around matches
+
+    def as_json(self, url: str) -> dict[str, object]:
+        d = self.doc
+        return {
+            "id": d.id,
+            "title": d.title,
+            "snippet": self.snippet,
+            "areas": d.areas,
+            "type": d.type,
+            "org": d.org,
+            "year": d.year,
+            "lang": d.lang,
+            "url": url,
+        }
+
+
+def snippet_for(doc: Document, result: SearchResult) -> str:
+    terms = result.terms.get(doc.lang if doc.lang in ("en", "da") else "en", set())
+    if not terms:
+        return lead(doc.abstract or doc.body, 260)
+    text = f"{doc.abstract}\n\n{doc.body}" if doc.abstract else doc.body
+    return make_snippet(text, terms, doc.lang)
+
+
+def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[ShownHit]]:
+    result = search(hub.pool.get(), request)
+    docs = hub.catalog.get_many([h.id for h in result.hits])
+    # Belt and braces: the index already filtered by visibility; the catalog row decides.
+    visible = [docs[h.id] for h in result.hits if h.id in docs and docs[h.id].visibility in request.visibility]
+    shown = [ShownHit(doc, snippet_for(doc, result)) for doc in visible]
+    return result, shown

@@ -1,0 +1,54 @@
+"""Document pages and downloads of stored originals."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, render_template
+
+from ingest.store import path_for
+from web.access import can_see
+from web.app import get_hub
+
+bp = Blueprint("documents", __name__)
+
+DOC_ID = re.compile(r"[0-9a-f]{12,64}")
+SAFE_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
+
+
+def visible_document(doc_id: str):
+    """The document, or 404 — the same 404 for missing, hidden and malformed ids."""
+    if not DOC_ID.fullmatch(doc_id):
+        abort(404)
+    doc = get_hub().catalog.get(doc_id)
+    if not can_see(doc):
+        abort(404)
+    return doc
+
+
+@bp.get("/doc/<doc_id>")
+def document_page(doc_id: str):
+    doc = visible_document(doc_id)
+    paragraphs = [p for p in doc.body.split("\n\n") if p.strip()]
+    return render_template("document.html", doc=doc, preview=paragraphs[:12], more=len(paragraphs) > 12)
+
+
+@bp.get("/doc/<doc_id>/original")
+def original(doc_id: str):
+    doc = visible_document(doc_id)
+    path = path_for(get_hub().datadir.originals, doc.sha256)
+    if not path.exists():
+        abort(404)
+    # Served as a download with a type that never renders as a page here:
+    # an uploaded HTML file must not run in our origin.
+    mimetype = SAFE_TYPES.get(doc.format, "application/octet-stream")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.filename.rsplit(".", 1)[0]).strip("-") or doc.id
+    filename = stem[:80] + EXTENSIONS.get(doc.format, "")
+    response = Response(path.read_bytes(), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
