@@ -1,17 +1,27 @@
 """Automatic strength-area assignment, with the evidence that decided it.
 
-A document that arrives without areas gets one or two from its text. The
-method is deliberately explainable: each area is scored by the taxonomy's seed
-terms (stemmed with the document language's analyzer, so "høreapparaterne"
-counts for "høreapparat") weighted by how often they occur, the title counting
-extra. The matched terms with the highest weight are kept as the evidence that
-the document page shows under "Why this area?".
+Two layers, both explainable:
+
+* :class:`SeedClassifier` scores each area by the taxonomy's seed terms,
+  stemmed with the document language's analyzer (so "høreapparaterne" counts
+  for "høreapparat"). It needs no training and works on day one.
+* :class:`AreaClassifier` adds a linear model (TF-IDF over stems and stem
+  pairs, one logistic regression per area) trained on every document whose
+  areas staff set by hand, plus the taxonomy's seeds and descriptions as one
+  small pseudo-document per area and language. Each correction staff make
+  therefore teaches the model. With too few hand-labelled documents it falls
+  back to the seeds.
+
+The evidence kept for "Why this area?" is the words of the document that
+pushed the decision most: seed terms for the seed layer, the largest
+TF-IDF x weight contributions for the model.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.taxonomy import Taxonomy
@@ -19,7 +29,13 @@ from search.analysis import language_analyzer, normalise_lang
 
 TITLE_WEIGHT = 3
 SECOND_AREA_RATIO = 0.55
-"""A second area is kept when it scores at least this share of the first."""
+"""Seed layer: a second area is kept when it scores at least this share of the first."""
+MODEL_WEIGHT = 0.5
+"""With a model: score = MODEL_WEIGHT x probability + (1 - MODEL_WEIGHT) x seed score / best seed score."""
+SECOND_AREA_SHARE = 0.6
+"""With a model: a second area is kept when it scores at least this share of the first."""
+MIN_TRAINING_DOCS = 20
+"""Hand-labelled documents needed before the model takes over from the seeds."""
 
 
 @dataclass
@@ -27,10 +43,31 @@ class Assignment:
     areas: list[str]
     evidence: dict[str, list[str]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
+    method: str = "seeds"
 
 
-def _stems(analyzer, text: str) -> tuple[str, ...]:
-    return tuple(token.text for token in analyzer(text))
+@dataclass
+class Example:
+    """A hand-labelled document the model learns from."""
+
+    title: str
+    text: str
+    lang: str
+    areas: list[str]
+
+
+def _tokens(title: str, text: str, lang: str) -> tuple[list[str], dict[str, str]]:
+    """Stems (title repeated for weight) and, per stem, a word as written."""
+    analyzer = language_analyzer(normalise_lang(lang))
+    stems: list[str] = []
+    surface: dict[str, str] = {}
+    for part, repeat in ((title, TITLE_WEIGHT), (text[:100_000], 1)):
+        found = []
+        for token in analyzer(part, chars=True, removestops=True):
+            found.append(token.text)
+            surface.setdefault(token.text, part[token.startchar : token.endchar].lower())
+        stems.extend(found * repeat)
+    return stems, surface
 
 
 class SeedClassifier:
@@ -38,41 +75,125 @@ class SeedClassifier:
 
     def __init__(self, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
-        self._analyzers = {lang: language_analyzer(lang) for lang in ("en", "da")}
         # lang -> area -> {stem tuple: seed as written}
         self._seeds: dict[str, dict[str, dict[tuple[str, ...], str]]] = {}
-        for lang, analyzer in self._analyzers.items():
+        for lang in ("en", "da"):
+            analyzer = language_analyzer(lang)
             per_area = {}
             for area in taxonomy.areas:
                 seeds = {}
                 for seed in area.seeds_en + area.seeds_da:
-                    stems = _stems(analyzer, seed)
+                    stems = tuple(t.text for t in analyzer(seed))
                     if stems:
                         seeds.setdefault(stems, seed)
                 per_area[area.id] = seeds
             self._seeds[lang] = per_area
 
-    def assign(self, title: str, text: str, lang: str) -> Assignment:
-        lang = normalise_lang(lang)
-        analyzer = self._analyzers[lang]
-        tokens = list(_stems(analyzer, title)) * TITLE_WEIGHT + list(_stems(analyzer, text[:100_000]))
-        counts = Counter(tokens)
-        bigrams = Counter(zip(tokens, tokens[1:], strict=False))
+    def scores(self, stems: list[str], lang: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+        counts = Counter(stems)
+        bigrams = Counter(zip(stems, stems[1:], strict=False))
         scores: dict[str, float] = {}
         evidence: dict[str, list[str]] = {}
-        for area_id, seeds in self._seeds[lang].items():
+        for area_id, seeds in self._seeds[normalise_lang(lang)].items():
             contributions = []
-            for stems, seed in seeds.items():
-                n = counts[stems[0]] if len(stems) == 1 else bigrams[stems[:2]] if len(stems) >= 2 else 0
+            for seed_stems, seed in seeds.items():
+                n = counts[seed_stems[0]] if len(seed_stems) == 1 else bigrams[seed_stems[:2]]
                 if n:
-                    contributions.append((len(stems) * (1 + math.log(n)), seed))
+                    contributions.append((len(seed_stems) * (1 + math.log(n)), seed))
             scores[area_id] = sum(weight for weight, _ in contributions)
             contributions.sort(reverse=True)
             evidence[area_id] = [seed for _, seed in contributions[:6]]
+        return scores, evidence
+
+    def assign(self, title: str, text: str, lang: str) -> Assignment:
+        stems, _ = _tokens(title, text, lang)
+        scores, evidence = self.scores(stems, lang)
         ranked = sorted(scores, key=lambda a: -scores[a])
         if not ranked or scores[ranked[0]] <= 0:
             return Assignment([], {}, scores)
         areas = [ranked[0]]
         if len(ranked) > 1 and scores[ranked[1]] >= SECOND_AREA_RATIO * scores[ranked[0]]:
             areas.append(ranked[1])
-        return Assignment(areas, {a: evidence[a] for a in areas}, scores)
+        return Assignment(areas, {a: evidence[a] for a in areas}, scores, "seeds")
+
+
+def _features(stems: list[str]) -> list[str]:
+    """Stems plus adjacent stem pairs ("hear aid" differs from "hear" + "aid")."""
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+class AreaClassifier:
+    """The seed layer plus a model learned from hand-labelled documents."""
+
+    def __init__(self, taxonomy: Taxonomy, examples: Iterable[Example] = (), min_examples: int = MIN_TRAINING_DOCS):
+        self.taxonomy = taxonomy
+        self.seeds = SeedClassifier(taxonomy)
+        known = set(taxonomy.ids)
+        labelled = [e for e in examples if set(e.areas) & known]
+        self.trained_on = len(labelled)
+        self._model = self._train(labelled) if len(labelled) >= min_examples else None
+
+    @property
+    def method(self) -> str:
+        return "model" if self._model is not None else "seeds"
+
+    def _train(self, examples: list[Example]):
+        # Imported here: scikit-learn is only needed once there is something to learn from.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        docs, labels = [], []
+        for area in self.taxonomy.areas:  # the taxonomy itself, as one pseudo-document per language
+            for lang, seeds, description in (
+                ("en", area.seeds_en, area.description_en),
+                ("da", area.seeds_da, area.description_da),
+            ):
+                stems, _ = _tokens(area.label(lang), " . ".join(seeds) + " . " + description, lang)
+                docs.append(_features(stems))
+                labels.append([area.id])
+        for example in examples:
+            stems, _ = _tokens(example.title, example.text, example.lang)
+            docs.append(_features(stems))
+            labels.append([a for a in example.areas if a in self.taxonomy.ids])
+        binarizer = MultiLabelBinarizer(classes=list(self.taxonomy.ids))
+        y = binarizer.fit_transform(labels)
+        vectorizer = TfidfVectorizer(analyzer=lambda features: features, sublinear_tf=True, min_df=1)
+        x = vectorizer.fit_transform(docs)
+        model = OneVsRestClassifier(LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced"))
+        model.fit(x, y)
+        return vectorizer, model, binarizer
+
+    def assign(self, title: str, text: str, lang: str) -> Assignment:
+        if self._model is None:
+            return self.seeds.assign(title, text, lang)
+        vectorizer, model, binarizer = self._model
+        stems, surface = _tokens(title, text, lang)
+        x = vectorizer.transform([_features(stems)]).tocsr()
+        probabilities = dict(zip(binarizer.classes_, model.predict_proba(x)[0], strict=True))
+        seed_scores, seed_evidence = self.seeds.scores(stems, lang)
+        best_seed = max(seed_scores.values()) or 1.0
+        scores = {
+            area: MODEL_WEIGHT * float(probabilities[area]) + (1 - MODEL_WEIGHT) * seed_scores[area] / best_seed
+            for area in binarizer.classes_
+        }
+        ranked = sorted(scores, key=lambda a: -scores[a])
+        areas = [ranked[0]]
+        if len(ranked) > 1 and scores[ranked[1]] >= SECOND_AREA_SHARE * scores[ranked[0]]:
+            areas.append(ranked[1])
+        names = vectorizer.get_feature_names_out()
+        classes = list(binarizer.classes_)
+        evidence = {}
+        for area in areas:
+            coef = model.estimators_[classes.index(area)].coef_[0]
+            contributions = sorted(((x[0, j] * coef[j], names[j]) for j in x.indices if coef[j] > 0), reverse=True)
+            words = list(seed_evidence.get(area, [])[:3])
+            for _, feature in contributions:
+                word = " ".join(surface.get(s, s) for s in feature.split(" "))
+                if word not in words:
+                    words.append(word)
+                if len(words) == 6:
+                    break
+            evidence[area] = words
+        return Assignment(areas, evidence, scores, "model")

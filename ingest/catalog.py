@@ -129,6 +129,15 @@ class Catalog:
         for row in self.connection().execute("SELECT * FROM documents ORDER BY id"):
             yield _from_row(row)
 
+    def hand_labelled(self, limit: int = 5000) -> Iterator[Document]:
+        """Documents whose areas staff (or an explicit option) set: training data."""
+        rows = self.connection().execute(
+            "SELECT * FROM documents WHERE areas_auto = 0 AND areas != '[]' ORDER BY updated_at DESC LIMIT ?",
+            (limit,),
+        )
+        for row in rows:
+            yield _from_row(row)
+
     def count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.areas import SeedClassifier
+from ingest.areas import AreaClassifier, Example
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.detect import UnsupportedType, detect_format
@@ -75,15 +75,11 @@ class Explicit:
         return normalise({k: v for k, v in self.__dict__.items() if v})
 
 
-def prepare(
-    data: bytes,
-    filename: str,
-    source: str,
-    explicit: dict[str, object],
-    classifier: SeedClassifier,
-    taxonomy: Taxonomy,
-) -> Document:
-    """Turn one file's bytes into a catalog document, or raise IngestError."""
+def extract(data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
+    """Parse one file's bytes into a catalog document (areas as given, if any).
+
+    Raises :class:`IngestError` with a reason a person can act on.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(f"the file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
     try:
@@ -106,14 +102,6 @@ def prepare(
     else:
         lang = str(meta.get("lang") or detected or "en")
 
-    known = set(taxonomy.ids)
-    areas = [a for a in meta.get("areas", []) if a in known]
-    evidence: dict[str, list[str]] = {}
-    auto = False
-    if not areas:
-        assignment = classifier.assign(str(meta["title"]), f"{meta.get('abstract', '')}\n{body}", lang)
-        areas, evidence, auto = assignment.areas, assignment.evidence, bool(assignment.areas)
-
     digest = sha256_of(data)
     return Document(
         id=digest[:12],
@@ -131,13 +119,30 @@ def prepare(
         year=meta.get("year"),
         type=str(meta.get("type") or "document"),
         lang=lang,
-        areas=areas,
-        areas_auto=auto,
-        area_evidence=evidence,
+        areas=list(meta.get("areas", [])),
         visibility=str(meta.get("visibility") or "public"),
         doi=str(meta.get("doi", "")),
         url=str(meta.get("url", "")),
     )
+
+
+def assign_areas(doc: Document, classifier: AreaClassifier) -> Document:
+    """Keep known areas that were given; otherwise assign them automatically."""
+    known = set(classifier.taxonomy.ids)
+    doc.areas = [a for a in doc.areas if a in known]
+    if doc.areas:
+        doc.areas_auto, doc.area_evidence = False, {}
+    else:
+        found = classifier.assign(doc.title, f"{doc.abstract}\n{doc.body}", doc.lang)
+        doc.areas, doc.area_evidence, doc.areas_auto = found.areas, found.evidence, bool(found.areas)
+    return doc
+
+
+def prepare(
+    data: bytes, filename: str, source: str, explicit: dict[str, object], classifier: AreaClassifier
+) -> Document:
+    """Turn one file's bytes into a catalog document, or raise IngestError."""
+    return assign_areas(extract(data, filename, source, explicit), classifier)
 
 
 def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | None:
@@ -163,6 +168,33 @@ def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | No
     return doc
 
 
+def build_classifier(catalog: Catalog, taxonomy: Taxonomy) -> AreaClassifier:
+    """An area classifier that has learned from every hand-labelled document."""
+    examples = (Example(d.title, f"{d.abstract}\n{d.body}", d.lang, d.areas) for d in catalog.hand_labelled())
+    return AreaClassifier(taxonomy, examples)
+
+
+def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: AreaClassifier) -> int:
+    """Re-run automatic assignment (after a taxonomy change or new hand labels).
+
+    Hand-set areas are kept unless the taxonomy no longer has them; a document
+    left with none is assigned automatically. Returns how many changed.
+    """
+    known = set(classifier.taxonomy.ids)
+    changed: list[Document] = []
+    for doc in catalog.all():
+        if not doc.areas_auto and doc.areas and set(doc.areas) <= known:
+            continue
+        before = (list(doc.areas), doc.areas_auto)
+        doc.areas = [] if doc.areas_auto else [a for a in doc.areas if a in known]
+        assign_areas(doc, classifier)
+        if (doc.areas, doc.areas_auto) != before or doc.areas_auto:
+            changed.append(doc)
+    if changed:
+        save_documents(datadir, catalog, lambda _catalog: changed)
+    return len(changed)
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
@@ -180,7 +212,7 @@ class Ingestor:
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
-        self.classifier = SeedClassifier(taxonomy)
+        self.classifier = build_classifier(catalog, taxonomy)
         self.batch_size = batch_size
 
     def ingest_paths(
@@ -198,7 +230,7 @@ class Ingestor:
                 if path.stat().st_size > MAX_FILE_BYTES:
                     raise IngestError(f"the file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
                 data = path.read_bytes()
-                doc = prepare(data, path.name, str(path.resolve()), meta, self.classifier, self.taxonomy)
+                doc = prepare(data, path.name, str(path.resolve()), meta, self.classifier)
                 store(self.datadir.originals, data)
                 pending.append((doc, outcome))
             except IngestError as exc:

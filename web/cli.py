@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
+from ingest.curation import update_metadata
 from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
-from ingest.pipeline import Explicit, Outcome
+from ingest.pipeline import Explicit, Outcome, build_classifier, reassign_automatic_areas
 from search.engine import SORTS, SearchRequest
+from search.writer import write_lock
 from web.hub import Hub
 from web.results import run_search
 
@@ -117,10 +119,29 @@ def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
 
 @main.command()
 def reindex() -> None:
-    """Rebuild the index from the catalog into a new folder, then swap it in."""
+    """Re-assign automatic areas, then rebuild the index from the catalog into a new folder and swap it in."""
     hub = _hub()
-    count = rebuild_index(hub.datadir, hub.catalog)
-    click.echo(f"reindexed {count} documents")
+    with write_lock(hub.datadir.index):  # no upload slips in between the two steps
+        classifier = build_classifier(hub.catalog, hub.taxonomy)
+        reassigned = reassign_automatic_areas(hub.datadir, hub.catalog, classifier)
+        count = rebuild_index(hub.datadir, hub.catalog)
+    click.echo(f"reindexed {count} documents ({reassigned} automatic area assignments refreshed, {classifier.method})")
+
+
+@main.command("set-areas")
+@click.argument("doc_id")
+@click.argument("areas", nargs=-1, required=True)
+def set_areas(doc_id: str, areas: tuple[str, ...]) -> None:
+    """Correct a document's strength areas by hand (they stay manual from then on)."""
+    hub = _hub()
+    unknown = [a for a in areas if a not in hub.taxonomy.ids]
+    if unknown:
+        raise click.UsageError(f"unknown area {', '.join(unknown)}; known: {', '.join(hub.taxonomy.ids)}")
+    doc = hub.catalog.get(doc_id)
+    if doc is None:
+        raise click.ClickException(f"no document {doc_id}")
+    update_metadata(hub.datadir, hub.catalog, doc_id, {"areas": list(areas)})
+    click.echo(f"{doc_id}: areas set to {', '.join(areas)} (manual)")
 
 
 @main.command()

@@ -14,7 +14,7 @@ import re
 from bs4 import BeautifulSoup
 
 from ingest.model import Parsed
-from ingest.parsers.text import decode
+from ingest.parsers.text import decode, split_list
 
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe")
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "pre", "dd", "dt", "figcaption")
@@ -23,7 +23,7 @@ _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquot
 _TAGS: list[tuple[str, tuple[str, ...]]] = [
     ("title", ("citation_title", "dc.title", "og:title")),
     ("authors", ("citation_author", "dc.creator", "author", "article:author")),
-    ("date", ("citation_publication_date", "citation_date", "dc.date", "dc.date.issued", "article:published_time")),
+    ("date", ("citation_publication_date", "citation_date", "dc.date", "dc.date.issued", "article:published_time", "date", "pubdate")),
     (
         "org",
         (
@@ -115,6 +115,8 @@ def parse_html(data: bytes) -> Parsed:
             for key in keys:
                 if key in meta and key.startswith(weak) != strong and name not in metadata:
                     metadata[name] = meta[key] if name == "authors" else meta[key][0]
+                    if key == "author":  # one tag for all: "A, B and C"
+                        metadata[name] = [n for value in meta[key] for n in split_list(value)]
     if "lang" not in metadata and soup.html and soup.html.get("lang"):
         metadata["lang"] = soup.html["lang"]
     if "title" not in metadata and soup.title and soup.title.string:

@@ -71,7 +71,9 @@ def parse_text(data: bytes) -> Parsed:
         value = m.group(2).strip()
         header[key] = split_list(value) if key == "authors" else value
         k += 1
-    if header and first < len(lines) and not _HEADER.match(lines[first].strip()):
+    title_line = _HEADER.match(lines[first].strip()) if first < len(lines) else None
+    title_is_header = bool(title_line and title_line.group(1).lower() in _HEADER_KEYS)
+    if header and first < len(lines) and not title_is_header:
         metadata.update(header)
         metadata.setdefault("title", lines[first].strip())
         body = "\n".join(lines[k:]).strip()
