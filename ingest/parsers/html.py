@@ -23,7 +23,18 @@ _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquot
 _TAGS: list[tuple[str, tuple[str, ...]]] = [
     ("title", ("citation_title", "dc.title", "og:title")),
     ("authors", ("citation_author", "dc.creator", "author", "article:author")),
-    ("date", ("citation_publication_date", "citation_date", "dc.date", "dc.date.issued", "article:published_time", "date", "pubdate")),
+    (
+        "date",
+        (
+            "citation_publication_date",
+            "citation_date",
+            "dc.date",
+            "dc.date.issued",
+            "article:published_time",
+            "date",
+            "pubdate",
+        ),
+    ),
     (
         "org",
         (
