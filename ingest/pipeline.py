@@ -208,7 +208,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 class Ingestor:
     """Ingests files into one data directory."""
 
-    def __init__(self, datadir: DataDir, catalog: Catalog, taxonomy: Taxonomy, batch_size: int = 200):
+    def __init__(self, datadir: DataDir, catalog: Catalog, taxonomy: Taxonomy, batch_size: int = 1000):
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy

@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from search.analysis import LANGUAGES, language_analyzer
 from search.facets import FacetCount, disjunctive_counts
+from search.fastscore import Unsupported, top_k
 from search.query import ParsedQuery, parse_query
 from search.searcher import Snapshot
 
@@ -53,23 +54,29 @@ class SearchResult:
     terms: dict[str, set[str]] = field(default_factory=dict)  # lang -> stemmed terms for snippets
 
 
-def _matched(snapshot: Snapshot, q: wq.Query) -> np.ndarray:
-    """Boolean mask of the documents ``q`` matches (deleted ones excluded)."""
+def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
+    """Mask of the documents ``q`` matches (deleted ones excluded) and Whoosh's score for each.
+
+    Scores come from array scoring (:mod:`search.fastscore`), which gives
+    Whoosh's own BM25F scores; a weighting it does not model is scored by
+    Whoosh's matchers instead. Browsing (``Every``) has no scores.
+    """
     columns = snapshot.columns
     if isinstance(q, wq.Every):
-        return columns.live.copy()
-    mask = np.zeros(columns.doc_count_all, dtype=bool)
-    docnums = np.fromiter(q.docs(snapshot.searcher), dtype=np.int64)
-    if docnums.size:
-        mask[docnums] = True
-    return mask & columns.live
+        return columns.live, None
+    scorer = snapshot.scorer
+    try:
+        mask, scores = scorer.evaluate(q)
+    except Unsupported:
+        mask, scores = scorer.evaluate_by_whoosh(q)
+    return mask & columns.live, scores
 
 
 def _year_mask(snapshot: Snapshot, year_from: int | None, year_to: int | None) -> np.ndarray | None:
     if year_from is None and year_to is None:
         return None
     lo, hi = year_from or 0, year_to or 9999
-    years = [y for y in snapshot.columns.postings.get("year", {}) if y.isdigit() and lo <= int(y) <= hi]
+    years = sorted(y for y in snapshot.columns.postings.get("year", {}) if y.isdigit() and lo <= int(y) <= hi)
     return snapshot.columns.mask_for("year", years)
 
 
@@ -128,26 +135,28 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     if year is not None:
         selections["year"] = year
 
-    matched = _matched(snapshot, parsed.query) & allowed
+    matched, scores = _matched(snapshot, parsed.query)
+    matched = matched & allowed
     final = matched.copy()
     for mask in selections.values():
         final &= mask
     relaxed = False
     if not final.any() and not parsed.is_empty and not parsed.plain:
         loose = parse_query(request.q, schema, conjunctive=False)
-        loose_matched = _matched(snapshot, loose.query) & allowed
+        loose_matched, loose_scores = _matched(snapshot, loose.query)
+        loose_matched = loose_matched & allowed
         loose_final = loose_matched.copy()
         for mask in selections.values():
             loose_final &= mask
         if loose_final.any():
-            parsed, matched, final, relaxed = loose, loose_matched, loose_final, True
+            parsed, matched, final, scores, relaxed = loose, loose_matched, loose_final, loose_scores, True
 
     facets = disjunctive_counts(columns, matched, selections)
     total = int(np.count_nonzero(final))
     per_page = max(1, min(request.per_page, 100))
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(request.page, pages))
-    hits = _page_of_hits(snapshot, parsed, final, request.sort, page, per_page) if total else []
+    hits = _page_of_hits(snapshot, parsed, final, scores, request.sort, page, per_page) if total else []
     return SearchResult(
         total=total,
         page=page,
@@ -161,21 +170,27 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
 
 
 def _page_of_hits(
-    snapshot: Snapshot, parsed: ParsedQuery, final: np.ndarray, sort: str, page: int, per_page: int
+    snapshot: Snapshot,
+    parsed: ParsedQuery,
+    final: np.ndarray,
+    scores: np.ndarray | None,
+    sort: str,
+    page: int,
+    per_page: int,
 ) -> list[Hit]:
-    searcher = snapshot.searcher
+    """One page, in Whoosh's order: score then document number, or date then document number."""
     docnums = np.flatnonzero(final)
-    allowed = set(docnums.tolist())
     limit = page * per_page
     sort = sort if sort in SORTS else "relevance"
-    if sort == "relevance" and parsed.is_empty:
+    if sort == "relevance" and (parsed.is_empty or scores is None):
         sort = "newest"  # browsing has no relevance; newest first is what people expect
     if sort == "relevance":
-        results = searcher.search(parsed.query, limit=limit, filter=allowed)
+        ranked = docnums[top_k(docnums, scores[docnums], limit)]
     else:
-        results = searcher.search(wq.Every(), limit=limit, filter=allowed, sortedby="date", reverse=(sort == "newest"))
+        ranked = snapshot.sort_keys.by_date(docnums, newest=(sort == "newest"), limit=limit)
+    searcher = snapshot.searcher
     out = []
-    for hit in results[(page - 1) * per_page : limit]:
-        score = float(hit.score or 0.0) if sort == "relevance" else 0.0  # sorted hits carry the sort key
-        out.append(Hit(id=hit["id"], score=score, docnum=hit.docnum))
+    for docnum in ranked[(page - 1) * per_page : limit].tolist():
+        score = float(scores[docnum]) if sort == "relevance" else 0.0
+        out.append(Hit(id=searcher.stored_fields(docnum)["id"], score=score, docnum=docnum))
     return out

@@ -17,7 +17,9 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from search.facets import FacetColumns
+from search.fastscore import Scorer
 from search.index import current_dir, open_index
+from search.sortkeys import SortKeys
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Snapshot:
     folder: Path
     generation: int
     _columns: FacetColumns | None = None
+    _scorer: Scorer | None = None
+    _sort_keys: SortKeys | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -37,6 +41,27 @@ class Snapshot:
                 if self._columns is None:
                     self._columns = FacetColumns(self.searcher.reader())
         return self._columns
+
+    @property
+    def scorer(self) -> Scorer:
+        """Array scoring for this generation (its term cache lives and dies with it)."""
+        if self._scorer is None:
+            with self._lock:
+                if self._scorer is None:
+                    self._scorer = Scorer(self.searcher)
+        return self._scorer
+
+    @property
+    def sort_keys(self) -> SortKeys:
+        if self._sort_keys is None:
+            with self._lock:
+                if self._sort_keys is None:
+                    self._sort_keys = SortKeys(self.searcher.reader())
+        return self._sort_keys
+
+    def warm(self) -> None:
+        """Build the per-generation columns now rather than in the first request."""
+        _ = self.columns, self.scorer, self.sort_keys
 
 
 class SearcherPool:

@@ -61,6 +61,7 @@ def index_writer(base: Path, **options: object) -> Iterator[IndexWriter]:
     free, but a ``timeout`` still guards against a crashed process's leftovers.
     """
     ix = open_index(base)
+    options.setdefault("limitmb", 512)
     writer = ix.writer(timeout=30.0, delay=0.1, **options)
     try:
         yield writer

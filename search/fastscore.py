@@ -1,0 +1,321 @@
+"""Whoosh's BM25F scores for every match at once, with numpy.
+
+Whoosh scores a query by stepping a tree of matchers through the matching
+documents one at a time in Python; with tens of thousands of matches that is
+the whole cost of a search. This module evaluates the same tree as array
+operations over posting lists (see :mod:`search.postings`): a term's scores
+are BM25F over its postings with Whoosh's idf, average field length, ``B``
+and ``K1`` and its one-byte field lengths; ``And``/``Or`` add, boosts
+multiply, ``AndNot``/``Not`` mask, and a coordinated ``Or`` applies Whoosh's
+coordination formula. The result is the score Whoosh would give each
+document, so the ranking is Whoosh's ranking, only computed faster.
+
+Correctness never depends on this path: a query part it does not model
+(phrases, spans, anything new) is scored by Whoosh's own matcher for that part
+alone, and a weighting model other than plain BM25F sends the whole query to
+Whoosh (:class:`Unsupported`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from search.postings import LENGTH_OF_BYTE, length_bytes, postings_arrays
+
+MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
+SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
+
+
+class Unsupported(Exception):
+    """The query or weighting cannot be modelled; let Whoosh score it."""
+
+
+@dataclass
+class Part:
+    """One query node's matches and scores over a segment (dense, segment-local)."""
+
+    mask: np.ndarray
+    score: np.ndarray | None  # None when only the match set was asked for
+    terms: np.ndarray | None = None  # matching term count per document (for coordination)
+    terms_total: int = 0  # term matchers Whoosh would build in this segment (for coordination)
+
+
+class TermCache:
+    """Per-term arrays of one index generation, least recently used first out.
+
+    Keyed by segment, field and term; holds document numbers and unboosted
+    scores, so a popular word is read from disk and scored once per generation.
+    """
+
+    def __init__(self, max_bytes: int = 96 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple, item: tuple[np.ndarray, np.ndarray]) -> None:
+        size = item[0].nbytes + item[1].nbytes
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = item
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= old[0].nbytes + old[1].nbytes
+
+
+class Segment:
+    """What scoring needs from one leaf searcher: its reader, offset and length columns."""
+
+    def __init__(self, number: int, searcher: Searcher, offset: int):
+        self.number = number
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.offset = offset
+        self.size = self.reader.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            with self._lock:
+                found = self._lengths.get(fieldname)
+                if found is None:
+                    found = length_bytes(self.reader, fieldname)
+                    self._lengths[fieldname] = found
+        return found
+
+
+class Scorer:
+    """Scores queries against one searcher (one index generation)."""
+
+    def __init__(self, searcher: Searcher, cache: TermCache | None = None):
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self.cache = cache or TermCache()
+        self.segments = [Segment(n, s, off) for n, (s, off) in enumerate(searcher.leaf_searchers())]
+        self.doc_count_all = searcher.doc_count_all()
+
+    @property
+    def supported(self) -> bool:
+        return type(self.weighting) is scoring.BM25F and not getattr(self.weighting, "use_final", False)
+
+    def evaluate(self, q: wq.Query, scored: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Global match mask and (if ``scored``) Whoosh's score of every document.
+
+        Deleted documents may still be set; the caller masks with live documents.
+        """
+        if scored and not self.supported:
+            raise Unsupported(type(self.weighting).__name__)
+        mask = np.zeros(self.doc_count_all, dtype=bool)
+        score = np.zeros(self.doc_count_all, dtype=np.float64) if scored else None
+        for seg in self.segments:
+            part = self._node(q, seg, scored)
+            end = seg.offset + seg.size
+            mask[seg.offset : end] = part.mask
+            if scored:
+                score[seg.offset : end] = np.where(part.mask, part.score, 0.0)
+        return mask, score
+
+    def evaluate_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """The same as :meth:`evaluate`, computed by Whoosh's matchers (the slow, general way)."""
+        mask = np.zeros(self.doc_count_all, dtype=bool)
+        score = np.zeros(self.doc_count_all, dtype=np.float64)
+        for seg in self.segments:
+            part = self._by_whoosh(q, seg, True)
+            mask[seg.offset : seg.offset + seg.size] = part.mask
+            score[seg.offset : seg.offset + seg.size] = part.score
+        if getattr(self.weighting, "use_final", False):
+            for docnum in np.flatnonzero(mask).tolist():
+                score[docnum] = self.weighting.final(self.searcher, docnum, float(score[docnum]))
+        return mask, score
+
+    # -- nodes -------------------------------------------------------------
+
+    def _empty(self, seg: Segment, scored: bool) -> Part:
+        return Part(np.zeros(seg.size, dtype=bool), np.zeros(seg.size) if scored else None)
+
+    def _node(self, q: wq.Query, seg: Segment, scored: bool, coord: bool = False) -> Part:
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text, q.boost, seg, scored, coord)
+        if isinstance(q, wq.MultiTerm) and kind is not wq.Variations:
+            return self._multiterm(q, seg, scored, coord)
+        if coord:  # a coordinated Or is modelled over plain term leaves only
+            raise Unsupported(f"{kind.__name__} inside a coordinated Or")
+        if q is wq.NullQuery:
+            return self._empty(seg, scored)
+        if kind in (wq.And, wq.Or):
+            return self._compound(q, seg, scored)
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            return Part(np.ones(seg.size, dtype=bool), np.full(seg.size, float(q.boost)) if scored else None)
+        if kind is wq.AndNot:
+            a = self._node(q.a, seg, scored)
+            b = self._node(q.b, seg, False)
+            return Part(a.mask & ~b.mask, a.score)
+        if kind is wq.Require:
+            a = self._node(q.a, seg, scored)
+            b = self._node(q.b, seg, False)
+            return Part(a.mask & b.mask, a.score)
+        if kind is wq.AndMaybe:
+            a = self._node(q.a, seg, scored)
+            b = self._node(q.b, seg, scored)
+            score = a.score + np.where(b.mask, b.score, 0.0) if scored else None
+            return Part(a.mask, score)
+        if kind is wq.Not:
+            inner = self._node(q.query, seg, False)
+            return Part(~inner.mask, np.ones(seg.size) if scored else None)
+        return self._by_whoosh(q, seg, scored)
+
+    def _term(self, fieldname: str, text, boost: float, seg: Segment, scored: bool, coord: bool) -> Part:
+        schema = self.searcher.schema
+        part = self._empty(seg, scored)
+        if coord:
+            part.terms = np.zeros(seg.size, dtype=np.int32)
+        if fieldname not in schema:
+            return part
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return part
+        ids, scores = self._term_arrays(seg, fieldname, btext)
+        part.mask[ids] = True
+        if scored:
+            part.score[ids] = scores * boost if boost != 1.0 else scores
+        if coord:
+            part.terms[ids] = 1
+            part.terms_total = 1 if (fieldname, btext) in seg.reader else 0
+        return part
+
+    def _term_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        key = (seg.number, fieldname, btext)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        ids, weights = postings_arrays(seg.reader, fieldname, btext)
+        field = self.searcher.schema[fieldname]
+        if ids.size and field.scorable:
+            w = self.weighting
+            parent = self.searcher
+            idf = parent.idf(fieldname, btext)
+            avgfl = parent.avg_field_length(fieldname) or 1
+            b = w._field_B.get(fieldname, w.B)
+            fl = LENGTH_OF_BYTE[seg.lengths(fieldname)[ids]]
+            scores = idf * ((weights * (w.K1 + 1)) / (weights + w.K1 * ((1 - b) + b * fl / avgfl)))
+        else:
+            scores = weights  # Whoosh's WeightScorer for fields without lengths
+        found = (ids.astype(np.int32), scores)
+        self.cache.put(key, found)
+        return found
+
+    def _multiterm(self, q: wq.MultiTerm, seg: Segment, scored: bool, coord: bool) -> Part:
+        fieldname = q.field()
+        if fieldname not in self.searcher.schema:
+            return self._empty(seg, scored)
+        words = [w for w in q._btexts(seg.reader) if w]
+        if not words:
+            return self._empty(seg, scored)
+        if len(words) == 1:  # Whoosh uses the lone term as it is, without the boost
+            return self._term(fieldname, words[0], 1.0, seg, scored, coord)
+        if len(words) >= MAX_EXPANSIONS:
+            raise Unsupported("too many expansions")
+        preloaded = len(words) != 2 and seg.size <= SMALL_SEGMENT
+        if coord and preloaded:
+            raise Unsupported("a pre-loaded Or inside a coordinated Or")
+        parts = [self._term(fieldname, w, 1.0, seg, scored, coord) for w in words]
+        mask = np.logical_or.reduce([p.mask for p in parts])
+        score = None
+        if scored:
+            if preloaded and q.constantscore:
+                score = np.ones(seg.size)  # Whoosh's pre-loaded Or without weighting counts 1 per match
+            else:
+                score = np.sum([p.score for p in parts], axis=0) * q.boost
+        out = Part(mask, score)
+        if coord:
+            out.terms = np.sum([p.terms for p in parts], axis=0)
+            out.terms_total = sum(p.terms_total for p in parts)
+        return out
+
+    def _compound(self, q: wq.CompoundQuery, seg: Segment, scored: bool) -> Part:
+        subs = q.subqueries
+        if not subs:
+            return self._empty(seg, scored)
+        if len(subs) == 1:  # Whoosh uses the lone child as it is, without the boost
+            return self._node(subs[0], seg, scored)
+        scale = getattr(q, "scale", None) if isinstance(q, wq.Or) else None
+        if isinstance(q, wq.Or) and len(subs) >= MAX_EXPANSIONS:
+            raise Unsupported("too many clauses")
+        inner_coord = bool(scale and scored)
+        parts = [self._node(s, seg, scored, inner_coord) for s in subs]
+        combine = np.logical_and.reduce if isinstance(q, wq.And) else np.logical_or.reduce
+        mask = combine([p.mask for p in parts])
+        score = None
+        if scored:
+            score = np.sum([np.where(p.mask, p.score, 0.0) for p in parts], axis=0)
+            if q.boost != 1.0:
+                score = score * q.boost
+        out = Part(mask, score)
+        if inner_coord:
+            terms = np.sum([np.where(p.mask, p.terms, 0) for p in parts], axis=0)
+            out.terms = np.where(mask, terms, 0)
+            out.terms_total = sum(p.terms_total for p in parts)
+        if inner_coord and out.terms_total:
+            total = out.terms_total
+            if total == scale:
+                out.score = np.zeros(seg.size)
+            else:
+                out.score = (score + ((out.terms - 1) / (total - scale) ** 2)) * ((total - 1) / total)
+        return out
+
+    def _by_whoosh(self, q: wq.Query, seg: Segment, scored: bool) -> Part:
+        """Any other node: Whoosh's own matcher, over this segment, for this node only."""
+        part = self._empty(seg, scored)
+        context = seg.searcher.context() if scored else seg.searcher.boolean_context()
+        matcher = q.matcher(seg.searcher, context)
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            if scored:
+                scores.append(matcher.score())
+            matcher.next()
+        if ids:
+            part.mask[ids] = True
+            if scored:
+                part.score[ids] = scores
+        return part
+
+
+def top_k(docnums: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` best, by score descending then document number ascending.
+
+    That is Whoosh's own order (its collector keeps the lower number on a tie),
+    so pages match what Whoosh would show.
+    """
+    n = docnums.size
+    if n > k:
+        threshold = np.partition(scores, n - k)[n - k]
+        above = np.flatnonzero(scores > threshold)
+        ties = np.flatnonzero(scores == threshold)[: k - above.size]
+        chosen = np.concatenate([above, ties])
+    else:
+        chosen = np.arange(n)
+    order = np.lexsort((docnums[chosen], -scores[chosen]))
+    return chosen[order]

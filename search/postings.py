@@ -1,0 +1,84 @@
+"""Posting lists and field lengths of one index segment, as numpy arrays.
+
+Whoosh walks postings one document at a time in Python; reading a whole list
+block by block into arrays lets the engine score every match with a few
+vectorised operations instead. The arrays are exactly what Whoosh's own
+matchers read (document numbers, term weights, and the one-byte field lengths
+its scorers use), so scores computed from them are Whoosh's scores.
+
+The block layout read here is that of Whoosh's W3 codec; anything else (an
+inlined short list, another codec) is read through the ordinary matcher
+interface, slower but the same values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
+
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+"""Whoosh stores each field length as one lossy byte; this undoes it the same way."""
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+
+
+def postings_arrays(reader: IndexReader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (segment-local, ascending) and weights of one term.
+
+    Deleted documents are included; the caller masks them out.
+    """
+    if (fieldname, btext) not in reader:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    matcher = reader.postings(fieldname, btext)
+    while isinstance(matcher, FilterMatcher):  # the deleted-documents filter
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        return _read_blocks(matcher)
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    id_parts, weight_parts = [], []
+    while not matcher._atend:
+        matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        id_parts.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))  # delta-coded from 0 in each block
+        if raw_weights is None:
+            weight_parts.append(np.ones(count, dtype=np.float64))
+        elif isinstance(raw_weights, float):
+            # Whoosh widens a block's single weight through a float32 array; so do we.
+            weight_parts.append(np.full(count, np.float32(raw_weights), dtype=np.float64))
+        else:
+            weight_parts.append(np.asarray(raw_weights, dtype=np.float64))
+        matcher._next_block()
+    if not id_parts:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def length_bytes(reader: IndexReader, fieldname: str) -> np.ndarray:
+    """The stored length byte of ``fieldname`` for every document of a segment reader."""
+    count = reader.doc_count_all()
+    out = np.zeros(count, dtype=np.uint8)
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+    raw = None
+    if column is not None and hasattr(column, "_dbfile") and hasattr(column, "_basepos"):
+        stored = min(column._count, count)
+        raw = np.frombuffer(bytes(column._dbfile.get(column._basepos, stored)), dtype=np.uint8)
+        out[:stored] = raw
+        return out
+    for docnum in range(count):  # any other layout: ask per document
+        length = reader.doc_field_length(docnum, fieldname, 0) or 0
+        out[docnum] = np.searchsorted(LENGTH_OF_BYTE, length)
+    return out
