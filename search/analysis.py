@@ -11,8 +11,10 @@ Whoosh's pure-Python stemmers for the same algorithm.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
+import Stemmer
 from whoosh.analysis import (
     Analyzer,
     LowercaseFilter,
@@ -47,6 +49,22 @@ def language_analyzer(lang: str) -> Analyzer:
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | PyStemmerFilter(_SNOWBALL[lang], cachesize=100_000)
     )
+
+
+_stemmers = threading.local()
+
+
+def stem_words(lang: str, words: list[str]) -> list[str]:
+    """Stem lowercased ``words`` in one C call, as :func:`language_analyzer` stems them.
+
+    PyStemmer objects are not thread-safe, so each thread keeps its own.
+    """
+    algorithm = _SNOWBALL.get(lang, "english")
+    found = getattr(_stemmers, algorithm, None)
+    if found is None:
+        found = Stemmer.Stemmer(algorithm, 100_000)
+        setattr(_stemmers, algorithm, found)
+    return found.stemWords(words)
 
 
 def plain_analyzer() -> Analyzer:

@@ -85,11 +85,11 @@ def query_terms(snapshot: Snapshot, q: wq.Query, expansions: int = 50) -> dict[s
 
     Negated parts are skipped: "-noise" must not mark "noise".
     """
-    reader = snapshot.searcher.reader()
+    expander = snapshot.scorer.expander
     pairs: set[tuple[str, str]] = set()
     for leaf in _positive_leaves(q):
         if isinstance(leaf, wq.MultiTerm):
-            for n, btext in enumerate(leaf._btexts(reader)):
+            for n, btext in enumerate(expander.expand(leaf)):
                 if n >= expansions:
                     break
                 pairs.add((leaf.field(), btext.decode("utf-8") if isinstance(btext, bytes) else btext))

@@ -27,6 +27,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
+from search.expansion import Expander
 from search.postings import LENGTH_OF_BYTE, length_bytes, postings_arrays
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
@@ -113,6 +114,7 @@ class Scorer:
         self.cache = cache or TermCache()
         self.segments = [Segment(n, s, off) for n, (s, off) in enumerate(searcher.leaf_searchers())]
         self.doc_count_all = searcher.doc_count_all()
+        self.expander = Expander(searcher.reader())
 
     @property
     def supported(self) -> bool:
@@ -230,7 +232,7 @@ class Scorer:
         fieldname = q.field()
         if fieldname not in self.searcher.schema:
             return self._empty(seg, scored)
-        words = [w for w in q._btexts(seg.reader) if w]
+        words = self.expander.expand(q, seg.number, seg.reader)
         if not words:
             return self._empty(seg, scored)
         if len(words) == 1:  # Whoosh uses the lone term as it is, without the boost

@@ -31,6 +31,8 @@ QUERIES = [
     '"hearing aid"',
     "loud*",
     "reverberaton~",
+    "heering~2",
+    "lydnivaeu~1/2",
     "title:noise",
     "støj",
     "høreapparater brugere",

@@ -1,0 +1,298 @@
+"""Search speed, measured: the service against a naive Whoosh set-up, side by side.
+
+    python bench/search_bench.py                      # 10k, 30k and 100k reports (long the first time)
+    python bench/search_bench.py --sizes 2000         # a quick smoke run
+
+For each size it builds (once; cached under ``bench/out/``) a synthetic corpus
+through the service's own ingest path and a naive Whoosh index of the same
+documents (:mod:`bench.search_build`), then times a full search (query, five
+facets' counts, ten hits with snippets from the catalog) over a fixed mix of
+30 requests:
+
+* in-process, through the code the web app calls (``web.results.run_search``);
+* over HTTP: a real ``skh serve`` (waitress) process, 8 concurrent clients on
+  ``/api/search``;
+* the naive set-up in-process (``bench.search_naive``), for the ratio.
+
+Each engine runs in its own child process so its memory (RSS) is its own.
+Timings are wall-clock on a shared machine: other jobs on the same cores
+make them noisy, so the CPU count and load are printed beside them.
+Exits 0; timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.search_build import TAXONOMY, build_lean, build_naive, size_dir  # noqa: E402
+
+MIX: list[tuple[str, dict]] = [
+    ("hearing", {}),
+    ("hearing aids", {}),
+    ("noise", {"area": ["acoustics-noise"]}),
+    ("speech intelligibility", {}),
+    ("loudspeaker distortion", {}),
+    ("microphone array", {}),
+    ("støj", {}),
+    ("høreapparater", {}),
+    ("tinnitus patients", {}),
+    ("room acoustics reverberation", {}),
+    ("signal processing", {"year_from": ["2018"], "year_to": ["2024"]}),
+    ("audio", {"type": ["report"]}),
+    ("sound", {"sort": "newest"}),
+    ("", {}),
+    ("", {"area": ["hearing-health"]}),
+    ("hearing", {"page": 2}),
+    ('"hearing aid"', {}),
+    ("loud*", {}),
+    ("reverberaton~", {}),
+    ("title:noise", {}),
+    ("author:jensen", {}),
+    ("hearing -noise", {}),
+    ("speech OR music", {}),
+    ("cochlear implant children", {}),
+    ("vibration measurement", {}),
+    ("klinik patienter", {"lang": ["da"]}),
+    ("headphones", {"org": ["Nordlyd Acoustics A/S"]}),
+    ("measurement", {}),
+    ("listening test", {"area": ["audio-tech"], "lang": ["en"]}),
+    ("acoustic", {"type": ["publication", "report"], "year_from": ["2020"]}),
+]
+LIST_FILTERS = ("area", "type", "org", "lang")
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(p: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))] * 1000
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# -- child processes: one engine each ------------------------------------
+
+
+def _request(q: str, options: dict):
+    from search.engine import SearchRequest
+
+    filters = {k: v for k, v in options.items() if k in LIST_FILTERS}
+    year = {k: int(v[0]) for k, v in options.items() if k in ("year_from", "year_to")}
+    return SearchRequest(
+        q=q, filters=filters, sort=options.get("sort", "relevance"), page=options.get("page", 1), **year
+    )
+
+
+def worker_lean(size: int, rounds: int) -> dict:
+    from web.hub import Hub
+    from web.results import run_search
+
+    hub = Hub.open(size_dir(size) / "data", taxonomy=str(TAXONOMY))
+    rss_before = rss_mb()
+    t0 = time.perf_counter()
+    hub.pool.get().warm()
+    open_s = time.perf_counter() - t0
+    cold, warm = [], []
+    for n in range(rounds + 1):
+        for q, options in MIX:
+            t = time.perf_counter()
+            result, shown = run_search(hub, _request(q, options))
+            (cold if n == 0 else warm).append(time.perf_counter() - t)
+    return {
+        "open_s": open_s,
+        "cold": percentiles(cold),
+        "warm": percentiles(warm),
+        "rss_mb": rss_mb(),
+        "rss_index_mb": rss_mb() - rss_before,
+    }
+
+
+def worker_naive(size: int, rounds: int) -> dict:
+    from whoosh import index as whoosh_index
+
+    from bench.search_naive import naive_search
+
+    rss_before = rss_mb()
+    ix = whoosh_index.open_dir(str(size_dir(size) / "naive-whoosh"))
+    searcher = ix.searcher()
+    samples = []
+    for _ in range(rounds):
+        for q, options in MIX:
+            filters = {k: v for k, v in options.items() if k in LIST_FILTERS + ("year_from", "year_to")}
+            t = time.perf_counter()
+            naive_search(searcher, q, filters, options.get("sort", "relevance"), options.get("page", 1))
+            samples.append(time.perf_counter() - t)
+    return {"warm": percentiles(samples), "rss_mb": rss_mb(), "rss_index_mb": rss_mb() - rss_before}
+
+
+def run_worker(kind: str, size: int, rounds: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, "--sizes", str(size), "--rounds", str(rounds)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        print(out.stderr[-2000:], file=sys.stderr)
+        return {}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- HTTP ------------------------------------------------------------------
+
+
+def _url(base: str, q: str, options: dict) -> str:
+    pairs = [("q", q)]
+    for key, value in options.items():
+        for v in value if isinstance(value, list) else [value]:
+            pairs.append((key, str(v)))
+    return f"{base}/api/search?{urllib.parse.urlencode(pairs)}"
+
+
+def http_bench(size: int, clients: int, rounds: int, port: int) -> dict:
+    env = dict(os.environ, SKH_DATA_DIR=str(size_dir(size) / "data"), SKH_TAXONOMY=str(TAXONOMY))
+    skh = Path(sys.executable).parent / "skh"
+    command = [str(skh)] if skh.exists() else [sys.executable, "-m", "web.cli"]
+    server = subprocess.Popen(
+        command + ["serve", "--port", str(port), "--threads", str(clients)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    return {}
+                time.sleep(0.3)
+        for q, options in MIX:  # warm-up: the first request of a generation builds its columns
+            urllib.request.urlopen(_url(base, q, options), timeout=300).read()
+        samples: list[float] = []
+        errors = 0
+        lock = threading.Lock()
+
+        def client(number: int) -> None:
+            nonlocal errors
+            for k in range(rounds * len(MIX)):
+                q, options = MIX[(number * 7 + k) % len(MIX)]
+                t = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(_url(base, q, options), timeout=300) as response:
+                        response.read()
+                    ok = True
+                except OSError:
+                    ok = False
+                with lock:
+                    if ok:
+                        samples.append(time.perf_counter() - t)
+                    else:
+                        errors += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        t0 = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - t0
+        return {
+            **percentiles(samples),
+            "errors": errors,
+            "per_s": len(samples) / wall,
+            "rss_mb": rss_mb(server.pid),
+        }
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# -- report ------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the mix (service)")
+    parser.add_argument("--naive-rounds", type=int, default=1, help="passes over the mix (naive Whoosh)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--worker", choices=("lean", "naive"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.worker:
+        work = worker_lean if args.worker == "lean" else worker_naive
+        print(json.dumps(work(sizes[0], args.rounds)))
+        return 0
+
+    print(f"search bench: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; mix of {len(MIX)}")
+    print("(shared machine: other jobs on the same cores make timings noisy)")
+    for size in sizes:
+        lean = build_lean(size, log=lambda m: print(m, flush=True))
+        naive = {} if args.no_naive else build_naive(size, log=lambda m: print(m, flush=True))
+        ours = run_worker("lean", size, args.rounds)
+        http = {} if args.no_http else http_bench(size, args.clients, max(1, args.rounds // 2), args.port)
+        base = {} if args.no_naive else run_worker("naive", size, args.naive_rounds)
+        print(f"\n== {size:,} reports  ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
+        print(
+            f"ingest (service path): {lean['ingest_docs_per_s']:.0f} documents/s "
+            f"({lean['documents']:,} in {lean['ingest_seconds']:.0f} s); index {lean['index_mb']:.0f} MB"
+            + (f"; naive index {naive['index_mb']:.0f} MB" if naive else "")
+        )
+        print(f"{'full search, ms':34} {'p50':>9} {'p95':>9} {'p99':>9} {'n':>6} {'RSS MB':>8}")
+        rows = []
+        if ours:
+            rows.append(("service in-process (warm)", ours["warm"], ours["rss_mb"]))
+            rows.append(("service in-process (first pass)", ours["cold"], None))
+        if http:
+            label = f"service HTTP, {args.clients} clients ({http['per_s']:.0f}/s)"
+            rows.append((label, http, http["rss_mb"]))
+        if base:
+            rows.append(("naive Whoosh in-process", base["warm"], base["rss_mb"]))
+        for label, p, rss in rows:
+            memory = f"{rss:8.0f}" if rss else f"{'':8}"
+            print(f"{label:34} {p['p50']:9.1f} {p['p95']:9.1f} {p['p99']:9.1f} {p['n']:6d} {memory}")
+        if ours and base:
+            print(
+                f"ratio naive/service p95: {base['warm']['p95'] / ours['warm']['p95']:.0f}x  "
+                f"(p50 {base['warm']['p50'] / ours['warm']['p50']:.0f}x)"
+            )
+        if ours:
+            print(f"opening a searcher and building its columns: {ours['open_s']:.2f} s")
+        if http and http["errors"]:
+            print(f"HTTP errors: {http['errors']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
