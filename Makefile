@@ -34,6 +34,12 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Search speed at 10k, 30k and 100k generated reports against a naive Whoosh set-up.
+# The first run builds the corpora (hours on 2 cores; cached in bench/out/); SIZES=2000 for a quick look.
+SIZES ?= 10000,30000,100000
+bench-search: $(VENV)/.installed-test
+	$(PY) bench/search_bench.py --sizes $(SIZES)
+
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
 

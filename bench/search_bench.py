@@ -14,6 +14,10 @@ facets' counts, ten hits with snippets from the catalog) over a fixed mix of
   ``/api/search``;
 * the naive set-up in-process (``bench.search_naive``), for the ratio.
 
+The service's result cache is turned off (``SKH_RESULT_CACHE=0``) so every
+request is computed; its per-generation term and column caches stay on, as
+they are in service ("first pass" shows requests before they are warm).
+
 Each engine runs in its own child process so its memory (RSS) is its own.
 Timings are wall-clock on a shared machine: other jobs on the same cores
 make them noisy, so the CPU count and load are printed beside them.
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -151,6 +156,7 @@ def run_worker(kind: str, size: int, rounds: int) -> dict:
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=dict(os.environ, SKH_RESULT_CACHE="0"),
     )
     if out.returncode != 0:
         print(out.stderr[-2000:], file=sys.stderr)
@@ -169,8 +175,17 @@ def _url(base: str, q: str, options: dict) -> str:
     return f"{base}/api/search?{urllib.parse.urlencode(pairs)}"
 
 
+def free_port() -> int:
+    """A port no one listens on now (others on this machine run servers too)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def http_bench(size: int, clients: int, rounds: int, port: int) -> dict:
-    env = dict(os.environ, SKH_DATA_DIR=str(size_dir(size) / "data"), SKH_TAXONOMY=str(TAXONOMY))
+    port = port or free_port()
+    data = str(size_dir(size) / "data")
+    env = dict(os.environ, SKH_DATA_DIR=data, SKH_TAXONOMY=str(TAXONOMY), SKH_RESULT_CACHE="0")
     skh = Path(sys.executable).parent / "skh"
     command = [str(skh)] if skh.exists() else [sys.executable, "-m", "web.cli"]
     server = subprocess.Popen(
@@ -244,7 +259,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="passes over the mix (service)")
     parser.add_argument("--naive-rounds", type=int, default=1, help="passes over the mix (naive Whoosh)")
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--worker", choices=("lean", "naive"), help=argparse.SUPPRESS)
@@ -256,7 +271,7 @@ def main() -> int:
         return 0
 
     print(f"search bench: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; mix of {len(MIX)}")
-    print("(shared machine: other jobs on the same cores make timings noisy)")
+    print("(shared machine: other jobs on the same cores make timings noisy; result cache off: every request computed)")
     for size in sizes:
         lean = build_lean(size, log=lambda m: print(m, flush=True))
         naive = {} if args.no_naive else build_naive(size, log=lambda m: print(m, flush=True))

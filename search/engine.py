@@ -120,7 +120,30 @@ def _positive_leaves(q: wq.Query):
 
 
 def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    """Run ``request`` against ``snapshot``; never raises on user input."""
+    """Run ``request`` against ``snapshot``; never raises on user input.
+
+    Results are remembered per index generation (see :class:`Snapshot`), so
+    the same request again (a reload, paging back, the JSON twin of a page)
+    costs nothing; a commit starts a new generation and so a fresh cache.
+    """
+    key = (
+        request.q,
+        tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
+        request.year_from,
+        request.year_to,
+        tuple(request.visibility),
+        request.sort,
+        request.page,
+        request.per_page,
+    )
+    found = snapshot.results.get(key)
+    if found is None:
+        found = _search(snapshot, request)
+        snapshot.results.put(key, found)
+    return found
+
+
+def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     schema = snapshot.searcher.schema
     parsed = parse_query(request.q, schema)
     columns = snapshot.columns

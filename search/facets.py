@@ -44,14 +44,27 @@ class FacetColumns:
         live = np.zeros(self.doc_count_all, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live = live
+        self.live.flags.writeable = False
+        self._masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
 
     def mask_for(self, name: str, values: list[str]) -> np.ndarray:
-        """Documents having any of ``values`` in facet ``name`` (OR within a facet)."""
-        mask = np.zeros(self.doc_count_all, dtype=bool)
-        for value in values:
-            docnums = self.postings.get(name, {}).get(value)
-            if docnums is not None:
-                mask[docnums] = True
+        """Documents having any of ``values`` in facet ``name`` (OR within a facet).
+
+        Masks are kept per generation (filters repeat: visibility on every
+        request, an area while someone browses it); callers must not modify them.
+        """
+        key = (name, tuple(sorted(set(values))))
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = np.zeros(self.doc_count_all, dtype=bool)
+            for value in key[1]:
+                docnums = self.postings.get(name, {}).get(value)
+                if docnums is not None:
+                    mask[docnums] = True
+            mask.flags.writeable = False
+            if len(self._masks) >= 512:
+                self._masks.clear()
+            self._masks[key] = mask
         return mask
 
     def count(self, name: str, base: np.ndarray) -> list[FacetCount]:

@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from search.expansion import Expander
-from search.postings import LENGTH_OF_BYTE, length_bytes, postings_arrays
+from search.postings import LENGTH_OF_BYTE, length_bytes, positions_for, postings_arrays
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
@@ -185,6 +185,8 @@ class Scorer:
         if kind is wq.Not:
             inner = self._node(q.query, seg, False)
             return Part(~inner.mask, np.ones(seg.size) if scored else None)
+        if kind is wq.Phrase and q.slop >= 1:
+            return self._phrase(q, seg, scored)
         return self._by_whoosh(q, seg, scored)
 
     def _term(self, fieldname: str, text, boost: float, seg: Segment, scored: bool, coord: bool) -> Part:
@@ -227,6 +229,62 @@ class Scorer:
         found = (ids.astype(np.int32), scores)
         self.cache.put(key, found)
         return found
+
+    def _phrase(self, q: wq.Phrase, seg: Segment, scored: bool) -> Part:
+        """Whoosh's phrase (an ordered SpanNear of its words, scored as their sum).
+
+        Candidates are the documents holding every word (array AND); positions
+        are decoded only for them, and each next word must follow the previous
+        one by 1..slop positions, as Whoosh's span matching requires.
+        """
+        schema = self.searcher.schema
+        part = self._empty(seg, scored)
+        try:
+            field = schema[q.fieldname]
+        except KeyError:
+            return part
+        if not field.format or not field.format.supports("positions"):
+            return self._by_whoosh(q, seg, scored)
+        btexts = []
+        for word in q.words:
+            try:
+                btext = field.to_bytes(word)
+            except ValueError:
+                return part
+            if (q.fieldname, btext) not in seg.reader:
+                return part
+            btexts.append(btext)
+        if not btexts:
+            return part
+        arrays = [self._term_arrays(seg, q.fieldname, b) for b in btexts]
+        candidates = np.ones(seg.size, dtype=bool)
+        for ids, _ in arrays:
+            present = np.zeros(seg.size, dtype=bool)
+            present[ids] = True
+            candidates &= present
+        docs = np.flatnonzero(candidates)
+        if docs.size and len(btexts) > 1:
+            keep = np.ones(docs.size, dtype=bool)
+            ends = [set(p) for p in positions_for(seg.reader, q.fieldname, btexts[0], docs)]
+            for btext in btexts[1:]:
+                alive = np.flatnonzero(keep)
+                found = positions_for(seg.reader, q.fieldname, btext, docs[alive])
+                steps = [step.__add__ for step in range(1, q.slop + 1)]
+                for i, positions in zip(alive.tolist(), found, strict=True):
+                    before = ends[i]
+                    nexts = set(map(steps[0], before)) if len(steps) == 1 else {f(e) for e in before for f in steps}
+                    reached = nexts.intersection(positions)
+                    ends[i] = reached
+                    if not reached:
+                        keep[i] = False
+            docs = docs[keep]
+        part.mask[docs] = True
+        if scored:
+            total = np.zeros(seg.size)
+            for ids, scores in arrays:
+                total[ids] += scores
+            part.score[docs] = total[docs] * q.boost if q.boost != 1.0 else total[docs]
+        return part
 
     def _multiterm(self, q: wq.MultiTerm, seg: Segment, scored: bool, coord: bool) -> Part:
         fieldname = q.field()

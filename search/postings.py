@@ -13,8 +13,12 @@ interface, slower but the same values.
 
 from __future__ import annotations
 
+from itertools import accumulate
+from pickle import loads
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
@@ -82,3 +86,42 @@ def length_bytes(reader: IndexReader, fieldname: str) -> np.ndarray:
         length = reader.doc_field_length(docnum, fieldname, 0) or 0
         out[docnum] = np.searchsorted(LENGTH_OF_BYTE, length)
     return out
+
+
+def positions_for(reader: IndexReader, fieldname: str, btext: bytes, docnums: np.ndarray) -> list[list[int]]:
+    """The word positions of one term in each of ``docnums`` (ascending, all containing the term).
+
+    Only the blocks that hold those documents are decoded.
+    """
+    fmt = reader.schema[fieldname].format
+    matcher = reader.postings(fieldname, btext)
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    out: list[list[int]] = []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and fmt.fixed_value_size() is None:
+        j, total = 0, docnums.size
+        while not matcher._atend and j < total:
+            if matcher._maxid < docnums[j]:
+                matcher._next_block()
+                continue
+            matcher._read_data()
+            ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+            values = matcher._data[2]
+            end = int(np.searchsorted(docnums, matcher._maxid, side="right"))
+            decode = _fast_positions if type(fmt) is Positions else fmt.decode_positions
+            for k in np.searchsorted(ids, docnums[j:end]).tolist():
+                out.append(decode(values[k]))
+            j = end
+            matcher._next_block()
+        return out
+    for docnum in docnums.tolist():
+        matcher.skip_to(docnum)
+        out.append(list(matcher.value_as("positions")))
+    return out
+
+
+def _fast_positions(valuestring: bytes) -> list[int]:
+    """``Positions.decode_positions`` with the running sum done in C."""
+    if not valuestring.endswith(b"."):
+        valuestring += b"."
+    return list(accumulate(loads(valuestring[4:])))

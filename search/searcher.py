@@ -10,7 +10,9 @@ than closed, because another thread may still be reading from it.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,30 @@ from search.facets import FacetColumns
 from search.fastscore import Scorer
 from search.index import current_dir, open_index
 from search.sortkeys import SortKeys
+
+
+class ResultCache:
+    """A small LRU of finished results; ``SKH_RESULT_CACHE=0`` turns it off (the speed bench does)."""
+
+    def __init__(self, size: int | None = None):
+        self.size = int(os.environ.get("SKH_RESULT_CACHE", "256")) if size is None else size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass
@@ -33,6 +59,7 @@ class Snapshot:
     _scorer: Scorer | None = None
     _sort_keys: SortKeys | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    results: ResultCache = field(default_factory=ResultCache)
 
     @property
     def columns(self) -> FacetColumns:

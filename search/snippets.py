@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_left, bisect_right
 from collections import deque
 from html import escape
 
 from search.analysis import TOKEN_PATTERN, normalise_lang, stem_words
 
 _TOKEN = re.compile(TOKEN_PATTERN)
-CHAR_LIMIT = 2**15  # like Whoosh's highlighter: only the first 32K characters are searched for passages
+CHAR_LIMIT = 2**15  # like Whoosh's highlighter: passages come from the first 32K characters
 BETWEEN = " … "
 
 
@@ -46,39 +45,54 @@ def make_snippet(text: str, terms: set[str], lang: str, max_chars: int = 260) ->
     """
     text = text or ""
     if terms and text:
-        marked = _passages(text[:CHAR_LIMIT], frozenset(terms), lang, max_chars // 2 + 40, max_chars // 4)
+        marked = _passages(text, frozenset(terms), lang, max_chars // 2 + 40, max_chars // 4)
         if marked:
             return " ".join(marked.split())
     return lead(text, max_chars)
 
 
+_WORD_CHAR = re.compile(r"\w")
+_TOKEN_CHAR = re.compile(r"[\w'’]")
+
+
+def _matched_words(text: str, terms: frozenset[str], lang: str) -> dict[int, tuple[int, str]]:
+    """Start -> (end, stem) of every word whose stem is one of ``terms``.
+
+    Stemming only strips endings, so a word can only stem to a term that
+    shares its first two letters: only words starting like a term are
+    tokenised and stemmed.
+    """
+    heads = sorted({t[:2] for t in terms}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in heads) + ")", re.IGNORECASE)
+    spans = []
+    for found in pattern.finditer(text, 0, CHAR_LIMIT):
+        p = found.start()
+        if p >= 2 and text[p - 1] in "'’" and _WORD_CHAR.match(text, p - 2):
+            continue  # inside a word such as "listener's"
+        spans.append(_TOKEN.match(text, p).span())
+    if not spans:
+        return {}
+    stems = stem_words(normalise_lang(lang), [text[a:b].lower() for a, b in spans])
+    return {a: (b, stem) for (a, b), stem in zip(spans, stems, strict=True) if stem in terms}
+
+
 def _passages(text: str, terms: frozenset[str], lang: str, maxchars: int, surround: int) -> str:
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    words = [text[s:e].lower() for s, e in spans]
-    # Stemming only strips endings, so a word can only stem to a term that shares
-    # its first two letters: stem just those words.
-    heads = {t[:2] for t in terms}
-    candidates = [i for i, w in enumerate(words) if w[:2] in heads]
-    stems: dict[int, str] = {}
-    if candidates:
-        stemmed = stem_words(normalise_lang(lang), [words[i] for i in candidates])
-        stems = {i: st for i, st in zip(candidates, stemmed, strict=True) if st in terms}
-    if not stems:
+    found = _matched_words(text, terms, lang)
+    if not found:
         return ""
-    best = heapq.nlargest(2, _fragments(spans, stems, maxchars, surround), key=lambda f: (f[0], f[1]))
+    best = heapq.nlargest(2, _fragments(text, found, maxchars, surround), key=lambda f: (f[0], f[1]))
     best.sort(key=lambda f: f[1])  # on a tie Whoosh keeps the later passage; shown in text order
     return BETWEEN.join(_format(text, start, end, marks) for _, start, end, marks in best)
 
 
-def _fragments(spans: list[tuple[int, int]], stems: dict[int, str], maxchars: int, surround: int):
-    """Whoosh's ContextFragmenter over plain lists: (score, start, end, marked spans).
+def _fragments(text: str, found: dict[int, tuple[int, str]], maxchars: int, surround: int):
+    """Whoosh's ContextFragmenter: (score, start, end, marked spans) per passage.
 
-    ``stems`` maps the positions of matched words to their stems. Runs of
-    unmatched words between passages are skipped up to the last ``surround``
-    characters before the next match, the only ones that can still open it.
+    Words are read one at a time from the text; outside a passage the reader
+    jumps to the last ``surround`` characters before the next match (the only
+    words that can still open it), so most of a long text is never tokenised.
     """
-    starts = [s for s, _ in spans]
-    matches = sorted(stems)
+    starts = sorted(found)
     first = None
     firsts: deque[int] = deque()
     countdown = -1
@@ -86,20 +100,32 @@ def _fragments(spans: list[tuple[int, int]], stems: dict[int, str], maxchars: in
     seen: set[str] = set()
     currentlen = 0
     endchar = 0
-    i, n = 0, len(spans)
-    while i < n:
-        is_match = i in stems
-        if countdown < 0 and not is_match:
-            upcoming = bisect_right(matches, i)
-            if upcoming == len(matches):
-                break  # outside a passage and no match ahead: nothing more to find
-            target = spans[matches[upcoming] - 1][1] - surround - 1
-            if starts[i] < target:
-                i = max(i, bisect_left(starts, target))
-                firsts.clear()  # everything before ``target`` would have left the window anyway
-                continue
-        startchar, endchar = spans[i]
+    pos, k = 0, 0
+    while True:
+        if countdown < 0:
+            while k < len(starts) and starts[k] < pos:
+                k += 1
+            if k == len(starts):
+                break  # outside a passage and no match ahead
+            q = starts[k] - 1
+            while q >= pos and not _WORD_CHAR.match(text, q):
+                q -= 1  # q: last character of the word before the match
+            target = q - surround
+            if target > pos:
+                while target > pos and _TOKEN_CHAR.match(text, target - 1):
+                    target -= 1  # back to the start of a word
+                if target > pos:
+                    pos = target
+                    firsts.clear()  # words before ``target`` would have left the window anyway
+        word = _TOKEN.search(text, pos)
+        if word is None:
+            break
+        startchar, endchar = word.span()
+        if endchar > CHAR_LIMIT:
+            break
+        pos = endchar
         tlength = endchar - startchar
+        is_match = startchar in found
         if countdown < 0 and not is_match:
             firsts.append(startchar)
             while firsts and endchar - firsts[0] > surround:
@@ -115,7 +141,7 @@ def _fragments(spans: list[tuple[int, int]], stems: dict[int, str], maxchars: in
                     first = startchar
                     countdown += surround
             marks.append((startchar, endchar))
-            seen.add(stems[i])
+            seen.add(found[startchar][1])
         if countdown >= 0:
             currentlen += tlength
             countdown -= tlength
@@ -125,7 +151,6 @@ def _fragments(spans: list[tuple[int, int]], stems: dict[int, str], maxchars: in
                 # countdown is deliberately not reset (as in Whoosh): at exactly 0 the
                 # next word closes an empty fragment, which shifts where the next one starts.
                 first, firsts, marks, seen, currentlen = None, deque(), [], set(), 0
-        i += 1
     if marks:
         yield len(marks) * (len(seen) * 100 or 1), first, endchar, marks
 

@@ -45,6 +45,9 @@ QUERIES = [
     "speech NOT noise",
     "microphone array beamforming",
     "(speech OR music) listener",
+    '"noise reduction" "hearing aid"',
+    'title:"hearing aids"',
+    '"the hearing"~3',
 ]
 
 

@@ -47,6 +47,8 @@ def test_same_passages_as_whoosh_highlighter(vocab, query):
         doc = make_doc(vocab, number, words=400)
         terms = {t.text for t in language_analyzer(doc.lang)(query)}
         text = doc.body if number % 3 else f"<b>{doc.body[:700]}</b> & noise"
+        if number % 5 == 0:  # apostrophes inside and around words, capitals
+            text = text.replace(" and ", " HEARING's l'aids 'noise' Støjen’s and ")
         assert make_snippet(text, terms, doc.lang) == whoosh_snippet(text, terms, doc.lang), number
 
 
