@@ -182,14 +182,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_bench(size: int, clients: int, rounds: int, port: int) -> dict:
+def worker_rss_mb(pid: int) -> list[float]:
+    """RSS of each serving process: the server itself, or its forked workers."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [rss_mb(c) for c in children] or [rss_mb(pid)]
+
+
+def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) -> dict:
     port = port or free_port()
     data = str(size_dir(size) / "data")
     env = dict(os.environ, SKH_DATA_DIR=data, SKH_TAXONOMY=str(TAXONOMY), SKH_RESULT_CACHE="0")
     skh = Path(sys.executable).parent / "skh"
     command = [str(skh)] if skh.exists() else [sys.executable, "-m", "web.cli"]
     server = subprocess.Popen(
-        command + ["serve", "--port", str(port), "--threads", str(clients)],
+        command + ["serve", "--port", str(port), "--threads", str(clients), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -240,7 +249,8 @@ def http_bench(size: int, clients: int, rounds: int, port: int) -> dict:
             **percentiles(samples),
             "errors": errors,
             "per_s": len(samples) / wall,
-            "rss_mb": rss_mb(server.pid),
+            "rss_mb": max(worker_rss_mb(server.pid)),
+            "workers": len(worker_rss_mb(server.pid)),
         }
     finally:
         server.terminate()
@@ -260,6 +270,7 @@ def main() -> int:
     parser.add_argument("--naive-rounds", type=int, default=1, help="passes over the mix (naive Whoosh)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=0, help="default: any free port")
+    parser.add_argument("--workers", type=int, default=0, help="skh serve --workers (0: one per CPU)")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--worker", choices=("lean", "naive"), help=argparse.SUPPRESS)
@@ -276,7 +287,7 @@ def main() -> int:
         lean = build_lean(size, log=lambda m: print(m, flush=True))
         naive = {} if args.no_naive else build_naive(size, log=lambda m: print(m, flush=True))
         ours = run_worker("lean", size, args.rounds)
-        http = {} if args.no_http else http_bench(size, args.clients, max(1, args.rounds // 2), args.port)
+        http = {} if args.no_http else http_bench(size, args.clients, max(1, args.rounds // 2), args.port, args.workers)
         base = {} if args.no_naive else run_worker("naive", size, args.naive_rounds)
         print(f"\n== {size:,} reports  ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
         print(
@@ -284,13 +295,13 @@ def main() -> int:
             f"({lean['documents']:,} in {lean['ingest_seconds']:.0f} s); index {lean['index_mb']:.0f} MB"
             + (f"; naive index {naive['index_mb']:.0f} MB" if naive else "")
         )
-        print(f"{'full search, ms':34} {'p50':>9} {'p95':>9} {'p99':>9} {'n':>6} {'RSS MB':>8}")
+        print(f"{'full search, ms':34} {'p50':>9} {'p95':>9} {'p99':>9} {'n':>6} {'RSS MB':>8}  (RSS: per process)")
         rows = []
         if ours:
             rows.append(("service in-process (warm)", ours["warm"], ours["rss_mb"]))
             rows.append(("service in-process (first pass)", ours["cold"], None))
         if http:
-            label = f"service HTTP, {args.clients} clients ({http['per_s']:.0f}/s)"
+            label = f"HTTP {args.clients} clients, {http['workers']} workers ({http['per_s']:.0f}/s)"
             rows.append((label, http, http["rss_mb"]))
         if base:
             rows.append(("naive Whoosh in-process", base["warm"], base["rss_mb"]))

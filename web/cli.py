@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -174,15 +175,24 @@ def stats(as_json) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--threads", default=8, type=int)
-def serve(host, port, threads) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    type=click.IntRange(0, 64),
+    help="Processes serving requests, each with its own searcher; 0 = one per CPU.",
+)
+def serve(host, port, threads, workers) -> None:
     """Serve the web app with waitress."""
-    from waitress import serve as waitress_serve
-
     from web.app import create_app
+    from web.serving import serve as run_server
 
-    app = create_app(_hub())
-    click.echo(f"Sound Knowledge Hub on http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads)
+    hub = _hub()  # fail early, in the parent, if the data directory is unusable
+    workers = workers or os.cpu_count() or 1
+    click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
+    if workers == 1:
+        run_server(lambda: create_app(hub), host, port, threads, 1)
+    else:
+        run_server(lambda: create_app(_hub()), host, port, threads, workers)
 
 
 @main.command("seed")
