@@ -324,6 +324,8 @@ class Scorer:
         if isinstance(q, wq.Or) and len(subs) >= MAX_EXPANSIONS:
             raise Unsupported("too many clauses")
         inner_coord = bool(scale and scored)
+        if isinstance(q, wq.Or) and not inner_coord:
+            return self._union(q, seg, scored)
         parts = [self._node(s, seg, scored, inner_coord) for s in subs]
         combine = np.logical_and.reduce if isinstance(q, wq.And) else np.logical_or.reduce
         mask = combine([p.mask for p in parts])
@@ -344,6 +346,32 @@ class Scorer:
             else:
                 out.score = (score + ((out.terms - 1) / (total - scale) ** 2)) * ((total - 1) / total)
         return out
+
+    def _union(self, q: wq.Or, seg: Segment, scored: bool) -> Part:
+        """An uncoordinated Or: term children are added straight into one array."""
+        mask = np.zeros(seg.size, dtype=bool)
+        score = np.zeros(seg.size) if scored else None
+        schema = self.searcher.schema
+        for sub in q.subqueries:
+            if type(sub) is wq.Term:
+                if sub.fieldname not in schema:
+                    continue
+                try:
+                    btext = schema[sub.fieldname].to_bytes(sub.text)
+                except ValueError:
+                    continue
+                ids, scores = self._term_arrays(seg, sub.fieldname, btext)
+                mask[ids] = True
+                if scored:
+                    score[ids] += scores * sub.boost if sub.boost != 1.0 else scores
+            else:
+                part = self._node(sub, seg, scored)
+                mask |= part.mask
+                if scored:
+                    score += np.where(part.mask, part.score, 0.0)
+        if scored and q.boost != 1.0:
+            score *= q.boost
+        return Part(mask, score)
 
     def _by_whoosh(self, q: wq.Query, seg: Segment, scored: bool) -> Part:
         """Any other node: Whoosh's own matcher, over this segment, for this node only."""
