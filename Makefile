@@ -37,5 +37,8 @@ format: $(VENV)/.installed-test
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
 
+bench-relevance: $(VENV)/.installed
+	$(PY) bench/relevance.py --split test
+
 clean:
 	rm -rf var .pytest_cache

@@ -44,6 +44,7 @@ kept or left out:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from whoosh import matching
 from whoosh import query as wq
@@ -88,25 +89,51 @@ class FieldsTerm(wq.CompoundQuery):
         return min(sum(q.estimate_size(ixreader) for q in self.subqueries), ixreader.doc_count_all())
 
     def matcher(self, searcher, context=None) -> Matcher:
-        parent = searcher.get_parent()
-        reader = searcher.reader()
-        lang = text_field(self.subqueries[0].fieldname)[1]
-        n_docs = parent.doc_frequency("lang", lang) or parent.doc_count_all() or 1
-        parts, df = [], 0
-        for term in self.subqueries:
-            name = term.fieldname
-            btext = searcher.schema[name].to_bytes(term.text)
-            if (name, btext) not in reader:
-                continue
-            df = max(df, parent.doc_frequency(name, btext))
-            avg = (parent.field_length(name) / n_docs) or 1.0
-            part = text_field(name)[0]
-            parts.append((reader.postings(name, btext), name, term.boost, B.get(part, 0.75), avg))
-        if not parts:
-            return matching.NullMatcher()
-        n_docs = max(n_docs, df)
-        idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-        return BM25FMatcher(parts, reader, idf * self.boost)
+        factor, parts = bm25f_stats(searcher.get_parent(), self)
+        reader = searcher.reader()  # this segment's: postings and lengths are per segment
+        found = [
+            (reader.postings(p.fieldname, p.text), p.fieldname, p.weight, p.b, p.avg_length)
+            for p in parts
+            if (p.fieldname, p.text) in reader
+        ]
+        return BM25FMatcher(found, reader, factor) if found else matching.NullMatcher()
+
+
+@dataclass(frozen=True)
+class PartStats:
+    """What scoring one part of a :class:`FieldsTerm` needs besides a document's frequency and length."""
+
+    fieldname: str
+    text: bytes
+    weight: float
+    b: float
+    avg_length: float
+
+
+def bm25f_stats(searcher, q: FieldsTerm) -> tuple[float, list[PartStats]]:
+    """``(idf x boost, parts)`` for ``q`` from whole-index statistics.
+
+    Taken from the top-level searcher, so every segment scores on the same
+    scale; any other scorer of these queries (a vectorised one, say) must use
+    these numbers and :func:`bm25f` to rank identically.
+    """
+    lang = text_field(q.subqueries[0].fieldname)[1]
+    n_docs = searcher.doc_frequency("lang", lang) or searcher.doc_count_all() or 1
+    parts, df = [], 0
+    for term in q.subqueries:
+        name = term.fieldname
+        btext = searcher.schema[name].to_bytes(term.text)
+        df = max(df, searcher.doc_frequency(name, btext))
+        avg = (searcher.field_length(name) / n_docs) or 1.0
+        parts.append(PartStats(name, btext, term.boost, B.get(text_field(name)[0], 0.75), avg))
+    n_docs = max(n_docs, df)
+    idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    return idf * q.boost, parts
+
+
+def bm25f(factor: float, weighted_tf: float) -> float:
+    """The score of one word given ``sum(w * tf / (1 - b + b * len / avg_len))`` over its parts."""
+    return factor * weighted_tf * (K1 + 1.0) / (weighted_tf + K1)
 
 
 class BM25FMatcher(Matcher):
@@ -181,7 +208,7 @@ class BM25FMatcher(Matcher):
             if m.is_active() and m.id() == current:
                 length = self._reader.doc_field_length(current, name, 0) or 0
                 tf += weight * m.weight() / (1.0 - b + b * length / avg)
-        return self._factor * tf * (K1 + 1.0) / (tf + K1)
+        return bm25f(self._factor, tf)
 
 
 def use_bm25f(q: wq.Query) -> wq.Query:
