@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from ingest.db import ThreadConnections
 
 ROLES = ("member", "staff", "admin")
 MIN_PASSWORD = 10
@@ -70,18 +71,7 @@ class AuditEntry:
 
 class Accounts:
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-        self._conn().executescript(_SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
+        self._conn = ThreadConnections(path, _SCHEMA).get
 
     # -- users ---------------------------------------------------------------
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
 from dataclasses import asdict
 from pathlib import Path
 
+from ingest.db import ThreadConnections
 from ingest.model import Document
 
 _SCHEMA = """
@@ -30,16 +29,7 @@ CREATE TABLE IF NOT EXISTS pending_uploads (
 
 class PendingUploads:
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-        self._conn().executescript(_SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            self._local.conn = conn
-        return conn
+        self._conn = ThreadConnections(path, _SCHEMA).get
 
     def park(self, owner: str, doc: Document) -> str:
         token = secrets.token_urlsafe(12)
