@@ -104,7 +104,7 @@ def normalise_lang(value: object) -> str:
     return {"dan": "da", "eng": "en", "nb": "no", "nn": "no"}.get(code, code[:2])
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def strip_control(text: str) -> str:

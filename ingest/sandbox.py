@@ -23,6 +23,7 @@ per file: see ``bench/ingest_bench.py`` for both, measured.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -60,13 +61,18 @@ def _address_space() -> int:
 
 
 def _limit_child(memory_mb: int) -> None:
-    """Worker initializer: cap the address space, no core dumps, ignore Ctrl-C (the parent handles it)."""
+    """Worker initializer: cap the address space, no core dumps or crash dumps, ignore Ctrl-C.
+
+    A crash is the parent's to report (as the file's reason), so the child
+    writes no dump of its own; Ctrl-C is the parent's to handle.
+    """
     global _memory_mb
     _memory_mb = memory_mb
     limit = _address_space() + memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()
 
 
 def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[str, object], timed: bool) -> Extracted:

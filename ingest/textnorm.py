@@ -6,7 +6,8 @@ import hashlib
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+"""Control characters, non-characters and lone surrogates (which SQLite and the index cannot store)."""
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 

@@ -54,7 +54,7 @@ class IngestProgress:
         if self.quiet:
             return
         if self.bar is not None:
-            self.bar.write(line, file=click.get_text_stream("stderr"))
+            self.bar.write(line, file=sys.stderr)
         else:
             click.echo(line, err=True)
 
