@@ -34,6 +34,10 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+bench-ingest: $(VENV)/.installed-test
+	$(PY) bench/pdf_engines.py
+	$(PY) bench/ingest_bench.py
+
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
 

@@ -1,17 +1,18 @@
 """PDF: text with pypdfium2 (PDFium), metadata from the info dictionary and XMP.
 
-Why PDFium and not pypdf for the text: measured on the 31 real-world PDFs of
-``shared/fixtures/realworld`` plus the 12 corpus PDFs (``bench/pdf_engines.py``,
-2 cores, noisy shared machine), both libraries fail on the same two files (one
-encrypted, one damaged) and find text in the same files, but
+Why PDFium and not pypdf for the text: measured with ``bench/pdf_engines.py`` on
+the 37 real-world PDFs of ``shared/fixtures/realworld`` plus the 12 corpus PDFs
+(2 cores, a shared and noisy machine; best of 2 runs per file):
 
-* PDFium is about 10x faster in total (0.4 s against 4.4 s for the 43 files; on
-  the 117-page GeoTopo book 0.21 s against 3.5 s), which matters when members
-  upload long reports;
-* PDFium resolves ligatures ("Grundbegriffe", where pypdf returns
-  "Grundbegriﬀe" with U+FB00, which no query matches) and spaces math and
-  tables as laid out, so it yields slightly more words (227,776 against
-  222,821 characters).
+* failures: the same two files for both (one encrypted, one damaged);
+* text: PDFium 227,776 characters, pypdf 222,821; both find text in the same
+  files except one image-only scan, where pypdf reports 43 characters (the
+  word "Background") and PDFium none. PDFium resolves ligatures
+  ("Grundbegriffe", where pypdf returns "Grundbegriﬀe" with U+FB00, which no
+  query matches) and spaces formulas and tables as laid out;
+* speed: PDFium 0.46 s for all 49 files, pypdf 4.4-10.4 s (10-23x slower); on
+  the 117-page GeoTopo book 0.29 s against 5.5 s, which matters when members
+  upload long reports.
 
 pypdf stays for the XMP packet, which PDFium does not expose; reading it does
 not touch the page content, so it is cheap, and any failure there only costs
@@ -27,6 +28,7 @@ import logging
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pypdf import PdfReader
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
@@ -38,8 +40,6 @@ def _xmp(data: bytes) -> dict[str, object]:
     """Dublin Core fields from the XMP packet; empty on any trouble."""
     found: dict[str, object] = {}
     try:
-        from pypdf import PdfReader
-
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             return found
