@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from ingest.db import ThreadConnections
 from ingest.model import Document
 
 _SCHEMA = """
@@ -73,12 +73,8 @@ class Catalog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self.connection() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-            self._migrate(conn)
+        self._connections = ThreadConnections(self.path, _SCHEMA)
+        self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Bring a catalog written by an older version up to date (adds the text hash)."""
@@ -100,14 +96,7 @@ class Catalog:
         conn.execute(_TEXT_HASH_INDEX)
 
     def connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -40,6 +40,8 @@ from ingest.timing import StageTimes
 __all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "prepare"]
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+MAX_FILE_BYTES = Limits.from_env().max_file_bytes
+"""The size limit when this module was imported (for callers that check before reading an upload)."""
 WINDOW_PER_WORKER = 4
 """Files handed to the children ahead of the one being collected, per worker (bounds memory)."""
 
@@ -158,7 +160,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-Batch = list[tuple[Document, Outcome, bytes]]
+Batch = list[tuple[Document, Outcome, bytes | None]]
+"""Documents to save, with their outcome and original (None: stored already)."""
 
 
 class Ingestor:
@@ -250,6 +253,23 @@ class Ingestor:
             self._save(batch, progress)
         return report
 
+    def refresh_classifier(self) -> None:
+        """Learn again from the hand-labelled documents (after a staff correction)."""
+        self.classifier = build_classifier(self.catalog, self.taxonomy)
+
+    def save(self, doc: Document) -> Outcome:
+        """Save one already prepared document (a reviewed upload, whose original is already stored)."""
+        outcome = Outcome(path=doc.filename, status="failed")
+        self._save([(doc, outcome, None)], None)
+        return outcome
+
+    def extract_isolated(self, data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
+        """:func:`extract` in a parser child under the limits (an upload's first step); raises IngestError."""
+        if len(data) > self.limits.max_file_bytes:
+            raise IngestError(f"the file is larger than the {self.limits.describe_size()} limit")
+        with ParserPool(replace(self.limits, workers=1)) as pool:
+            return pool.result(pool.submit(data, filename, source, explicit)).doc
+
     def ingest_bytes(self, data: bytes, filename: str, source: str, explicit: Explicit | None = None) -> Outcome:
         """One file from an upload; same rules and limits as the command line."""
         outcome = Outcome(path=filename, status="failed")
@@ -307,7 +327,7 @@ class Ingestor:
             # Originals are stored here, inside the lock, so a failed save can take them back.
             for doc, _outcome, data in batch:
                 target = path_for(self.datadir.originals, doc.sha256)
-                if chosen.get(doc.sha256) is doc and not target.exists():
+                if data is not None and chosen.get(doc.sha256) is doc and not target.exists():
                     store(self.datadir.originals, data)
                     stored.append(target)
             return list(chosen.values())
