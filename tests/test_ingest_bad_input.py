@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.extract import IngestError
 from ingest.limits import Limits
 from ingest.pipeline import Ingestor
 from ingest.zipsafety import UnsafeArchive, ZipLimits, check_archive
@@ -201,3 +202,29 @@ def test_skh_ingest_json_reports_every_bad_file_and_carries_on(tmp_path, docs):
     assert reasons["good.txt"].startswith("sidecar good.txt.meta.json: unknown field 'visiblity'")
     assert reasons["secret.pdf"] == "the PDF is encrypted with a password"
     assert all(re.search(r"\w", r) for r in reasons.values())
+
+
+def test_one_uploaded_file_goes_through_the_same_limits(hub):
+    good = hub.ingestor.ingest_bytes(GOOD.encode(), "canteen.txt", "upload:canteen")
+    assert good.status == "added" and hub.catalog.get(good.id).title.startswith("Binaural beamforming")
+    bomb = hub.ingestor.ingest_bytes(zip_bomb_docx(inflated_mb=8), "bomb.docx", "upload:bomb")
+    assert bomb.status == "failed" and "ZIP bomb" in bomb.reason
+    slow = ingestor(hub, timeout_s=1.0)
+    with pytest.raises(IngestError, match="time limit"):
+        slow.extract_isolated(xobject_bomb_pdf(depth=7), "forms.pdf", "upload:forms", {})
+    assert hub.catalog.count() == 1 and stored_originals(hub) == 1
+
+
+def test_an_older_catalog_gains_the_text_hash_and_deduplicates_against_it(hub, docs):
+    import sqlite3
+
+    from ingest.catalog import Catalog
+
+    run(hub, docs)
+    conn = sqlite3.connect(hub.datadir.catalog)
+    conn.executescript("DROP INDEX documents_text_sha256; ALTER TABLE documents DROP COLUMN text_sha256;")
+    conn.close()
+    catalog = Catalog(hub.datadir.catalog)  # opened by the new version: migrated, hashes filled in
+    (docs / "same-text.md").write_text(GOOD + "\n")
+    report = Ingestor(hub.datadir, catalog, hub.taxonomy, limits=Limits()).ingest_paths([docs / "same-text.md"])
+    assert report.outcomes[0].status == "unchanged" and report.outcomes[0].duplicate_of
