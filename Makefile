@@ -37,6 +37,10 @@ format: $(VENV)/.installed-test
 bench-classify: $(VENV)/.installed-test
 	$(PY) bench/classify_eval.py
 
+bench-ingest: $(VENV)/.installed-test
+	$(PY) bench/pdf_engines.py
+	$(PY) bench/ingest_bench.py
+
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
 

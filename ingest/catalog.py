@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS documents (
     visibility TEXT NOT NULL DEFAULT 'public',
     doi TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL DEFAULT '',
+    text_sha256 TEXT NOT NULL DEFAULT '',
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 """
+_TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS documents_text_sha256 ON documents(text_sha256)"
 
 _JSON_FIELDS = ("authors", "areas", "area_evidence")
 _COLUMNS = tuple(f.name for f in fields(Document))
@@ -72,6 +74,26 @@ class Catalog:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._connections = ThreadConnections(self.path, _SCHEMA)
+        self._migrate(self.connection())
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Bring a catalog written by an older version up to date (adds the text hash)."""
+
+        def has_text_hash() -> bool:
+            return any(row["name"] == "text_sha256" for row in conn.execute("PRAGMA table_info(documents)"))
+
+        if not has_text_hash():
+            from ingest.textnorm import text_hash
+
+            with self.transaction():
+                if not has_text_hash():  # another process may have migrated meanwhile
+                    conn.execute("ALTER TABLE documents ADD COLUMN text_sha256 TEXT NOT NULL DEFAULT ''")
+                    rows = conn.execute("SELECT id, body FROM documents").fetchall()
+                    conn.executemany(
+                        "UPDATE documents SET text_sha256 = ? WHERE id = ?",
+                        [(text_hash(r["body"]), r["id"]) for r in rows],
+                    )
+        conn.execute(_TEXT_HASH_INDEX)
 
     def connection(self) -> sqlite3.Connection:
         return self._connections.get()
@@ -104,6 +126,16 @@ class Catalog:
 
     def by_sha256(self, sha256: str) -> Document | None:
         row = self.connection().execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return _from_row(row) if row else None
+
+    def by_text_hash(self, text_sha256: str) -> Document | None:
+        if not text_sha256:
+            return None
+        row = (
+            self.connection()
+            .execute("SELECT * FROM documents WHERE text_sha256 = ? ORDER BY added_at LIMIT 1", (text_sha256,))
+            .fetchone()
+        )
         return _from_row(row) if row else None
 
     def by_source(self, source: str) -> Document | None:

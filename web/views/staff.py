@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from ingest.curation import NotFound, delete, update_metadata
 from ingest.model import Document
-from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas, extract
+from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
 from ingest.store import path_for, sha256_of, store
 from web.access import admin_required, staff_required
 from web.app import get_hub
@@ -70,7 +70,8 @@ def upload():
             duplicates.append((name, existing))
             continue
         try:
-            doc = extract(data, name, f"upload:{sha256_of(data)}", {"visibility": form.visibility.data})
+            source, explicit = f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}
+            doc = hub.ingestor.extract_isolated(data, name, source, explicit)  # a child process, under limits
         except IngestError as exc:
             problems.append((name, str(exc)))
             continue
