@@ -11,13 +11,17 @@ than closed, because another thread may still be reading from it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh.searching import Searcher
 
 from search.facets import FacetColumns
 from search.index import current_dir, open_index
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +33,8 @@ class Snapshot:
     generation: int
     _columns: FacetColumns | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _derived: dict = field(default_factory=dict)
+    _derived_lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def columns(self) -> FacetColumns:
@@ -37,6 +43,22 @@ class Snapshot:
                 if self._columns is None:
                     self._columns = FacetColumns(self.searcher.reader())
         return self._columns
+
+    def derived(self, key: object, build: Callable[[], T]) -> T:
+        """``build()``, computed once per generation and ``key`` and shared by all threads.
+
+        For per-generation tables other modules need (vocabularies, title
+        lists): they are dropped with the snapshot when the index changes, so
+        they can never describe documents from another generation.
+        """
+        try:
+            return self._derived[key]
+        except KeyError:
+            pass
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = build()
+            return self._derived[key]
 
 
 class SearcherPool:
