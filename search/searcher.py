@@ -14,14 +14,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from whoosh.searching import Searcher
 
+from search.derived import DerivedTables, T
 from search.facets import FacetColumns
 from search.index import current_dir, open_index
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -33,8 +31,7 @@ class Snapshot:
     generation: int
     _columns: FacetColumns | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _derived: dict = field(default_factory=dict)
-    _derived_lock: threading.RLock = field(default_factory=threading.RLock)
+    tables: DerivedTables = field(default_factory=DerivedTables)
 
     @property
     def columns(self) -> FacetColumns:
@@ -44,21 +41,14 @@ class Snapshot:
                     self._columns = FacetColumns(self.searcher.reader())
         return self._columns
 
-    def derived(self, key: object, build: Callable[[], T]) -> T:
+    def derived(self, key: object, build: Callable[[], T], stale_ok: bool = False) -> T:
         """``build()``, computed once per generation and ``key`` and shared by all threads.
 
         For per-generation tables other modules need (vocabularies, title
-        lists): they are dropped with the snapshot when the index changes, so
-        they can never describe documents from another generation.
+        lists). With ``stale_ok`` the previous generation's value may be served
+        while this one's is built: see :mod:`search.derived`.
         """
-        try:
-            return self._derived[key]
-        except KeyError:
-            pass
-        with self._derived_lock:
-            if key not in self._derived:
-                self._derived[key] = build()
-            return self._derived[key]
+        return self.tables.get(key, build, stale_ok)
 
 
 class SearcherPool:
@@ -78,7 +68,8 @@ class SearcherPool:
             if snap is None or not self._is_fresh(snap):
                 ix = open_index(self.base)
                 searcher = ix.searcher()
-                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation())
+                tables = snap.tables.next_generation() if snap is not None else DerivedTables()
+                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation(), tables=tables)
                 self._snapshot = snap
             return snap
 

@@ -15,6 +15,7 @@ from ingest.pipeline import Explicit
 from search.engine import SearchRequest
 from search.related import related
 from search.suggest import complete, did_you_mean
+from search.titles import TitleEntry, TitleIndex
 from web.suggestions import title_index
 
 STAFF = ("public", "members", "staff")
@@ -80,6 +81,22 @@ def test_completions_find_danish_titles_by_any_word(client):
     found = completions(client, "vejst")
     assert "Støjkortlægning af vejstøj i Fjordby" in [c["text"] for c in found if c["kind"] == "title"]
     assert "vejstøj" in [c["text"] for c in found if c["kind"] == "term"]
+
+
+def test_titles_starting_with_the_typed_word_come_first_then_shorter_ones():
+    index = TitleIndex(
+        [
+            TitleEntry("a", "Remote fitting of hearing aids", "public"),
+            TitleEntry("b", "Hearing aids for children in noisy classrooms", "public"),
+            TitleEntry("c", "Hearing loss", "public"),
+            TitleEntry("d", "Hearing protection for staff only", "staff"),
+            TitleEntry("e", "Loudspeaker cones", "public"),
+        ]
+    )
+    assert [e.id for e in index.complete("hear", ("public",))] == ["c", "b", "a"]
+    assert [e.id for e in index.complete("hear", ("public", "staff"), limit=2)] == ["c", "d"]
+    assert [e.id for e in index.complete("aids hear", ("public",))] == ["a", "b"]  # neither starts: shorter first
+    assert index.complete("hear cones", ("public",)) == []
 
 
 @pytest.mark.parametrize("q", ["", " ", "(((", '"', "-", "a", "title:", "x" * 5000, "\x00\xff", "OR"])

@@ -19,9 +19,16 @@ from web.params import link, without
 
 
 def title_index(hub: Hub) -> TitleIndex:
-    """Every catalog title, indexed once per index generation (catalog and index change together)."""
-    snapshot = hub.pool.get()
-    return snapshot.derived("titles", lambda: TitleIndex(TitleEntry(*row) for row in hub.catalog.titles()))
+    """Every catalog title, indexed once per index generation (catalog and index change together).
+
+    On a large collection the previous generation's index answers while the
+    new one is built (:mod:`search.derived`); :func:`completions` checks each
+    title it offers against the catalog, so a stale index can never show one
+    that was hidden since.
+    """
+    return hub.pool.get().derived(
+        "titles", lambda: TitleIndex(TitleEntry(*row) for row in hub.catalog.titles()), stale_ok=True
+    )
 
 
 def suggestion(
