@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-relevance bench-search bench-ingest bench-classify corpus clean
+.PHONY: run test lint format bench-classify corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+bench-classify: $(VENV)/.installed-test
+	$(PY) bench/classify_eval.py
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py

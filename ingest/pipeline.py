@@ -247,6 +247,16 @@ class Ingestor:
             self._save(pending, progress)
         return report
 
+    def refresh_classifier(self) -> None:
+        """Learn again from the hand-labelled documents (after a staff correction)."""
+        self.classifier = build_classifier(self.catalog, self.taxonomy)
+
+    def save(self, doc: Document) -> Outcome:
+        """Save one already prepared document (a reviewed upload)."""
+        outcome = Outcome(path=doc.filename, status="failed")
+        self._save([(doc, outcome)], None)
+        return outcome
+
     def ingest_bytes(self, data: bytes, filename: str, source: str, explicit: Explicit | None = None) -> Outcome:
         """One file from an upload; same rules as the command line."""
         outcome = Outcome(path=filename, status="failed")

@@ -8,7 +8,8 @@ HTML-escaped here, so a snippet is safe to insert into a page as it is.
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from whoosh import highlight
 
@@ -54,5 +55,18 @@ def make_snippet(text: str, terms: set[str], lang: str, max_chars: int = 260) ->
             minscore=1,
         )
         if marked:
-            return " ".join(marked.split())
+            return _with_ellipses(" ".join(marked.split()), " ".join(text.split()))
     return lead(text, max_chars)
+
+
+_END = " .!?;:,)"
+
+
+def _with_ellipses(marked: str, text: str) -> str:
+    """Show where a passage was cut out of the middle of the text."""
+    plain = unescape(re.sub(r"</?mark>", "", marked))
+    if not text.startswith(plain[:30]):
+        marked = "… " + marked
+    if not text.rstrip(_END).endswith(plain.rstrip(_END)[-30:]):
+        marked += " …"
+    return marked

@@ -15,6 +15,7 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, Outcome, build_classifier, reassign_automatic_areas
 from search.engine import SORTS, SearchRequest
 from search.writer import write_lock
+from web.accounts import ROLES, AccountError
 from web.hub import Hub
 from web.results import run_search
 
@@ -183,6 +184,64 @@ def serve(host, port, threads) -> None:
     app = create_app(_hub())
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.group()
+def users() -> None:
+    """Manage accounts (member, staff, admin)."""
+
+
+def _accounts():
+    return _hub().accounts
+
+
+def _password(value: str | None) -> str:
+    return value if value is not None else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        user = _accounts().add(email, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {user.email} ({user.role})")
+
+
+@users.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True)
+def users_passwd(email: str, password_stdin: bool) -> None:
+    """Set a new password."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        _accounts().set_password(email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"password changed for {email}")
+
+
+@users.command("remove")
+@click.argument("email")
+def users_remove(email: str) -> None:
+    """Delete an account."""
+    try:
+        _accounts().remove(email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {email}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts and their roles."""
+    for user in _accounts().all():
+        click.echo(f"{user.email}\t{user.role}")
 
 
 @main.command("seed")
