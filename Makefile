@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-classify corpus clean
+.PHONY: run test lint format bench-classify bench-suggest corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,6 +36,9 @@ format: $(VENV)/.installed-test
 
 bench-classify: $(VENV)/.installed-test
 	$(PY) bench/classify_eval.py
+
+bench-suggest: $(VENV)/.installed-test
+	$(PY) bench/suggest_bench.py
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py

@@ -16,6 +16,7 @@ from search.engine import SearchRequest
 from search.related import related
 from search.suggest import complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex
+from tests.accounts_support import login, make_users
 from web.suggestions import title_index
 
 STAFF = ("public", "members", "staff")
@@ -175,3 +176,14 @@ def test_a_title_hidden_after_indexing_is_not_completed(client, mini_hub):
     with mini_hub.catalog.transaction() as conn:  # the catalog changes before the index follows
         conn.execute("UPDATE documents SET visibility = 'staff' WHERE id = ?", (doc.id,))
     assert "Woofer distortion at high excursion" not in [c["text"] for c in completions(client, "woofer")]
+
+
+def test_signed_in_staff_get_completions_corrections_and_links_from_staff_documents(client, mini_hub, staff_doc):
+    login(client, make_users(mini_hub)["staff"])
+    assert "Zanzibarquartz woofer distortion board minutes" in [c["text"] for c in completions(client, "zanzib")]
+    assert api(client, "/api/search", q="zanzibarquarts")["suggestion"]["text"] == "zanzibarquartz"
+    woofer = next(i for i, title, _ in mini_hub.catalog.titles() if title == "Woofer distortion at high excursion")
+    related_block = re.search(
+        r'<aside class="related".*?</aside>', client.get(f"/doc/{woofer}").get_data(as_text=True), re.S
+    )
+    assert f"/doc/{staff_doc}" in related_block.group()
