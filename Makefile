@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-classify bench-relevance corpus clean
+.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -41,10 +41,13 @@ bench-ingest: $(VENV)/.installed-test
 	$(PY) bench/pdf_engines.py
 	$(PY) bench/ingest_bench.py
 
+bench-suggest: $(VENV)/.installed-test
+	$(PY) bench/suggest_bench.py
+
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
 
-bench-relevance: $(VENV)/.installed
+bench-relevance: $(VENV)/.installed-test
 	$(PY) bench/relevance.py --split test
 
 clean:

@@ -150,6 +150,16 @@ class Catalog:
         for row in self.connection().execute("SELECT * FROM documents ORDER BY id"):
             yield _from_row(row)
 
+    def titles(self, ids: list[str] | None = None) -> list[tuple[str, str, str]]:
+        """(id, title, visibility) of every document, or of ``ids``: cheap, no text read."""
+        if ids is None:
+            return [tuple(r) for r in self.connection().execute("SELECT id, title, visibility FROM documents")]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.connection().execute(f"SELECT id, title, visibility FROM documents WHERE id IN ({marks})", ids)
+        return [tuple(r) for r in rows]
+
     def hand_labelled(self, limit: int = 5000) -> Iterator[Document]:
         """Documents whose areas staff (or an explicit option) set: training data."""
         rows = self.connection().execute(

@@ -216,6 +216,7 @@ def parse_query(
         parsed = parser.parse(text)
     except Exception:  # noqa: BLE001 - any parser failure falls back to words
         parsed = wq.NullQuery
+    parsed = _without_wordless(parsed)
     plain = False
     if parsed is wq.NullQuery and _NEGATION.search(text):
         # Whoosh drops a query that only excludes; "-noise" means all but noise.
@@ -235,6 +236,26 @@ def parse_query(
         except Exception:  # noqa: BLE001
             parsed = wq.NullQuery
     return ParsedQuery(use_bm25f(_fuzzy_on_words(parsed)), text, conjunctive, plain=plain, boosts=boosts)
+
+
+def _without_wordless(q: wq.Query) -> wq.Query:
+    """Drop stray operators parsed as terms: ``***`` or a lone ``*`` next to words
+    would match every document (and win the any-word fallback), ``~`` none.
+    A query of nothing but stars (``*``, ``title:*``) keeps its meaning."""
+    if isinstance(q, wq.Wildcard | wq.Prefix | wq.FuzzyTerm) and not _WORD.search(q.text):
+        return wq.NullQuery
+    if q.is_leaf():
+        return q
+    q = q.apply(_without_wordless)
+    if not _is_star(q):
+        q = q.apply(lambda child: wq.NullQuery if _is_star(child) else child)
+    return q.normalize()
+
+
+def _is_star(q: wq.Query) -> bool:
+    if isinstance(q, wq.Every):
+        return True
+    return not q.is_leaf() and all(_is_star(child) for child in q.children())
 
 
 def _fuzzy_on_words(q: wq.Query) -> wq.Query:

@@ -11,11 +11,13 @@ than closed, because another thread may still be reading from it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from search.derived import DerivedTables, T
 from search.facets import FacetColumns
 from search.index import current_dir, open_index
 
@@ -29,6 +31,7 @@ class Snapshot:
     generation: int
     _columns: FacetColumns | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    tables: DerivedTables = field(default_factory=DerivedTables)
 
     @property
     def columns(self) -> FacetColumns:
@@ -37,6 +40,15 @@ class Snapshot:
                 if self._columns is None:
                     self._columns = FacetColumns(self.searcher.reader())
         return self._columns
+
+    def derived(self, key: object, build: Callable[[], T], stale_ok: bool = False) -> T:
+        """``build()``, computed once per generation and ``key`` and shared by all threads.
+
+        For per-generation tables other modules need (vocabularies, title
+        lists). With ``stale_ok`` the previous generation's value may be served
+        while this one's is built: see :mod:`search.derived`.
+        """
+        return self.tables.get(key, build, stale_ok)
 
 
 class SearcherPool:
@@ -56,7 +68,8 @@ class SearcherPool:
             if snap is None or not self._is_fresh(snap):
                 ix = open_index(self.base)
                 searcher = ix.searcher()
-                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation())
+                tables = snap.tables.next_generation() if snap is not None else DerivedTables()
+                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation(), tables=tables)
                 self._snapshot = snap
             return snap
 

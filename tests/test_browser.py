@@ -153,4 +153,38 @@ def test_staff_upload_find_edit_delete(browser, server, server_hub):
     assert page.goto(doc_url).status == 404
     page.goto(f"{server}/search?q={word}&org=Vestkyst+Transducers+ApS")
     assert total(page) == 0
+
+
+def test_search_box_completes_as_you_type(page, server):
+    page.goto(server + "/")
+    box = page.locator('input[name="q"]')
+    box.press_sequentially("hearing ai", delay=30)
+    option = page.locator('.suggest-list [role="option"]', has_text="hearing aids").first
+    option.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator('.suggest-list [data-kind="title"]', has_text="Beamforming in hearing aids").count() == 1
+    box.press("ArrowDown")  # the first option is the completed query
+    assert option.get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=hearing\+aids$"))
+    assert total(page) == 2
+
+    page.locator('input[name="q"]').fill("")
+    page.locator('input[name="q"]').press_sequentially("rever", delay=30)
+    page.locator('.suggest-list [data-kind="title"]', has_text="Reverberation in classrooms").click()
+    page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
+    assert page.locator("h1").inner_text() == "Reverberation in classrooms"
+
+
+def test_search_box_and_did_you_mean_work_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill('input[name="q"]', "reverberaton")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=reverberaton"))
+    assert total(page) == 0 and page.locator(".suggest-list").count() == 0
+    page.click("#didyoumean")
+    page.wait_for_url(re.compile(r"/search\?q=reverberation$"))
+    assert total(page) == 1
     context.close()

@@ -9,6 +9,7 @@ from web.app import get_hub
 from web.facets_view import build_facets
 from web.params import parse_args, state_pairs
 from web.results import run_search
+from web.suggestions import completions, suggestion
 from web.views.documents import visible_document
 
 bp = Blueprint("api", __name__)
@@ -19,7 +20,8 @@ def api_search():
     hub = get_hub()
     search_request = parse_args(request.args, visible_levels())
     result, hits = run_search(hub, search_request)
-    facets = build_facets("/search", state_pairs(request.args), search_request, result, hub.taxonomy)
+    pairs = state_pairs(request.args)
+    facets = build_facets("/search", pairs, search_request, result, hub.taxonomy)
     return jsonify(
         total=result.total,
         page=result.page,
@@ -27,8 +29,16 @@ def api_search():
         relaxed=result.relaxed,
         hits=[h.as_json(url_for("documents.document_page", doc_id=h.doc.id)) for h in hits],
         facets={f.name: [v.as_json() for v in f.values] for f in facets},
-        suggestion=None,
+        suggestion=suggestion(hub, search_request, result, pairs),
     )
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    # Completions for the search box: the query with its last word completed
+    # ("term") and matching document titles ("title"), only from visible documents.
+    q = (request.args.get("q") or "")[:200]
+    return jsonify(q=q, completions=completions(get_hub(), q, visible_levels()))
 
 
 @bp.get("/api/documents/<doc_id>")

@@ -10,6 +10,7 @@ from web.app import get_hub
 from web.facets_view import build_chips, build_facets
 from web.params import link, parse_args, state_pairs, without
 from web.results import run_search
+from web.suggestions import suggestion
 
 bp = Blueprint("pages", __name__)
 
@@ -44,6 +45,7 @@ def search_page():
         chips=chips,
         sort_links=sort_links,
         pages=pages,
+        suggestion=suggestion(hub, search_request, result, pairs),
     )
 
 
