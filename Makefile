@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-relevance bench-search bench-ingest bench-classify corpus clean
+.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -34,6 +34,16 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+bench-classify: $(VENV)/.installed-test
+	$(PY) bench/classify_eval.py
+
+bench-ingest: $(VENV)/.installed-test
+	$(PY) bench/pdf_engines.py
+	$(PY) bench/ingest_bench.py
+
+bench-suggest: $(VENV)/.installed-test
+	$(PY) bench/suggest_bench.py
+
 # Search speed at 10k, 30k and 100k generated reports against a naive Whoosh set-up.
 # The first run builds the corpora (hours on 2 cores; cached in bench/out/); SIZES=2000 for a quick look.
 SIZES ?= 10000,30000,100000
@@ -42,6 +52,9 @@ bench-search: $(VENV)/.installed-test
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
+
+bench-relevance: $(VENV)/.installed-test
+	$(PY) bench/relevance.py --split test
 
 clean:
 	rm -rf var .pytest_cache

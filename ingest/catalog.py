@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from ingest.db import ThreadConnections
 from ingest.model import Document
 
 _SCHEMA = """
@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS documents (
     visibility TEXT NOT NULL DEFAULT 'public',
     doi TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL DEFAULT '',
+    text_sha256 TEXT NOT NULL DEFAULT '',
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 """
+_TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS documents_text_sha256 ON documents(text_sha256)"
 
 _JSON_FIELDS = ("authors", "areas", "area_evidence")
 _COLUMNS = tuple(f.name for f in fields(Document))
@@ -71,21 +73,30 @@ class Catalog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self.connection() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+        self._connections = ThreadConnections(self.path, _SCHEMA)
+        self._migrate(self.connection())
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Bring a catalog written by an older version up to date (adds the text hash)."""
+
+        def has_text_hash() -> bool:
+            return any(row["name"] == "text_sha256" for row in conn.execute("PRAGMA table_info(documents)"))
+
+        if not has_text_hash():
+            from ingest.textnorm import text_hash
+
+            with self.transaction():
+                if not has_text_hash():  # another process may have migrated meanwhile
+                    conn.execute("ALTER TABLE documents ADD COLUMN text_sha256 TEXT NOT NULL DEFAULT ''")
+                    rows = conn.execute("SELECT id, body FROM documents").fetchall()
+                    conn.executemany(
+                        "UPDATE documents SET text_sha256 = ? WHERE id = ?",
+                        [(text_hash(r["body"]), r["id"]) for r in rows],
+                    )
+        conn.execute(_TEXT_HASH_INDEX)
 
     def connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -117,6 +128,16 @@ class Catalog:
         row = self.connection().execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return _from_row(row) if row else None
 
+    def by_text_hash(self, text_sha256: str) -> Document | None:
+        if not text_sha256:
+            return None
+        row = (
+            self.connection()
+            .execute("SELECT * FROM documents WHERE text_sha256 = ? ORDER BY added_at LIMIT 1", (text_sha256,))
+            .fetchone()
+        )
+        return _from_row(row) if row else None
+
     def by_source(self, source: str) -> Document | None:
         row = (
             self.connection()
@@ -128,6 +149,16 @@ class Catalog:
     def all(self) -> Iterator[Document]:
         for row in self.connection().execute("SELECT * FROM documents ORDER BY id"):
             yield _from_row(row)
+
+    def titles(self, ids: list[str] | None = None) -> list[tuple[str, str, str]]:
+        """(id, title, visibility) of every document, or of ``ids``: cheap, no text read."""
+        if ids is None:
+            return [tuple(r) for r in self.connection().execute("SELECT id, title, visibility FROM documents")]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.connection().execute(f"SELECT id, title, visibility FROM documents WHERE id IN ({marks})", ids)
+        return [tuple(r) for r in rows]
 
     def hand_labelled(self, limit: int = 5000) -> Iterator[Document]:
         """Documents whose areas staff (or an explicit option) set: training data."""

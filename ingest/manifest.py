@@ -1,11 +1,13 @@
 """``manifest.csv``: metadata for the files of a folder, one row per file.
 
 A folder handed to ``skh ingest`` may carry one; its values are explicit
-metadata (they beat what the files embed). The bundled corpus keeps its ground
-truth in the same format for tests and evaluation.
+metadata (they beat what the files embed; see :mod:`ingest.explicit`). The
+bundled corpus keeps its ground truth in the same format for tests and
+evaluation.
 
 Columns (all optional except ``path``): path, title, authors (``;``-separated),
-org, year, type, lang, visibility, areas (``;``-separated).
+org, year, date, type, lang, visibility, areas (``;``-separated), doi, url,
+abstract; the aliases of :data:`ingest.metadata.FIELD_ALIASES` work too.
 """
 
 from __future__ import annotations
@@ -18,19 +20,31 @@ from ingest.metadata import normalise
 LIST_COLUMNS = ("authors", "areas")
 
 
-def read_manifest(path: Path) -> dict[Path, dict[str, object]]:
-    """Map each listed file (resolved against the manifest's folder) to its metadata."""
+def read_manifest_rows(path: Path) -> dict[Path, dict[str, object]]:
+    """Map each listed file (resolved against the manifest's folder) to its raw values.
+
+    Raises ``ValueError`` when the file is not a manifest (no ``path`` column).
+    """
     rows: dict[Path, dict[str, object]] = {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        for row in csv.DictReader(handle):
-            name = (row.pop("path", None) or "").strip()
-            if not name:
-                continue
+        reader = csv.DictReader(handle)
+        columns = [c.strip().lower() for c in reader.fieldnames or [] if c]
+        if "path" not in columns:
+            raise ValueError(f"it has no 'path' column (columns: {', '.join(columns) or 'none'})")
+        for row in reader:
             raw: dict[str, object] = {}
             for key, value in row.items():
-                if key is None or value is None or not value.strip():
+                if key is None or value is None or not str(value).strip():
                     continue
                 key = key.strip().lower()
-                raw[key] = [v.strip() for v in value.split(";") if v.strip()] if key in LIST_COLUMNS else value.strip()
-            rows[(path.parent / name).resolve()] = normalise(raw)
+                value = str(value).strip()
+                raw[key] = [v.strip() for v in value.split(";") if v.strip()] if key in LIST_COLUMNS else value
+            name = str(raw.pop("path", ""))
+            if name:
+                rows[(path.parent / name).resolve()] = raw
     return rows
+
+
+def read_manifest(path: Path) -> dict[Path, dict[str, object]]:
+    """Map each listed file to its normalised metadata."""
+    return {file: normalise(raw) for file, raw in read_manifest_rows(path).items()}

@@ -36,6 +36,35 @@ TYPE_SYNONYMS = {
 _TYPE_LOOKUP = {syn: canonical for canonical, syns in TYPE_SYNONYMS.items() for syn in syns}
 _GENERIC_TYPES = {"text", "document", "website", "webpage", "article:", "website:"}
 
+FIELD_ALIASES = {
+    "title": "title",
+    "titel": "title",
+    "authors": "authors",
+    "author": "authors",
+    "forfattere": "authors",
+    "forfatter": "authors",
+    "organisation": "org",
+    "organization": "org",
+    "org": "org",
+    "publisher": "org",
+    "date": "date",
+    "dato": "date",
+    "year": "year",
+    "type": "type",
+    "language": "lang",
+    "lang": "lang",
+    "sprog": "lang",
+    "abstract": "abstract",
+    "summary": "abstract",
+    "description": "abstract",
+    "doi": "doi",
+    "url": "url",
+    "source_url": "url",
+    "areas": "areas",
+    "visibility": "visibility",
+}
+"""Names people use for a metadata field (front matter, sidecars, manifests) -> our field."""
+
 _DATE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?!\d)")
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
 
@@ -75,8 +104,32 @@ def normalise_lang(value: object) -> str:
     return {"dan": "da", "eng": "en", "nb": "no", "nn": "no"}.get(code, code[:2])
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def strip_control(text: str) -> str:
+    """Drop control characters (NUL and friends) that PDFs and old files leave in strings."""
+    return _CONTROL.sub("", text)
+
+
 def clean_text(value: object, limit: int = 2000) -> str:
-    return " ".join(str(value or "").split())[:limit]
+    return " ".join(strip_control(str(value or "")).split())[:limit]
+
+
+# Titles that tools write when the author did not: they say nothing about the document.
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:untitled(?: document)?|no title|title|document\d*|dokument\d*|word document|slide \d+|"
+    r"presentation\d*|microsoft word|pdf|unknown|ohne titel|uden titel|\W*)$",
+    re.I,
+)
+_TOOL_PREFIX = re.compile(r"^microsoft (?:word|powerpoint|excel) - ", re.I)
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|pdf|tex|dvi|odt|rtf|txt|html?|indd|pptx?)$", re.I)
+
+
+def clean_title(value: object) -> str:
+    """A title as people write it, or "" for a tool's placeholder ("Microsoft Word - x.docx" -> "x")."""
+    title = _FILE_SUFFIX.sub("", _TOOL_PREFIX.sub("", clean_text(value, 500)))
+    return "" if _PLACEHOLDER_TITLE.match(title) else title
 
 
 def normalise(raw: dict[str, object]) -> dict[str, object]:
@@ -85,7 +138,11 @@ def normalise(raw: dict[str, object]) -> dict[str, object]:
     for key, value in raw.items():
         if value in (None, "", []):
             continue
-        if key in ("title", "org", "doi", "url"):
+        if key == "title":
+            title = clean_title(value)
+            if title:
+                out[key] = title
+        elif key in ("org", "doi", "url"):
             out[key] = clean_text(value, 500)
         elif key == "abstract":
             out[key] = clean_text(value, 4000)
@@ -117,17 +174,55 @@ def normalise(raw: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def heuristic_title(headings: list[str], body: str, filename: str) -> str:
-    """First heading, else first short line of text, else the file name."""
-    for heading in headings:
-        if 3 <= len(heading) <= 300:
-            return heading
-    for line in body.splitlines():
-        line = line.strip()
-        if 3 <= len(line) <= 200:
-            return line
+# First lines that are not a title: a contents page, a section label, a page number.
+_NOT_A_TITLE = re.compile(
+    r"^(?:contents|table of contents|indhold|indholdsfortegnelse|abstract|resumé|resume|summary|"
+    r"preface|forord|page \d+|side \d+|draft|udkast|confidential|fortroligt)$",
+    re.I,
+)
+
+
+_CONTENTS_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+\S.*\s\d{1,4}|.+\.{2,}\s*\d{1,4})$")
+"""A table-of-contents entry: "2.1 Method 14", "Results ........ 7"."""
+
+
+def _letters(text: str) -> float:
+    """Share of letters among the non-space characters."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+
+
+def _title_like(line: str, longest: int) -> bool:
+    line = clean_text(line, 1000)
+    return (
+        3 <= len(line) <= longest
+        and sum(c.isalpha() for c in line) >= 3
+        and _letters(line) >= 0.6
+        and not _NOT_A_TITLE.match(line.rstrip(":."))
+        and not _CONTENTS_LINE.match(line)
+        and not _PLACEHOLDER_TITLE.match(line)
+    )
+
+
+def filename_title(filename: str) -> str:
     stem = Path(filename).stem
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled document"
+
+
+def heuristic_title(headings: list[str], body: str, filename: str) -> str:
+    """First heading, else first title-like line of text, else the file name.
+
+    Text that is mostly numbers (a chart's axis labels, a table) has no title
+    in it, so the file name is the better guess there.
+    """
+    for heading in headings:
+        if _title_like(heading, 300):
+            return clean_text(heading, 300)
+    if _letters(body[:5000]) >= 0.5:
+        for line in body[:20000].splitlines():
+            if _title_like(line, 200):
+                return clean_text(line, 200)
+    return filename_title(filename)
 
 
 def merge(*sources: dict[str, object]) -> dict[str, object]:

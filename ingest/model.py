@@ -57,5 +57,7 @@ class Document:
     visibility: str = "public"
     doi: str = ""
     url: str = ""
+    text_sha256: str = ""
+    """Hash of the normalised text: the same content in other bytes (a re-export) is one document."""
     added_at: str = ""
     updated_at: str = ""

@@ -1,61 +1,51 @@
 """Files in, documents out: the steps between reading bytes and saving.
 
-:func:`prepare` is pure (bytes in, a :class:`Document` or a reason out), so it
-can run anywhere, including a child process with limits. :class:`Ingestor`
-walks folders, prepares files and saves them in batches, reporting each file
-that fails and carrying on with the rest.
+:func:`ingest.extract.extract` is pure (bytes in, a :class:`Document` or a
+reason out) and runs in a child process with limits (:mod:`ingest.sandbox`).
+:class:`Ingestor` walks folders, resolves each file's explicit metadata
+(options, sidecar, manifest: :mod:`ingest.explicit`), has the children parse
+while it assigns areas and saves what came back in batches, and reports each
+file that fails with the reason, carrying on with the rest.
+
+A document is written whole or not at all: its original, catalog row and
+index entry are written together under the one write lock, and a batch that
+fails to save takes back the originals it stored and is retried file by file,
+so one bad document costs only itself.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.areas import AreaClassifier, Example
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
-from ingest.detect import UnsupportedType, detect_format
+from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
+from ingest.extract import IngestError, extract
 from ingest.indexing import save_documents
-from ingest.language import detect_language
-from ingest.metadata import heuristic_title, merge, normalise
+from ingest.limits import Limits
+from ingest.metadata import merge, normalise
 from ingest.model import Document
-from ingest.parsers import ParseError, get_parser
-from ingest.store import sha256_of, store
+from ingest.report import Outcome, Report
+from ingest.sandbox import Extracted, ParserPool
+from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
+from ingest.timing import StageTimes
 
-MAX_FILE_BYTES = int(os.environ.get("SKH_MAX_FILE_MB", "50")) * 1024 * 1024
-SKIP_NAMES = {"manifest.csv", ".DS_Store", "Thumbs.db"}
+__all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "prepare"]
 
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+MAX_FILE_BYTES = Limits.from_env().max_file_bytes
+"""The size limit when this module was imported (for callers that check before reading an upload)."""
+WINDOW_PER_WORKER = 4
+"""Files handed to the children ahead of the one being collected, per worker (bounds memory)."""
 
-class IngestError(ValueError):
-    """A file that cannot become a document; the message says why."""
-
-
-@dataclass
-class Outcome:
-    path: str
-    status: str  # added | updated | unchanged | failed
-    id: str | None = None
-    title: str = ""
-    reason: str = ""
-    duplicate_of: str | None = None
-
-
-@dataclass
-class Report:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    def summary(self) -> dict[str, int]:
-        return {s: self.count(s) for s in ("added", "updated", "unchanged", "failed")}
+Progress = Callable[[Outcome], None]
 
 
 @dataclass
@@ -70,60 +60,11 @@ class Explicit:
     title: str = ""
     authors: list[str] = field(default_factory=list)
     year: int | None = None
+    doi: str = ""
+    url: str = ""
 
     def as_metadata(self) -> dict[str, object]:
         return normalise({k: v for k, v in self.__dict__.items() if v})
-
-
-def extract(data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
-    """Parse one file's bytes into a catalog document (areas as given, if any).
-
-    Raises :class:`IngestError` with a reason a person can act on.
-    """
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"the file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
-    try:
-        fmt = detect_format(data)
-        parsed = get_parser(fmt)(data)
-    except (UnsupportedType, ParseError) as exc:
-        raise IngestError(str(exc)) from exc
-    body = parsed.body.strip()
-    if len(body) < 20:
-        raise IngestError("no readable text in the file")
-    embedded = normalise(parsed.metadata)
-    heuristics = {"title": heuristic_title(parsed.headings, body, filename)}
-    meta = merge(explicit, embedded, heuristics)
-
-    detected, confidence = detect_language(body)
-    if "lang" in explicit:
-        lang = str(explicit["lang"])
-    elif detected and (confidence >= 0.9 or "lang" not in meta):
-        lang = detected  # text beats a template's stale lang="en"
-    else:
-        lang = str(meta.get("lang") or detected or "en")
-
-    digest = sha256_of(data)
-    return Document(
-        id=digest[:12],
-        sha256=digest,
-        source=source,
-        filename=Path(filename).name[:255],
-        format=fmt,
-        size=len(data),
-        title=str(meta["title"]),
-        body=body,
-        abstract=str(meta.get("abstract", "")),
-        authors=list(meta.get("authors", [])),
-        org=str(meta.get("org", "")),
-        date=str(meta.get("date", "")),
-        year=meta.get("year"),
-        type=str(meta.get("type") or "document"),
-        lang=lang,
-        areas=list(meta.get("areas", [])),
-        visibility=str(meta.get("visibility") or "public"),
-        doi=str(meta.get("doi", "")),
-        url=str(meta.get("url", "")),
-    )
 
 
 def assign_areas(doc: Document, classifier: AreaClassifier) -> Document:
@@ -141,7 +82,10 @@ def assign_areas(doc: Document, classifier: AreaClassifier) -> Document:
 def prepare(
     data: bytes, filename: str, source: str, explicit: dict[str, object], classifier: AreaClassifier
 ) -> Document:
-    """Turn one file's bytes into a catalog document, or raise IngestError."""
+    """Turn one file's bytes into a catalog document in this process, or raise IngestError.
+
+    For evaluation scripts on trusted files; ingesting goes through the sandbox.
+    """
     return assign_areas(extract(data, filename, source, explicit), classifier)
 
 
@@ -160,6 +104,11 @@ def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | No
             # Areas staff set by hand survive a new version of the file.
             doc.areas, doc.areas_auto, doc.area_evidence = previous.areas, False, {}
         outcome.status = "updated"
+    elif (same_text := catalog.by_text_hash(doc.text_sha256)) is not None:
+        # The same text in other bytes (re-exported, re-saved, metadata touched): one document.
+        outcome.status, outcome.id, outcome.title = "unchanged", same_text.id, same_text.title
+        outcome.duplicate_of = same_text.id
+        return None
     else:
         while catalog.get(doc.id) is not None:  # a prefix clash with an updated document
             doc.id = doc.sha256[: len(doc.id) + 4]
@@ -196,88 +145,206 @@ def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: Are
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named (hidden files, sidecars and manifests left out)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and child.name not in SKIP_NAMES:
+                if (
+                    child.is_file()
+                    and not child.name.startswith(".")
+                    and child.name not in SKIP_NAMES
+                    and not is_metadata_file(child)
+                ):
                     yield child
         else:
             yield path
 
 
+Batch = list[tuple[Document, Outcome, bytes | None]]
+"""Documents to save, with their outcome and original (None: stored already)."""
+
+
 class Ingestor:
     """Ingests files into one data directory."""
 
-    def __init__(self, datadir: DataDir, catalog: Catalog, taxonomy: Taxonomy, batch_size: int = 1000):
+    def __init__(
+        self,
+        datadir: DataDir,
+        catalog: Catalog,
+        taxonomy: Taxonomy,
+        batch_size: int = 1000,
+        limits: Limits | None = None,
+        timings: StageTimes | None = None,
+    ):
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
         self.batch_size = batch_size
+        self.limits = limits or Limits.from_env()
+        self.timings = timings
+        """Set (by the benchmark) to collect seconds per stage."""
+
+    def _timed(self, stage: str):
+        return self.timings.measure(stage) if self.timings is not None else nullcontext()
+
+    # -- planning: which files, with which explicit metadata -----------------
+
+    def _plan(self, paths: list[Path], given: dict[str, object]) -> Iterator[tuple[Path, Outcome, dict | None]]:
+        manifests = Manifests.for_roots(paths, self.taxonomy.ids)
+        for path in iter_files(paths):
+            outcome = Outcome(path=str(path), status="failed")
+            try:
+                if is_metadata_file(path):
+                    raise ExplicitError("a metadata file (sidecar or manifest), not a document")
+                meta = merge(given, read_sidecar(path, self.taxonomy.ids), manifests.lookup(path))
+            except ExplicitError as exc:
+                outcome.reason, meta = str(exc), None
+            yield path, outcome, meta
+
+    def _read(self, path: Path) -> bytes:
+        limit = self.limits.max_file_bytes
+        try:
+            if path.stat().st_size > limit:
+                raise IngestError(
+                    f"the file is larger than the {self.limits.describe_size()} limit ({path.stat().st_size:,} bytes)"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"cannot read the file ({exc.strerror or exc})") from exc
+        if len(data) > limit:  # it grew since stat
+            raise IngestError(f"the file is larger than the {self.limits.describe_size()} limit")
+        return data
+
+    # -- running ----------------------------------------------------------------
 
     def ingest_paths(
         self,
         paths: Iterable[str | os.PathLike[str]],
         explicit: Explicit | None = None,
-        progress: Callable[[Outcome], None] | None = None,
+        progress: Progress | None = None,
+        start: Callable[[int], None] | None = None,
     ) -> Report:
-        report = Report()
-        pending: list[tuple[Document, Outcome]] = []
-        meta = (explicit or Explicit()).as_metadata()
-        for path in iter_files(Path(p) for p in paths):
-            outcome = Outcome(path=str(path), status="failed")
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    raise IngestError(f"the file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
-                data = path.read_bytes()
-                doc = prepare(data, path.name, str(path.resolve()), meta, self.classifier)
-                store(self.datadir.originals, data)
-                pending.append((doc, outcome))
-            except IngestError as exc:
-                outcome.reason = str(exc)
-            except OSError as exc:
-                outcome.reason = f"cannot read the file ({exc.strerror or exc})"
-            report.outcomes.append(outcome)
-            if outcome.status == "failed" and outcome.reason and progress:
-                progress(outcome)
-            if len(pending) >= self.batch_size:
-                self._save(pending, progress)
-                pending = []
-        if pending:
-            self._save(pending, progress)
+        """Ingest files and folders; ``start`` hears the number of files, ``progress`` each file's outcome."""
+        plan = list(self._plan([Path(p) for p in paths], (explicit or Explicit()).as_metadata()))
+        if start:
+            start(len(plan))
+        report = Report(outcomes=[outcome for _, outcome, _ in plan])
+        window: deque[tuple[Outcome, object, bytes]] = deque()
+        batch: Batch = []
+        depth = self.limits.workers * WINDOW_PER_WORKER
+        with ParserPool(self.limits, timed=self.timings is not None) as pool:
+            for path, outcome, meta in plan:
+                if meta is None:
+                    self._fail(outcome, outcome.reason, progress)
+                    continue
+                try:
+                    with self._timed("read"):
+                        data = self._read(path)
+                except IngestError as exc:
+                    self._fail(outcome, str(exc), progress)
+                    continue
+                window.append((outcome, pool.submit(data, path.name, str(path.resolve()), meta), data))
+                while len(window) >= depth:
+                    self._collect(pool, window.popleft(), batch, progress)
+            while window:
+                self._collect(pool, window.popleft(), batch, progress)
+        if batch:
+            self._save(batch, progress)
         return report
 
-    def ingest_bytes(self, data: bytes, filename: str, source: str, explicit: Explicit | None = None) -> Outcome:
-        """One file from an upload; same rules as the command line."""
-        outcome = Outcome(path=filename, status="failed")
-        try:
-            doc = prepare(
-                data, filename, source, (explicit or Explicit()).as_metadata(), self.classifier, self.taxonomy
-            )
-        except IngestError as exc:
-            outcome.reason = str(exc)
-            return outcome
-        store(self.datadir.originals, data)
-        self._save([(doc, outcome)], None)
+    def refresh_classifier(self) -> None:
+        """Learn again from the hand-labelled documents (after a staff correction)."""
+        self.classifier = build_classifier(self.catalog, self.taxonomy)
+
+    def save(self, doc: Document) -> Outcome:
+        """Save one already prepared document (a reviewed upload, whose original is already stored)."""
+        outcome = Outcome(path=doc.filename, status="failed")
+        self._save([(doc, outcome, None)], None)
         return outcome
 
-    def _save(self, pending: list[tuple[Document, Outcome]], progress) -> None:
+    def extract_isolated(self, data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
+        """:func:`extract` in a parser child under the limits (an upload's first step); raises IngestError."""
+        if len(data) > self.limits.max_file_bytes:
+            raise IngestError(f"the file is larger than the {self.limits.describe_size()} limit")
+        with ParserPool(replace(self.limits, workers=1)) as pool:
+            return pool.result(pool.submit(data, filename, source, explicit)).doc
+
+    def ingest_bytes(self, data: bytes, filename: str, source: str, explicit: Explicit | None = None) -> Outcome:
+        """One file from an upload; same rules and limits as the command line."""
+        outcome = Outcome(path=filename, status="failed")
+        if len(data) > self.limits.max_file_bytes:
+            outcome.reason = f"the file is larger than the {self.limits.describe_size()} limit"
+            return outcome
+        batch: Batch = []
+        with ParserPool(replace(self.limits, workers=1)) as pool:
+            meta = (explicit or Explicit()).as_metadata()
+            self._collect(pool, (outcome, pool.submit(data, filename, source, meta), data), batch, None)
+        if batch:
+            self._save(batch, None)
+        return outcome
+
+    @staticmethod
+    def _fail(outcome: Outcome, reason: str, progress: Progress | None) -> None:
+        outcome.status, outcome.reason, outcome.id = "failed", reason, None
+        if progress:
+            progress(outcome)
+
+    def _collect(self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress) -> None:
+        """Take one child's result: a failure is reported now, a document joins the batch."""
+        outcome, future, data = entry
+        try:
+            with self._timed("wait"):
+                extracted: Extracted = pool.result(future)
+        except IngestError as exc:
+            self._fail(outcome, str(exc), progress)
+            return
+        if self.timings is not None:
+            self.timings.merge(extracted.times)
+        doc = extracted.doc
+        outcome.format, outcome.notes = doc.format, extracted.notes
+        with self._timed("areas"):
+            assign_areas(doc, self.classifier)
+        batch.append((doc, outcome, data))
+        if len(batch) >= self.batch_size:
+            self._save(list(batch), progress)
+            batch.clear()
+
+    def _save(self, batch: Batch, progress: Progress | None) -> None:
+        stored: list[Path] = []
+
         def decide(catalog: Catalog) -> list[Document]:
             chosen: dict[str, Document] = {}  # by content hash
-            for doc, outcome in pending:
-                twin = chosen.get(doc.sha256)
-                if twin is not None:  # the same bytes twice in one batch
+            by_text: dict[str, Document] = {}
+            for doc, outcome, _data in batch:
+                outcome.duplicate_of = None  # decided afresh (a retry after a failed save runs this again)
+                twin = chosen.get(doc.sha256) or by_text.get(doc.text_sha256)
+                if twin is not None:  # the same content twice in one batch
                     outcome.status, outcome.id, outcome.title = "unchanged", twin.id, twin.title
                     outcome.duplicate_of = twin.id
                 elif _resolve(catalog, doc, outcome) is not None:
-                    chosen[doc.sha256] = doc
+                    chosen[doc.sha256] = by_text[doc.text_sha256] = doc
+            # Originals are stored here, inside the lock, so a failed save can take them back.
+            for doc, _outcome, data in batch:
+                target = path_for(self.datadir.originals, doc.sha256)
+                if data is not None and chosen.get(doc.sha256) is doc and not target.exists():
+                    store(self.datadir.originals, data)
+                    stored.append(target)
             return list(chosen.values())
 
         try:
-            save_documents(self.datadir, self.catalog, decide)
-        except Exception as exc:  # noqa: BLE001 - the batch is rolled back; say so per file
-            for _doc, outcome in pending:
-                outcome.status, outcome.reason = "failed", f"could not be saved ({exc.__class__.__name__}: {exc})"
+            with self._timed("index"):
+                save_documents(self.datadir, self.catalog, decide)
+        except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
+            for target in stored:
+                target.unlink(missing_ok=True)
+            if len(batch) > 1:
+                for item in batch:
+                    self._save([item], progress)
+                return
+            _doc, outcome, _data = batch[0]
+            outcome.duplicate_of = None
+            self._fail(outcome, f"could not be saved ({exc.__class__.__name__}: {exc})", None)
         if progress:
-            for _doc, outcome in pending:
+            for _doc, outcome, _data in batch:
                 progress(outcome)

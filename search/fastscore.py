@@ -27,6 +27,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
+from search import ranking
 from search.expansion import Expander
 from search.postings import LENGTH_OF_BYTE, length_bytes, positions_for, postings_arrays
 
@@ -115,6 +116,7 @@ class Scorer:
         self.segments = [Segment(n, s, off) for n, (s, off) in enumerate(searcher.leaf_searchers())]
         self.doc_count_all = searcher.doc_count_all()
         self.expander = Expander(searcher.reader())
+        self._stats: dict[tuple, tuple] = {}
 
     @property
     def supported(self) -> bool:
@@ -165,6 +167,8 @@ class Scorer:
             raise Unsupported(f"{kind.__name__} inside a coordinated Or")
         if q is wq.NullQuery:
             return self._empty(seg, scored)
+        if kind is ranking.FieldsTerm:
+            return self._fields_term(q, seg, scored)
         if kind in (wq.And, wq.Or):
             return self._compound(q, seg, scored)
         if kind is wq.Every and q.fieldname in (None, "", "*"):
@@ -208,6 +212,47 @@ class Scorer:
             part.terms[ids] = 1
             part.terms_total = 1 if (fieldname, btext) in seg.reader else 0
         return part
+
+    def _fields_term(self, q: ranking.FieldsTerm, seg: Segment, scored: bool) -> Part:
+        """One word over a language's text parts, scored once by true BM25F (:mod:`search.ranking`).
+
+        Same statistics (:func:`ranking.bm25f_stats`) and the same arithmetic,
+        in the same order, as ``BM25FMatcher.score``, over whole posting arrays.
+        """
+        factor, parts = self._bm25f_stats(q)
+        mask = np.zeros(seg.size, dtype=bool)
+        tf = np.zeros(seg.size) if scored else None
+        for p in parts:
+            if (p.fieldname, p.text) not in seg.reader:
+                continue
+            ids, weights = self._raw_arrays(seg, p.fieldname, p.text)
+            mask[ids] = True
+            if scored:
+                lengths = LENGTH_OF_BYTE[seg.lengths(p.fieldname)[ids]]
+                tf[ids] += p.weight * weights / (1.0 - p.b + p.b * lengths / p.avg_length)
+        score = None
+        if scored:
+            score = np.where(mask, factor * tf * (ranking.K1 + 1.0) / (tf + ranking.K1), 0.0)
+        return Part(mask, score)
+
+    def _bm25f_stats(self, q: ranking.FieldsTerm):
+        key = ("bm25f", q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
+        found = self._stats.get(key)
+        if found is None:
+            found = ranking.bm25f_stats(self.searcher, q)
+            if len(self._stats) > 4096:
+                self._stats.clear()
+            self._stats[key] = found
+        return found
+
+    def _raw_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        key = (seg.number, fieldname, btext, "raw")
+        found = self.cache.get(key)
+        if found is None:
+            ids, weights = postings_arrays(seg.reader, fieldname, btext)
+            found = (ids.astype(np.int32), weights)
+            self.cache.put(key, found)
+        return found
 
     def _term_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (seg.number, fieldname, btext)

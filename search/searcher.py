@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from search.derived import DerivedTables, T
 from search.facets import FacetColumns
 from search.fastscore import Scorer
 from search.index import current_dir, open_index
@@ -60,6 +62,7 @@ class Snapshot:
     _sort_keys: SortKeys | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     results: ResultCache = field(default_factory=ResultCache)
+    tables: DerivedTables = field(default_factory=DerivedTables)
 
     @property
     def columns(self) -> FacetColumns:
@@ -90,6 +93,15 @@ class Snapshot:
         """Build the per-generation columns now rather than in the first request."""
         _ = self.columns, self.scorer, self.sort_keys
 
+    def derived(self, key: object, build: Callable[[], T], stale_ok: bool = False) -> T:
+        """``build()``, computed once per generation and ``key`` and shared by all threads.
+
+        For per-generation tables other modules need (vocabularies, title
+        lists). With ``stale_ok`` the previous generation's value may be served
+        while this one's is built: see :mod:`search.derived`.
+        """
+        return self.tables.get(key, build, stale_ok)
+
 
 class SearcherPool:
     """Hands out the freshest :class:`Snapshot` of the index under ``base``."""
@@ -108,7 +120,8 @@ class SearcherPool:
             if snap is None or not self._is_fresh(snap):
                 ix = open_index(self.base)
                 searcher = ix.searcher()
-                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation())
+                tables = snap.tables.next_generation() if snap is not None else DerivedTables()
+                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation(), tables=tables)
                 self._snapshot = snap
             return snap
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import deque
-from html import escape
+from html import escape, unescape
 
 from search.analysis import TOKEN_PATTERN, normalise_lang, stem_words
 
@@ -47,8 +47,21 @@ def make_snippet(text: str, terms: set[str], lang: str, max_chars: int = 260) ->
     if terms and text:
         marked = _passages(text, frozenset(terms), lang, max_chars // 2 + 40, max_chars // 4)
         if marked:
-            return " ".join(marked.split())
+            return _with_ellipses(" ".join(marked.split()), " ".join(text.split()))
     return lead(text, max_chars)
+
+
+_END = " .!?;:,)"
+
+
+def _with_ellipses(marked: str, text: str) -> str:
+    """Show where a passage was cut out of the middle of the text."""
+    plain = unescape(re.sub(r"</?mark>", "", marked))
+    if not text.startswith(plain[:30]):
+        marked = "… " + marked
+    if not text.rstrip(_END).endswith(plain.rstrip(_END)[-30:]):
+        marked += " …"
+    return marked
 
 
 _WORD_CHAR = re.compile(r"\w")

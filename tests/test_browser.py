@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ingest.pipeline import Explicit
+from tests.accounts_support import make_users
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
 from tests.conftest import ROOT, write_mini_corpus
 from web.hub import Hub
@@ -21,11 +22,17 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server_hub(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     hub.ingestor.ingest_paths([write_mini_corpus(root / "mini")], Explicit(visibility="public"))
-    proc, base = start_server(root / "data")
+    make_users(hub)
+    return hub
+
+
+@pytest.fixture(scope="module")
+def server(server_hub):
+    proc, base = start_server(server_hub.datadir.root)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
@@ -99,3 +106,85 @@ def test_state_lives_in_the_url(page, server):
 def test_unknown_document_is_a_404_page(page, server):
     response = page.goto(server + "/doc/000000000000")
     assert response.status == 404 and "Not found" in page.locator("h1").inner_text()
+
+
+def test_staff_upload_find_edit_delete(browser, server, server_hub):
+    from tests.accounts_support import PASSWORD
+
+    pdf = sorted((ROOT / "corpus" / "docs" / "public").glob("en1-*.pdf"))[0]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.fill('input[name="email"]', "staff@cluster.example")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form.stacked button[type="submit"]')
+    page.wait_for_url(server + "/")
+    assert "staff@cluster.example" in page.locator(".account").inner_text()
+
+    page.click('.account a:has-text("Upload")')
+    page.set_input_files('input[name="files"]', str(pdf))
+    page.click('button:has-text("Upload and review")')
+    fieldset = page.locator("fieldset.pending")
+    title = fieldset.locator('input[name$="-title"]').input_value()
+    assert title  # prefilled from the PDF's own metadata
+    fieldset.locator('input[name$="-org"]').fill("Vestkyst Transducers ApS")
+    page.click('button:has-text("Publish")')
+    page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
+    doc_url = page.url
+
+    # Findable by search within 2 seconds of publishing.
+    word = title.split()[0]
+    page.goto(f"{server}/search?q={word}&org=Vestkyst+Transducers+ApS")
+    page.wait_for_selector(f'.hit h3:has-text("{title[:30]}")', timeout=2000)
+
+    page.goto(doc_url)
+    page.click("text=Edit metadata")
+    for box in page.locator('input[name="areas"]').all():
+        box.uncheck()
+    page.check('input[name="areas"][value="sound-experience"]')
+    page.click('button:has-text("Save")')
+    page.wait_for_url(doc_url)
+    assert page.locator(".badges").first.inner_text().strip() == "Sound Experience"
+    assert "Areas set by staff" in page.locator(".why").inner_text()
+
+    page.click("text=Edit metadata")
+    page.click('button:has-text("Delete this document")')
+    page.wait_for_url(server + "/")
+    assert page.goto(doc_url).status == 404
+    page.goto(f"{server}/search?q={word}&org=Vestkyst+Transducers+ApS")
+    assert total(page) == 0
+
+
+def test_search_box_completes_as_you_type(page, server):
+    page.goto(server + "/")
+    box = page.locator('input[name="q"]')
+    box.press_sequentially("hearing ai", delay=30)
+    option = page.locator('.suggest-list [role="option"]', has_text="hearing aids").first
+    option.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator('.suggest-list [data-kind="title"]', has_text="Beamforming in hearing aids").count() == 1
+    box.press("ArrowDown")  # the first option is the completed query
+    assert option.get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=hearing\+aids$"))
+    assert total(page) == 2
+
+    page.locator('input[name="q"]').fill("")
+    page.locator('input[name="q"]').press_sequentially("rever", delay=30)
+    page.locator('.suggest-list [data-kind="title"]', has_text="Reverberation in classrooms").click()
+    page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
+    assert page.locator("h1").inner_text() == "Reverberation in classrooms"
+
+
+def test_search_box_and_did_you_mean_work_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill('input[name="q"]', "reverberaton")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=reverberaton"))
+    assert total(page) == 0 and page.locator(".suggest-list").count() == 0
+    page.click("#didyoumean")
+    page.wait_for_url(re.compile(r"/search\?q=reverberation$"))
+    assert total(page) == 1
+    context.close()

@@ -91,3 +91,36 @@ def test_reindex_rebuilds_the_same_results_and_stats_count(skh, tmp_path):
 
 def test_missing_path_is_a_usage_error(skh, tmp_path):
     assert skh("ingest", tmp_path / "nope").exit_code == 2
+
+
+def test_a_new_taxonomy_file_and_reindex_reassign_areas(tmp_path):
+    """No area name is code: a deployment edits the taxonomy data and runs reindex."""
+    taxonomy = tmp_path / "areas.toml"
+    taxonomy.write_text(
+        '[[area]]\nid = "ears"\nlabel_en = "Ears"\nlabel_da = "Ører"\ndescription_en = "Hearing."\n'
+        'seeds_en = ["hearing aid", "audiologist", "patients", "fitting"]\nseeds_da = ["høreapparat", "ældre"]\n\n'
+        '[[area]]\nid = "rooms"\nlabel_en = "Rooms"\nlabel_da = "Rum"\ndescription_en = "Rooms and noise."\n'
+        'seeds_en = ["reverberation", "classroom", "absorbers", "noise"]\nseeds_da = ["vejstøj", "støjkortlægning"]\n'
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "fit.txt").write_text("Remote fitting\n\nAudiologists adjusted hearing aids remotely for patients.")
+    (folder / "room.txt").write_text("Classrooms\n\nReverberation fell after absorbers were installed in classrooms.")
+    runner = CliRunner()
+    env = {"SKH_DATA_DIR": str(tmp_path / "data")}
+    assert runner.invoke(main, ["ingest", str(folder)], env=env).exit_code == 0
+    before = json.loads(runner.invoke(main, ["search", "", "--json"], env=env).output)
+    assert {a for h in before["hits"] for a in h["areas"]} <= {
+        "hearing-health",
+        "audio-tech",
+        "acoustics-noise",
+        "signal-processing",
+        "sound-experience",
+    }
+    env["SKH_TAXONOMY"] = str(taxonomy)
+    assert runner.invoke(main, ["reindex"], env=env).exit_code == 0
+    after = json.loads(runner.invoke(main, ["search", "", "--json"], env=env).output)
+    areas = {h["title"]: h["areas"] for h in after["hits"]}
+    assert areas == {"Remote fitting": ["ears"], "Classrooms": ["rooms"]}
+    facet = {f["value"]: f["count"] for f in after["facets"]["area"]}
+    assert facet == {"ears": 1, "rooms": 1}

@@ -9,7 +9,7 @@ from whoosh import highlight
 
 from bench.speed_corpus import Vocabulary, make_doc
 from search.analysis import language_analyzer
-from search.snippets import lead, make_snippet
+from search.snippets import _with_ellipses, lead, make_snippet
 
 
 class _WhooshMarks(highlight.Formatter):
@@ -33,7 +33,9 @@ def whoosh_snippet(text: str, terms: set[str], lang: str) -> str:
         scorer=highlight.BasicFragmentScorer(),
         minscore=1,
     )
-    return " ".join(marked.split()) if marked else lead(text, 260)
+    if not marked:
+        return lead(text, 260)
+    return _with_ellipses(" ".join(marked.split()), " ".join(text.split()))
 
 
 @pytest.fixture(scope="module")

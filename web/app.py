@@ -5,54 +5,120 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from web.hub import Hub
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _secret_key(hub: Hub) -> str:
+    """``SKH_SECRET_KEY``, else one kept in the data dir so sessions survive restarts."""
+    if os.environ.get("SKH_SECRET_KEY"):
+        return os.environ["SKH_SECRET_KEY"]
+    path = hub.datadir.root / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
 
 def create_app(hub: Hub | None = None, **config: object) -> Flask:
+    hub = hub or Hub.open()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=os.environ.get("SKH_SECRET_KEY") or secrets.token_hex(32),
-        MAX_CONTENT_LENGTH=int(os.environ.get("SKH_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
-        JSON_SORT_KEYS=False,
+        SECRET_KEY=_secret_key(hub),
+        MAX_CONTENT_LENGTH=int(os.environ.get("SKH_MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Browsers accept Secure cookies from http://127.0.0.1 and localhost; set
+        # SKH_INSECURE_COOKIES=1 only for plain-HTTP access under another name.
+        SESSION_COOKIE_SECURE=os.environ.get("SKH_INSECURE_COOKIES") != "1",
+        REMEMBER_COOKIE_SECURE=os.environ.get("SKH_INSECURE_COOKIES") != "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
     )
     app.config.update(config)
-    app.extensions["hub"] = hub or Hub.open()
+    app.extensions["hub"] = hub
 
-    from web.views import api, documents, pages
+    CSRFProtect(app)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(hub.accounts.get)
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(documents.bp)
-    app.register_blueprint(api.bp)
+    from web.views import api, auth, documents, pages, staff
+
+    for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp):
+        app.register_blueprint(blueprint)
+
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    app.view_functions["auth.login"] = limiter.limit(
+        auth.LOGIN_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code != 302
+    )(app.view_functions["auth.login"])
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.path.startswith("/static/"):
+            # What a page shows depends on who is logged in: no shared cache may
+            # keep a staff member's answer and hand it to the next visitor.
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            response.vary.add("Cookie")
         return response
+
+    def page(code: int, message: str):
+        return render_template("error.html", code=code, message=message), code
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, "Your account does not have access to this page.")
 
     @app.errorhandler(404)
     def not_found(_error):
-        return render_template("error.html", code=404, message="We could not find that page or document."), 404
+        return page(404, "We could not find that page or document.")
 
     @app.errorhandler(413)
     def too_large(_error):
-        return render_template("error.html", code=413, message="That upload is larger than the limit."), 413
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(413, f"That upload is larger than the {limit} MB limit. Nothing was saved.")
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page(429, "Too many failed attempts. Wait a few minutes and try again.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return page(400, f"The form expired or did not come from this site ({error.description}). Reload and retry.")
 
     @app.errorhandler(500)
     def server_error(_error):
-        return render_template("error.html", code=500, message="Something went wrong on our side."), 500
+        return page(500, "Something went wrong on our side.")
 
     @app.context_processor
     def inject():
-        return {"taxonomy": app.extensions["hub"].taxonomy}
+        from web.access import current_role
+        from web.forms import PostForm
+
+        role = current_role()
+        return {
+            "taxonomy": hub.taxonomy,
+            "role": role,
+            "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
+        }
 
     return app
 

@@ -13,9 +13,11 @@ import click
 from ingest.curation import update_metadata
 from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
-from ingest.pipeline import Explicit, Outcome, build_classifier, reassign_automatic_areas
+from ingest.pipeline import Explicit, build_classifier, reassign_automatic_areas
+from ingest.report import Outcome
 from search.engine import SORTS, SearchRequest
 from search.writer import write_lock
+from web.accounts import ROLES, AccountError
 from web.hub import Hub
 from web.results import run_search
 
@@ -34,15 +36,62 @@ def main() -> None:
     """Sound Knowledge Hub: the cluster's knowledge-sharing search service."""
 
 
+class IngestProgress:
+    """What `skh ingest` shows while it works: a tqdm bar (counts, rate, time left) when stderr is a
+    terminal and the output is not --json, and a line per failed, duplicate or noted file."""
+
+    def __init__(self, bar: bool, quiet: bool = False):
+        self.bar_wanted = bar
+        self.quiet = quiet
+        self.bar = None
+        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
+
+    def start(self, total: int) -> None:
+        if self.bar_wanted and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", dynamic_ncols=True, smoothing=0.1)
+
+    def _say(self, line: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
+    def file_done(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        if outcome.status == "failed":
+            self._say(f"FAILED {outcome.path}: {outcome.reason}")
+        elif outcome.duplicate_of:
+            self._say(f"DUPLICATE {outcome.path}: same content as document {outcome.duplicate_of}")
+        for note in outcome.notes:
+            self._say(f"NOTE {outcome.path}: {note}")
+        if self.bar is not None:
+            self.bar.set_postfix(self.counts, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--area", "areas", multiple=True, help="Strength area id (repeatable); skips automatic assignment.")
 @click.option("--type", "doc_type", default="", help="Document type, e.g. report, publication.")
 @click.option("--org", default="", help="Organisation.")
+@click.option("--lang", default="", help="Language code (da, en, ...); skips detection.")
+@click.option("--year", type=click.IntRange(1900, 2100), default=None, help="Year of publication.")
 @click.option("--visibility", type=click.Choice(VISIBILITIES), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
-def ingest(paths, areas, doc_type, org, visibility, as_json) -> None:
-    """Ingest files and folders (recursively)."""
+def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None:
+    """Ingest files and folders (recursively).
+
+    Metadata, strongest first: these options, a sidecar NAME.meta.json next to
+    a file, the folder's manifest.csv, what the file embeds, then guesses.
+    """
     hub = _hub()
     unknown = [a for a in areas if a not in hub.taxonomy.ids]
     if unknown:
@@ -50,16 +99,16 @@ def ingest(paths, areas, doc_type, org, visibility, as_json) -> None:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
-    explicit = Explicit(areas=list(areas), type=doc_type, org=org, visibility=visibility or "")
-
-    def progress(outcome: Outcome) -> None:
-        if outcome.status == "failed" and not as_json:
-            click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
-
-    report = hub.ingestor.ingest_paths(paths, explicit, progress=progress)
+    explicit = Explicit(areas=list(areas), type=doc_type, org=org, lang=lang, year=year, visibility=visibility or "")
+    show = IngestProgress(bar=not as_json and sys.stderr.isatty(), quiet=as_json)
+    try:
+        report = hub.ingestor.ingest_paths(paths, explicit, progress=show.file_done, start=show.start)
+    finally:
+        show.close()
     summary = report.summary()
     if as_json:
-        click.echo(json.dumps({"summary": summary, "files": [o.__dict__ for o in report.outcomes]}, indent=2))
+        files = [o.as_json() for o in report.outcomes]
+        click.echo(json.dumps({"summary": summary, "files": files}, ensure_ascii=False, indent=2))
     else:
         click.echo(", ".join(f"{n} {k}" for k, n in summary.items()))
     sys.exit(1 if summary["failed"] else 0)
@@ -193,6 +242,64 @@ def serve(host, port, threads, workers) -> None:
         run_server(lambda: create_app(hub), host, port, threads, 1)
     else:
         run_server(lambda: create_app(_hub()), host, port, threads, workers)
+
+
+@main.group()
+def users() -> None:
+    """Manage accounts (member, staff, admin)."""
+
+
+def _accounts():
+    return _hub().accounts
+
+
+def _password(value: str | None) -> str:
+    return value if value is not None else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        user = _accounts().add(email, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {user.email} ({user.role})")
+
+
+@users.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True)
+def users_passwd(email: str, password_stdin: bool) -> None:
+    """Set a new password."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        _accounts().set_password(email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"password changed for {email}")
+
+
+@users.command("remove")
+@click.argument("email")
+def users_remove(email: str) -> None:
+    """Delete an account."""
+    try:
+        _accounts().remove(email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {email}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts and their roles."""
+    for user in _accounts().all():
+        click.echo(f"{user.email}\t{user.role}")
 
 
 @main.command("seed")

@@ -11,6 +11,8 @@ from ingest.datadir import DataDir
 from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from search.searcher import SearcherPool
+from web.accounts import Accounts
+from web.uploads import PendingUploads
 
 
 @dataclass
@@ -33,3 +35,11 @@ class Hub:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.datadir, self.catalog, self.taxonomy)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.datadir.root / "accounts.sqlite3")
+
+    @cached_property
+    def pending(self) -> PendingUploads:
+        return PendingUploads(self.datadir.root / "accounts.sqlite3")

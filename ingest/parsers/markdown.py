@@ -6,30 +6,9 @@ import frontmatter
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
+from ingest.metadata import FIELD_ALIASES
 from ingest.model import Parsed
 from ingest.parsers.text import decode, split_list
-
-_KEYS = {
-    "title": "title",
-    "authors": "authors",
-    "author": "authors",
-    "organisation": "org",
-    "organization": "org",
-    "org": "org",
-    "publisher": "org",
-    "date": "date",
-    "year": "year",
-    "type": "type",
-    "language": "lang",
-    "lang": "lang",
-    "abstract": "abstract",
-    "summary": "abstract",
-    "description": "abstract",
-    "doi": "doi",
-    "url": "url",
-    "areas": "areas",
-    "visibility": "visibility",
-}
 
 _md = MarkdownIt("commonmark").enable("table")
 
@@ -43,7 +22,7 @@ def parse_markdown(data: bytes) -> Parsed:
         content, raw = text, {}
     metadata: dict[str, object] = {}
     for key, value in raw.items():
-        name = _KEYS.get(str(key).lower())
+        name = FIELD_ALIASES.get(str(key).lower())
         if name is None or value in (None, ""):
             continue
         if name in ("authors", "areas"):

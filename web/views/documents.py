@@ -7,8 +7,9 @@ import re
 from flask import Blueprint, Response, abort, render_template
 
 from ingest.store import path_for
-from web.access import can_see
+from web.access import can_see, visible_levels
 from web.app import get_hub
+from web.suggestions import related_documents
 
 bp = Blueprint("documents", __name__)
 
@@ -34,7 +35,10 @@ def visible_document(doc_id: str):
 def document_page(doc_id: str):
     doc = visible_document(doc_id)
     paragraphs = [p for p in doc.body.split("\n\n") if p.strip()]
-    return render_template("document.html", doc=doc, preview=paragraphs[:12], more=len(paragraphs) > 12)
+    related = related_documents(get_hub(), doc, visible_levels())
+    return render_template(
+        "document.html", doc=doc, preview=paragraphs[:12], more=len(paragraphs) > 12, related=related
+    )
 
 
 @bp.get("/doc/<doc_id>/original")

@@ -1,0 +1,54 @@
+"""Refusing ZIP bombs before anything unpacks them.
+
+A DOCX is a ZIP archive, and a few hundred kilobytes of deflated zeros can
+claim gigabytes once inflated. The central directory states every member's
+compressed and uncompressed size, so the archive can be judged before
+python-docx or lxml reads a byte of it. The parser child's memory limit
+(:mod:`ingest.sandbox`) stays as the second line of defence for archives whose
+directory lies.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_members: int = 5000
+    max_total_bytes: int = 256 * MB
+    """Sum of the members' uncompressed sizes."""
+    max_ratio: float = 100.0
+    """Uncompressed / compressed size of one member; Word's XML rarely passes 20."""
+    ratio_floor_bytes: int = 2 * MB
+    """Members smaller than this are never refused for their ratio (tiny XML compresses well)."""
+
+
+class UnsafeArchive(ValueError):
+    """The archive would unpack to far more than it looks like; the message says how much."""
+
+
+def check_archive(data: bytes, limits: ZipLimits = ZipLimits()) -> None:
+    """Raise :class:`UnsafeArchive` for a ZIP bomb, ``zipfile.BadZipFile`` for a damaged archive."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise UnsafeArchive(f"the archive has {len(members)} members (limit {limits.max_members}): a ZIP bomb?")
+    total = sum(m.file_size for m in members)
+    if total > limits.max_total_bytes:
+        raise UnsafeArchive(
+            f"the archive would unpack to {total // MB} MB (limit {limits.max_total_bytes // MB} MB): a ZIP bomb?"
+        )
+    for member in members:
+        if member.file_size < limits.ratio_floor_bytes:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_ratio:
+            raise UnsafeArchive(
+                f"{member.filename} would unpack {ratio:.0f}x ({member.compress_size // 1024} KB to "
+                f"{member.file_size // MB} MB; limit {limits.max_ratio:.0f}x): a ZIP bomb?"
+            )

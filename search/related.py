@@ -1,0 +1,74 @@
+"""Related documents ("more like this") among the documents a visitor may see.
+
+The index keeps no text or term vectors, so a document's key terms are taken
+from its text (the caller reads it from the catalog), analysed with its own
+language's analyzer and weighed against the collection (Whoosh's Bo1 model).
+They are then searched as one OR query in that language's abstract and body
+fields, with every document the visitor may not see masked out, and the
+document itself too. (Adding the title fields doubles the time for little
+gain: the title's words are among the key terms and occur in the body.)
+Answers are remembered per generation, visibility set and document.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+
+from search.analysis import normalise_lang
+from search.query import DEFAULT_BOOSTS
+from search.searcher import Snapshot
+
+KEY_TERMS = 10
+FIELDS = ("abstract", "body")
+_REMEMBERED = 2000  # documents per generation and visibility set
+MAX_TEXT = 20_000  # characters of text analysed for key terms: the start says what a document is about
+
+
+def key_terms(snapshot: Snapshot, text: str, lang: str, number: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """The ``number`` terms (stemmed) that best tell ``text`` apart from the collection."""
+    fieldname = f"body_{normalise_lang(lang)}"
+    if not text.strip() or fieldname not in snapshot.searcher.schema:
+        return []
+    return snapshot.searcher.key_terms_from_text(fieldname, text[:MAX_TEXT], numterms=number, normalize=True)
+
+
+def related(
+    snapshot: Snapshot,
+    doc_id: str,
+    text: str,
+    lang: str,
+    levels: tuple[str, ...],
+    limit: int = 5,
+) -> list[str]:
+    """Ids of up to ``limit`` visible documents most like ``doc_id``, best first."""
+    levels = tuple(sorted(set(levels)))
+    remembered: dict[tuple[str, int], list[str]] = snapshot.derived(("related", levels), dict)
+    found = remembered.get((doc_id, limit))
+    if found is None:
+        found = _search(snapshot, doc_id, text, lang, levels, limit)
+        if len(remembered) >= _REMEMBERED:
+            remembered.clear()
+        remembered[(doc_id, limit)] = found
+    return list(found)
+
+
+def _search(snapshot: Snapshot, doc_id: str, text: str, lang: str, levels: tuple[str, ...], limit: int) -> list[str]:
+    searcher = snapshot.searcher
+    docnum = searcher.document_number(id=doc_id)
+    terms = key_terms(snapshot, text, lang)
+    if docnum is None or not terms:
+        return []
+    lang = normalise_lang(lang)
+    q = wq.Or(
+        [
+            wq.Term(f"{part}_{lang}", term, boost=weight * DEFAULT_BOOSTS.get(part, 1.0))
+            for term, weight in terms
+            for part in FIELDS
+        ]
+    )
+    columns = snapshot.columns
+    hidden = ~(columns.mask_for("visibility", list(levels)) & columns.live)
+    hidden[docnum] = True
+    results = searcher.search(q, limit=limit, mask=set(np.flatnonzero(hidden).tolist()))
+    return [hit["id"] for hit in results]

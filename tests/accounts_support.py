@@ -1,0 +1,29 @@
+"""Logging in through the real login form (with its CSRF token) in tests."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "correct horse battery"
+
+
+def csrf_token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def make_users(hub) -> dict[str, str]:
+    """One account per role; returns role -> e-mail."""
+    emails = {}
+    for role in ("member", "staff", "admin"):
+        email = f"{role}@cluster.example"
+        hub.accounts.add(email, role, PASSWORD)
+        emails[role] = email
+    return emails

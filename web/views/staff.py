@@ -1,0 +1,193 @@
+"""Staff curation: upload (extract, review, publish), edit, delete, audit log."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from ingest.curation import NotFound, delete, update_metadata
+from ingest.model import Document
+from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
+from ingest.store import path_for, sha256_of, store
+from web.access import admin_required, staff_required
+from web.app import get_hub
+from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
+from web.views.documents import DOC_ID
+
+bp = Blueprint("staff", __name__)
+
+
+def _split_authors(value: str | None) -> list[str]:
+    return [a.strip() for a in re.split(r";", value or "") if a.strip()]
+
+
+def _fields_from(form) -> dict[str, object]:
+    return {
+        "title": form.title.data.strip(),
+        "authors": _split_authors(form.authors.data),
+        "org": (form.org.data or "").strip(),
+        "year": form.year.data,
+        "type": (form.type.data or "").strip(),
+        "areas": list(form.areas.data or []),
+        "visibility": form.visibility.data,
+    }
+
+
+def _prefill(form, doc: Document):
+    form.title.data = doc.title
+    form.authors.data = "; ".join(doc.authors)
+    form.org.data = doc.org
+    form.year.data = doc.year
+    form.type.data = doc.type if doc.type != "document" else ""
+    form.areas.data = list(doc.areas)
+    form.visibility.data = doc.visibility
+    return form
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@staff_required
+def upload():
+    hub = get_hub()
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("upload.html", form=form, problems=[])
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        form.files.errors.append("Choose at least one file.")
+        return render_template("upload.html", form=form, problems=[]), 400
+    problems, duplicates, reviews = [], [], []
+    for file in files[:50]:
+        data = file.read(MAX_FILE_BYTES + 1)
+        name = file.filename[:255]
+        if len(data) > MAX_FILE_BYTES:
+            problems.append((name, f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"))
+            continue
+        existing = hub.catalog.by_sha256(sha256_of(data))
+        if existing is not None:
+            duplicates.append((name, existing))
+            continue
+        try:
+            source, explicit = f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}
+            doc = hub.ingestor.extract_isolated(data, name, source, explicit)  # a child process, under limits
+        except IngestError as exc:
+            problems.append((name, str(exc)))
+            continue
+        assign_areas(doc, hub.ingestor.classifier)
+        store(hub.datadir.originals, data)
+        token = hub.pending.park(current_user.email, doc)
+        fields = with_areas(_prefill(MetadataFields(prefix=token), doc), hub.taxonomy)
+        reviews.append((token, doc, fields))
+    status = 200 if reviews or duplicates else 400
+    if not reviews:
+        return render_template("upload.html", form=form, problems=problems, duplicates=duplicates), status
+    return render_template("review.html", reviews=reviews, problems=problems, duplicates=duplicates, post=PostForm())
+
+
+@bp.post("/upload/publish")
+@staff_required
+def publish():
+    hub = get_hub()
+    if not PostForm().validate_on_submit():
+        abort(400)
+    tokens = [t for t in request.form.getlist("token") if re.fullmatch(r"[A-Za-z0-9_-]{8,40}", t)]
+    published, reviews = [], []
+    for token in tokens:
+        doc = hub.pending.peek(current_user.email, token)
+        if doc is None:
+            continue
+        fields = with_areas(MetadataFields(MultiDict(request.form), prefix=token), hub.taxonomy)
+        if not fields.validate():
+            reviews.append((token, doc, fields))
+            continue
+        hub.pending.take(current_user.email, token)
+        changes = _fields_from(fields)
+        chosen = changes.pop("areas")
+        for key, value in changes.items():
+            setattr(doc, key, value)
+        doc.year = changes["year"]
+        doc.date = doc.date if doc.year and doc.date[:4] == str(doc.year) else (str(doc.year) if doc.year else "")
+        doc.type = doc.type or "document"
+        if doc.areas_auto and set(chosen) == set(doc.areas):
+            pass  # the suggestion accepted as it is stays automatic, with its evidence
+        elif chosen:
+            doc.areas, doc.areas_auto, doc.area_evidence = chosen, False, {}
+        else:
+            doc.areas = []  # nothing ticked: assign automatically
+            assign_areas(doc, hub.ingestor.classifier)
+        outcome = hub.ingestor.save(doc)
+        if outcome.status == "failed":
+            flash(f"{doc.filename}: {outcome.reason}")
+            continue
+        hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
+        published.append(outcome)
+    if reviews:
+        return render_template("review.html", reviews=reviews, problems=[], duplicates=[], post=PostForm()), 400
+    if len(published) == 1:
+        flash("Published.")
+        return redirect(url_for("documents.document_page", doc_id=published[0].id))
+    flash(f"Published {len(published)} documents.")
+    return redirect(url_for("pages.search_page", sort="newest"))
+
+
+def _editable(doc_id: str) -> Document:
+    if not DOC_ID.fullmatch(doc_id):
+        abort(404)
+    doc = get_hub().catalog.get(doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+@bp.route("/doc/<doc_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(doc_id: str):
+    hub = get_hub()
+    doc = _editable(doc_id)
+    form = with_areas(EditForm(), hub.taxonomy)
+    if request.method == "GET":
+        _prefill(form, doc)
+    elif form.validate_on_submit():
+        changes = _fields_from(form)
+        if set(changes["areas"]) == set(doc.areas) and doc.areas_auto:
+            del changes["areas"]  # untouched automatic areas stay automatic
+        if not changes.get("areas", True):
+            del changes["areas"]
+        before = {k: getattr(doc, k) for k in changes}
+        updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes)
+        diff = {k: [before[k], getattr(updated, k)] for k in changes if before[k] != getattr(updated, k)}
+        if diff:
+            hub.accounts.record(current_user.email, "edit", doc_id, changes=diff)
+            if "areas" in diff:
+                hub.ingestor.refresh_classifier()  # a correction is a lesson
+        flash("Saved." if diff else "Nothing changed.")
+        return redirect(url_for("documents.document_page", doc_id=doc_id))
+    return render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
+
+
+@bp.post("/doc/<doc_id>/delete")
+@staff_required
+def remove(doc_id: str):
+    hub = get_hub()
+    doc = _editable(doc_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    try:
+        delete(hub.datadir, hub.catalog, doc_id)
+    except NotFound:
+        abort(404)
+    if hub.catalog.by_sha256(doc.sha256) is None:
+        path_for(hub.datadir.originals, doc.sha256).unlink(missing_ok=True)
+    hub.accounts.record(current_user.email, "delete", doc_id, title=doc.title)
+    flash(f"Deleted “{doc.title}”.")
+    return redirect(url_for("pages.home"))
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    entries = get_hub().accounts.audit_log(limit=100, offset=(page - 1) * 100)
+    return render_template("audit.html", entries=entries, page=page)
