@@ -9,7 +9,8 @@ documents (:mod:`bench.search_build`), then times a full search (query, five
 facets' counts, ten hits with snippets from the catalog) over a fixed mix of
 30 requests:
 
-* in-process, through the code the web app calls (``web.results.run_search``);
+* in-process, through the code the page and the API call (``web.results.search_from_args``:
+  search, snippets, facet links, did-you-mean), as an anonymous visitor;
 * over HTTP: a real ``skh serve`` (waitress) process, 8 concurrent clients on
   ``/api/search``;
 * the naive set-up in-process (``bench.search_naive``), for the ratio.
@@ -98,19 +99,19 @@ def rss_mb(pid: int | str = "self") -> float:
 # -- child processes: one engine each ------------------------------------
 
 
-def _request(q: str, options: dict):
-    from search.engine import SearchRequest
-
-    filters = {k: v for k, v in options.items() if k in LIST_FILTERS}
-    year = {k: int(v[0]) for k, v in options.items() if k in ("year_from", "year_to")}
-    return SearchRequest(
-        q=q, filters=filters, sort=options.get("sort", "relevance"), page=options.get("page", 1), **year
-    )
+def _pairs(q: str, options: dict) -> list[tuple[str, str]]:
+    pairs = [("q", q)]
+    for key, value in options.items():
+        for v in value if isinstance(value, list) else [value]:
+            pairs.append((key, str(v)))
+    return pairs
 
 
 def worker_lean(size: int, rounds: int) -> dict:
+    from werkzeug.datastructures import MultiDict
+
     from web.hub import Hub
-    from web.results import run_search
+    from web.results import search_from_args
 
     hub = Hub.open(size_dir(size) / "data", taxonomy=str(TAXONOMY))
     rss_before = rss_mb()
@@ -121,7 +122,7 @@ def worker_lean(size: int, rounds: int) -> dict:
     for n in range(rounds + 1):
         for q, options in MIX:
             t = time.perf_counter()
-            result, shown = run_search(hub, _request(q, options))
+            search_from_args(hub, MultiDict(_pairs(q, options)), ("public",))
             (cold if n == 0 else warm).append(time.perf_counter() - t)
     return {
         "open_s": open_s,
@@ -168,11 +169,7 @@ def run_worker(kind: str, size: int, rounds: int) -> dict:
 
 
 def _url(base: str, q: str, options: dict) -> str:
-    pairs = [("q", q)]
-    for key, value in options.items():
-        for v in value if isinstance(value, list) else [value]:
-            pairs.append((key, str(v)))
-    return f"{base}/api/search?{urllib.parse.urlencode(pairs)}"
+    return f"{base}/api/search?{urllib.parse.urlencode(_pairs(q, options))}"
 
 
 def free_port() -> int:
@@ -219,6 +216,7 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
             urllib.request.urlopen(_url(base, q, options), timeout=300).read()
         samples: list[float] = []
         errors = 0
+        first_error: list[str] = []
         lock = threading.Lock()
 
         def client(number: int) -> None:
@@ -229,14 +227,15 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
                 try:
                     with urllib.request.urlopen(_url(base, q, options), timeout=300) as response:
                         response.read()
-                    ok = True
-                except OSError:
-                    ok = False
+                    problem = ""
+                except OSError as exc:
+                    problem = f"{type(exc).__name__}: {exc}"
                 with lock:
-                    if ok:
+                    if not problem:
                         samples.append(time.perf_counter() - t)
                     else:
                         errors += 1
+                        first_error[:] = first_error or [problem]
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
         t0 = time.perf_counter()
@@ -248,6 +247,7 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
         return {
             **percentiles(samples),
             "errors": errors,
+            "first_error": first_error[0] if first_error else "",
             "per_s": len(samples) / wall,
             "rss_mb": max(worker_rss_mb(server.pid)),
             "workers": len(worker_rss_mb(server.pid)),
@@ -316,7 +316,7 @@ def main() -> int:
         if ours:
             print(f"opening a searcher and building its columns: {ours['open_s']:.2f} s")
         if http and http["errors"]:
-            print(f"HTTP errors: {http['errors']}")
+            print(f"HTTP errors: {http['errors']} (first: {http['first_error']})")
     return 0
 
 
