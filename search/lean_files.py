@@ -15,18 +15,34 @@ reading is Whoosh's own.
 
 from __future__ import annotations
 
+import threading
+
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 
 
 class _ViewReader:
-    """The read-only file interface Whoosh uses (read, readline, seek, tell) over a memoryview."""
+    """The read-only file interface Whoosh uses (read, readline, seek, tell) over a memoryview.
 
-    __slots__ = ("_view", "_pos")
+    The read position is kept per thread: request threads share one searcher,
+    and Whoosh reads a posting block as ``seek`` then ``read``; with one shared
+    position (as ``BytesIO`` has) another thread's ``seek`` in between makes
+    it read the wrong bytes.
+    """
+
+    __slots__ = ("_view", "_local")
 
     def __init__(self, view: memoryview):
         self._view = view
-        self._pos = 0
+        self._local = threading.local()
+
+    @property
+    def _pos(self) -> int:
+        return getattr(self._local, "pos", 0)
+
+    @_pos.setter
+    def _pos(self, value: int) -> None:
+        self._local.pos = value
 
     def read(self, size: int | None = -1) -> bytes:
         start = self._pos

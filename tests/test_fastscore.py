@@ -148,3 +148,26 @@ def test_engine_pages_follow_whoosh_order(generated_index):
     newest = search(snapshot, SearchRequest(q="", visibility=visibility, per_page=50))
     by_whoosh = searcher.search(wq.Every(), limit=50, sortedby="date", reverse=True)
     assert [h.id for h in newest.hits] == [searcher.stored_fields(h.docnum)["id"] for h in by_whoosh]
+
+
+def test_threads_sharing_one_searcher_read_the_same_postings(generated_index):
+    """Request threads share a searcher; reads from its files must not interleave."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    searcher = open_index(generated_index).searcher()
+    queries = [parse_query(text, searcher.schema).query for text in QUERIES]
+    expected = [Scorer(searcher).evaluate(q) for q in queries]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so any shared read position gets interleaved
+    try:
+        runs = []
+        for _ in range(3):
+            scorer = Scorer(searcher)  # cold caches: every thread reads postings from the files
+            with ThreadPoolExecutor(8) as pool:
+                runs.append(list(pool.map(scorer.evaluate, queries * 4)))
+    finally:
+        sys.setswitchinterval(interval)
+    for got in runs:
+        for (mask, scores), (want_mask, want_scores) in zip(got, expected * 4, strict=True):
+            assert np.array_equal(mask, want_mask) and np.array_equal(scores, want_scores)
