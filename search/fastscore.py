@@ -18,8 +18,6 @@ Whoosh (:class:`Unsupported`).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +27,8 @@ from whoosh.searching import Searcher
 
 from search import ranking
 from search.expansion import Expander
-from search.postings import LENGTH_OF_BYTE, length_bytes, positions_for, postings_arrays
+from search.postings import LENGTH_OF_BYTE, positions_for, postings_arrays
+from search.segments import Segment, TermCache
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
@@ -47,63 +46,6 @@ class Part:
     score: np.ndarray | None  # None when only the match set was asked for
     terms: np.ndarray | None = None  # matching term count per document (for coordination)
     terms_total: int = 0  # term matchers Whoosh would build in this segment (for coordination)
-
-
-class TermCache:
-    """Per-term arrays of one index generation, least recently used first out.
-
-    Keyed by segment, field and term; holds document numbers and unboosted
-    scores, so a popular word is read from disk and scored once per generation.
-    """
-
-    def __init__(self, max_bytes: int = 96 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple, item: tuple[np.ndarray, np.ndarray]) -> None:
-        size = item[0].nbytes + item[1].nbytes
-        if size > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = item
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= old[0].nbytes + old[1].nbytes
-
-
-class Segment:
-    """What scoring needs from one leaf searcher: its reader, offset and length columns."""
-
-    def __init__(self, number: int, searcher: Searcher, offset: int):
-        self.number = number
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.offset = offset
-        self.size = self.reader.doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def lengths(self, fieldname: str) -> np.ndarray:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            with self._lock:
-                found = self._lengths.get(fieldname)
-                if found is None:
-                    found = length_bytes(self.reader, fieldname)
-                    self._lengths[fieldname] = found
-        return found
 
 
 class Scorer:
