@@ -5,15 +5,19 @@ documents one at a time in Python; with tens of thousands of matches that is
 the whole cost of a search. This module evaluates the same tree as array
 operations over posting lists (see :mod:`search.postings`): a term's scores
 are BM25F over its postings with Whoosh's idf, average field length, ``B``
-and ``K1`` and its one-byte field lengths; ``And``/``Or`` add, boosts
-multiply, ``AndNot``/``Not`` mask, and a coordinated ``Or`` applies Whoosh's
-coordination formula. The result is the score Whoosh would give each
-document, so the ranking is Whoosh's ranking, only computed faster.
+and ``K1`` and its one-byte field lengths; a :class:`search.ranking.FieldsTerm`
+is one true-BM25F term over a language's text parts, computed as its own
+matcher computes it; ``And``/``Or`` add, boosts multiply, ``AndNot``/``Not``
+mask, a coordinated ``Or`` applies Whoosh's coordination formula, prefix,
+wildcard and fuzzy terms expand per segment as Whoosh expands them, and a
+phrase decodes positions only for the documents holding all its words. The
+result is the score Whoosh would give each document, so the ranking is
+Whoosh's ranking (every match scored), only computed faster.
 
 Correctness never depends on this path: a query part it does not model
-(phrases, spans, anything new) is scored by Whoosh's own matcher for that part
-alone, and a weighting model other than plain BM25F sends the whole query to
-Whoosh (:class:`Unsupported`).
+(spans, anything new) is scored by Whoosh's own matcher for that part alone,
+and a weighting model other than plain BM25F sends the whole query to Whoosh
+(:class:`Unsupported`).
 """
 
 from __future__ import annotations
