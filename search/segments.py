@@ -24,7 +24,7 @@ class TermCache:
     scores, so a popular word is read from disk and scored once per generation.
     """
 
-    def __init__(self, max_bytes: int = 96 * 1024 * 1024):
+    def __init__(self, max_bytes: int = 160 * 1024 * 1024):
         self.max_bytes = max_bytes
         self._items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._bytes = 0
