@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest corpus clean
+.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest bench-search corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
