@@ -226,3 +226,24 @@ def test_a_changed_file_updates_its_document(hub, docs):
     assert report.summary()["updated"] == 1 and second["note.txt"].id == first["note.txt"].id
     assert hub.catalog.count() == 1
     assert hits(hub, "neodymium") == ["note.txt"] and hits(hub, "ferrofluid") == []
+
+
+def test_pdf_lines_are_reflowed_into_paragraphs_and_headings():
+    from ingest.parsers.pdf import reflow
+
+    lines = [
+        "Introduction",
+        "Loudspeaker drivers were measured in an anechoic cham-",
+        "ber at twelve angles; the results agree with the simulations",
+        "within one decibel.",
+        "Method",
+        "Each driver was mounted in a sealed box of fifty litres and",
+        "driven at one watt.",
+    ]
+    assert reflow(lines).split("\n\n") == [
+        "Introduction",
+        "Loudspeaker drivers were measured in an anechoic chamber at twelve angles; the results agree with the "
+        "simulations within one decibel.",
+        "Method",
+        "Each driver was mounted in a sealed box of fifty litres and driven at one watt.",
+    ]

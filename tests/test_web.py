@@ -157,3 +157,6 @@ def test_security_headers_and_health(client):
     csp = response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for path in ("/search?q=hearing", "/api/search?q=hearing", "/"):
+        answer = client.get(path)
+        assert "private" in answer.headers["Cache-Control"] and "Cookie" in answer.headers["Vary"]

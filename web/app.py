@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -73,6 +73,11 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if not request.path.startswith("/static/"):
+            # What a page shows depends on who is logged in: no shared cache may
+            # keep a staff member's answer and hand it to the next visitor.
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            response.vary.add("Cookie")
         return response
 
     def page(code: int, message: str):

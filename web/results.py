@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from werkzeug.datastructures import MultiDict
+
 from ingest.model import Document
 from search.engine import SearchRequest, SearchResult, search
 from search.snippets import lead, make_snippet
+from web.facets_view import Facet, build_facets
 from web.hub import Hub
+from web.params import parse_args, state_pairs
+from web.suggestions import suggestion
 
 
 @dataclass
@@ -50,3 +55,29 @@ def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[Sho
     visible = [docs[h.id] for h in result.hits if h.id in docs and docs[h.id].visibility in request.visibility]
     shown = [ShownHit(doc, snippet_for(doc, result)) for doc in visible]
     return result, shown
+
+
+@dataclass
+class SearchPage:
+    """Everything the search page and ``/api/search`` show for one URL."""
+
+    request: SearchRequest
+    result: SearchResult
+    hits: list[ShownHit]
+    pairs: list[tuple[str, str]]
+    facets: list[Facet]
+    suggestion: dict[str, str] | None
+
+
+def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
+    request = parse_args(args, visibility)
+    result, hits = run_search(hub, request)
+    pairs = state_pairs(args)
+    return SearchPage(
+        request=request,
+        result=result,
+        hits=hits,
+        pairs=pairs,
+        facets=build_facets("/search", pairs, request, result, hub.taxonomy),
+        suggestion=suggestion(hub, request, result, pairs),
+    )

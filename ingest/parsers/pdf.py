@@ -97,7 +97,40 @@ def _page_text(page: pdfium.PdfPage) -> str:
     finally:
         textpage.close()
     lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    return reflow([line for line in lines if line])
+
+
+def reflow(lines: list[str]) -> str:
+    """Rebuild paragraphs from a page's printed lines.
+
+    PDF text comes as lines of the printed layout. A line much shorter than
+    the page's usual line ends a paragraph (or is a heading); other lines run
+    on, and a word hyphenated across lines is joined again. Paragraphs are
+    separated by blank lines, which is how pages and snippets show them.
+    """
+    if not lines:
+        return ""
+    typical = sorted(len(line) for line in lines)[len(lines) * 3 // 4]
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        short = len(line) < 0.7 * typical
+        if short and line[:1].isupper() and not line.endswith((".", ",", ";", ")", "!", "?")):
+            if current:  # a heading: it stands alone
+                paragraphs.append(current)
+            paragraphs.append(line)
+            current = ""
+            continue
+        if current.endswith("-") and line[:1].islower():
+            current = current[:-1] + line
+        else:
+            current = f"{current} {line}" if current else line
+        if short:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:

@@ -6,10 +6,8 @@ from flask import Blueprint, jsonify, request, url_for
 
 from web.access import visible_levels
 from web.app import get_hub
-from web.facets_view import build_facets
-from web.params import parse_args, state_pairs
-from web.results import run_search
-from web.suggestions import completions, suggestion
+from web.results import search_from_args
+from web.suggestions import completions
 from web.views.documents import visible_document
 
 bp = Blueprint("api", __name__)
@@ -17,19 +15,15 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def api_search():
-    hub = get_hub()
-    search_request = parse_args(request.args, visible_levels())
-    result, hits = run_search(hub, search_request)
-    pairs = state_pairs(request.args)
-    facets = build_facets("/search", pairs, search_request, result, hub.taxonomy)
+    view = search_from_args(get_hub(), request.args, visible_levels())
     return jsonify(
-        total=result.total,
-        page=result.page,
-        pages=result.pages,
-        relaxed=result.relaxed,
-        hits=[h.as_json(url_for("documents.document_page", doc_id=h.doc.id)) for h in hits],
-        facets={f.name: [v.as_json() for v in f.values] for f in facets},
-        suggestion=suggestion(hub, search_request, result, pairs),
+        total=view.result.total,
+        page=view.result.page,
+        pages=view.result.pages,
+        relaxed=view.result.relaxed,
+        hits=[h.as_json(url_for("documents.document_page", doc_id=h.doc.id)) for h in view.hits],
+        facets={f.name: [v.as_json() for v in f.values] for f in view.facets},
+        suggestion=view.suggestion,
     )
 
 

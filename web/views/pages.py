@@ -7,10 +7,9 @@ from flask import Blueprint, abort, render_template, request
 from search.engine import SearchRequest
 from web.access import visible_levels
 from web.app import get_hub
-from web.facets_view import build_chips, build_facets
-from web.params import link, parse_args, state_pairs, without
-from web.results import run_search
-from web.suggestions import suggestion
+from web.facets_view import build_chips
+from web.params import link, without
+from web.results import run_search, search_from_args
 
 bp = Blueprint("pages", __name__)
 
@@ -26,26 +25,22 @@ def home():
 @bp.get("/search")
 def search_page():
     hub = get_hub()
-    search_request = parse_args(request.args, visible_levels())
-    result, hits = run_search(hub, search_request)
-    pairs = state_pairs(request.args)
-    facets = build_facets("/search", pairs, search_request, result, hub.taxonomy)
-    chips = build_chips("/search", pairs, search_request, hub.taxonomy)
+    view = search_from_args(hub, request.args, visible_levels())
+    pairs = view.pairs
     sort_links = {
         s: link("/search", without(pairs, "sort") + ([("sort", s)] if s != "relevance" else []))
         for s in ("relevance", "newest", "oldest")
     }
-    pages = _pagination(pairs, result.page, result.pages)
     return render_template(
         "search.html",
-        req=search_request,
-        result=result,
-        hits=hits,
-        facets=facets,
-        chips=chips,
+        req=view.request,
+        result=view.result,
+        hits=view.hits,
+        facets=view.facets,
+        chips=build_chips("/search", pairs, view.request, hub.taxonomy),
         sort_links=sort_links,
-        pages=pages,
-        suggestion=suggestion(hub, search_request, result, pairs),
+        pages=_pagination(pairs, view.result.page, view.result.pages),
+        suggestion=view.suggestion,
     )
 
 
