@@ -135,8 +135,13 @@ def worker_lean(size: int, rounds: int) -> dict:
 
 def worker_naive(size: int, rounds: int) -> dict:
     from whoosh import index as whoosh_index
+    from whoosh.filedb import compound, structfile
 
     from bench.search_naive import naive_search
+
+    # Stock Whoosh: undo search.lean_files (imported with the bench's builders), so its
+    # memory is what Whoosh itself takes (it copies each segment into memory).
+    compound.BufferFile = structfile.BufferFile
 
     rss_before = rss_mb()
     ix = whoosh_index.open_dir(str(size_dir(size) / "naive-whoosh"))

@@ -258,20 +258,7 @@ class Scorer:
             candidates &= present
         docs = np.flatnonzero(candidates)
         if docs.size and len(btexts) > 1:
-            keep = np.ones(docs.size, dtype=bool)
-            ends = [set(p) for p in positions_for(seg.reader, q.fieldname, btexts[0], docs)]
-            for btext in btexts[1:]:
-                alive = np.flatnonzero(keep)
-                found = positions_for(seg.reader, q.fieldname, btext, docs[alive])
-                steps = [step.__add__ for step in range(1, q.slop + 1)]
-                for i, positions in zip(alive.tolist(), found, strict=True):
-                    before = ends[i]
-                    nexts = set(map(steps[0], before)) if len(steps) == 1 else {f(e) for e in before for f in steps}
-                    reached = nexts.intersection(positions)
-                    ends[i] = reached
-                    if not reached:
-                        keep[i] = False
-            docs = docs[keep]
+            docs = self._phrase_docs(seg, q.fieldname, btexts, docs, q.slop)
         part.mask[docs] = True
         if scored:
             total = np.zeros(seg.size)
@@ -279,6 +266,32 @@ class Scorer:
                 total[ids] += scores
             part.score[docs] = total[docs] * q.boost if q.boost != 1.0 else total[docs]
         return part
+
+    @staticmethod
+    def _phrase_docs(seg: Segment, fieldname: str, btexts: list[bytes], docs: np.ndarray, slop: int) -> np.ndarray:
+        """Those of ``docs`` where each word follows the previous one by 1..slop positions.
+
+        Occurrences are (document, position) keys, ascending as read; a word's
+        occurrence survives when the previous word has one 1..slop positions
+        before it in the same document (binary search in the sorted keys).
+        """
+        stride = np.int64(1 << 32)
+        which, ends = positions_for(seg.reader, fieldname, btexts[0], docs)
+        for btext in btexts[1:]:
+            alive = _distinct_sorted(which)
+            docs, which = docs[alive], np.searchsorted(alive, which)
+            if not docs.size:
+                break
+            nxt_which, nxt_pos = positions_for(seg.reader, fieldname, btext, docs)
+            before = which * stride + ends
+            keys = nxt_which * stride + nxt_pos
+            reached = np.zeros(keys.size, dtype=bool)
+            for gap in range(1, slop + 1):
+                wanted = keys - gap
+                at = np.minimum(np.searchsorted(before, wanted), max(before.size - 1, 0))
+                reached |= before.size > 0 and before[at] == wanted
+            which, ends = nxt_which[reached], nxt_pos[reached]
+        return docs[_distinct_sorted(which)]
 
     def _multiterm(self, q: wq.MultiTerm, seg: Segment, scored: bool, coord: bool) -> Part:
         fieldname = q.field()
@@ -383,6 +396,13 @@ class Scorer:
             if scored:
                 part.score[ids] = scores
         return part
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for an ascending array, without sorting or hashing it again."""
+    if values.size == 0:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def top_k(docnums: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
