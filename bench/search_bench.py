@@ -251,7 +251,7 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
 
         # Warm-up: every worker process builds its own columns and caches, so the
         # whole mix is sent by all clients at once (each worker sees most of it).
-        run_clients(len(MIX))
+        run_clients(2 * len(MIX))
         samples.clear()
         errors = 0
         wall = run_clients(rounds * len(MIX))

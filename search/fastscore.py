@@ -31,11 +31,14 @@ from whoosh.searching import Searcher
 
 from search import ranking
 from search.expansion import Expander
-from search.postings import LENGTH_OF_BYTE, positions_for, postings_arrays
+from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.segments import Segment, TermCache
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
+
+
+_NO_SCORES = np.zeros(0)
 
 
 class Unsupported(Exception):
@@ -258,7 +261,12 @@ class Scorer:
             candidates &= present
         docs = np.flatnonzero(candidates)
         if docs.size and len(btexts) > 1:
-            docs = self._phrase_docs(seg, q.fieldname, btexts, docs, q.slop)
+            key = (seg.number, "phrase", q.fieldname, tuple(btexts), q.slop)
+            found = self.cache.get(key)  # a phrase's documents, like a term's, are fixed per generation
+            if found is None:
+                found = (phrase_documents(seg.reader, q.fieldname, btexts, docs, q.slop).astype(np.int32), _NO_SCORES)
+                self.cache.put(key, found)
+            docs = found[0]
         part.mask[docs] = True
         if scored:
             total = np.zeros(seg.size)
@@ -266,32 +274,6 @@ class Scorer:
                 total[ids] += scores
             part.score[docs] = total[docs] * q.boost if q.boost != 1.0 else total[docs]
         return part
-
-    @staticmethod
-    def _phrase_docs(seg: Segment, fieldname: str, btexts: list[bytes], docs: np.ndarray, slop: int) -> np.ndarray:
-        """Those of ``docs`` where each word follows the previous one by 1..slop positions.
-
-        Occurrences are (document, position) keys, ascending as read; a word's
-        occurrence survives when the previous word has one 1..slop positions
-        before it in the same document (binary search in the sorted keys).
-        """
-        stride = np.int64(1 << 32)
-        which, ends = positions_for(seg.reader, fieldname, btexts[0], docs)
-        for btext in btexts[1:]:
-            alive = _distinct_sorted(which)
-            docs, which = docs[alive], np.searchsorted(alive, which)
-            if not docs.size:
-                break
-            nxt_which, nxt_pos = positions_for(seg.reader, fieldname, btext, docs)
-            before = which * stride + ends
-            keys = nxt_which * stride + nxt_pos
-            reached = np.zeros(keys.size, dtype=bool)
-            for gap in range(1, slop + 1):
-                wanted = keys - gap
-                at = np.minimum(np.searchsorted(before, wanted), max(before.size - 1, 0))
-                reached |= before.size > 0 and before[at] == wanted
-            which, ends = nxt_which[reached], nxt_pos[reached]
-        return docs[_distinct_sorted(which)]
 
     def _multiterm(self, q: wq.MultiTerm, seg: Segment, scored: bool, coord: bool) -> Part:
         fieldname = q.field()
@@ -396,13 +378,6 @@ class Scorer:
             if scored:
                 part.score[ids] = scores
         return part
-
-
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` for an ascending array, without sorting or hashing it again."""
-    if values.size == 0:
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def top_k(docnums: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:

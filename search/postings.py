@@ -142,3 +142,38 @@ def _flatten(lists: list[list[int]], deltas: bool) -> tuple[np.ndarray, np.ndarr
         before[present] = running[starts[present]] - flat[starts[present]]
         flat = running - np.repeat(before, counts)
     return which, flat
+
+
+def phrase_documents(
+    reader: IndexReader, fieldname: str, btexts: list[bytes], docs: np.ndarray, slop: int
+) -> np.ndarray:
+    """Those of ``docs`` where each word follows the previous one by 1..slop positions.
+
+    Occurrences are (document, position) keys, ascending as read; a word's
+    occurrence survives when the previous word has one 1..slop positions
+    before it in the same document (binary search in the sorted keys).
+    """
+    stride = np.int64(1 << 32)
+    which, ends = positions_for(reader, fieldname, btexts[0], docs)
+    for btext in btexts[1:]:
+        alive = _distinct_sorted(which)
+        docs, which = docs[alive], np.searchsorted(alive, which)
+        if not docs.size:
+            break
+        nxt_which, nxt_pos = positions_for(reader, fieldname, btext, docs)
+        before = which * stride + ends
+        keys = nxt_which * stride + nxt_pos
+        reached = np.zeros(keys.size, dtype=bool)
+        for gap in range(1, slop + 1):
+            wanted = keys - gap
+            at = np.minimum(np.searchsorted(before, wanted), max(before.size - 1, 0))
+            reached |= before.size > 0 and before[at] == wanted
+        which, ends = nxt_which[reached], nxt_pos[reached]
+    return docs[_distinct_sorted(which)]
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for an ascending array, without sorting or hashing it again."""
+    if values.size == 0:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
