@@ -31,11 +31,14 @@ from whoosh.searching import Searcher
 
 from search import ranking
 from search.expansion import Expander
-from search.postings import LENGTH_OF_BYTE, positions_for, postings_arrays
+from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.segments import Segment, TermCache
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
+
+
+_NO_SCORES = np.zeros(0)
 
 
 class Unsupported(Exception):
@@ -258,20 +261,12 @@ class Scorer:
             candidates &= present
         docs = np.flatnonzero(candidates)
         if docs.size and len(btexts) > 1:
-            keep = np.ones(docs.size, dtype=bool)
-            ends = [set(p) for p in positions_for(seg.reader, q.fieldname, btexts[0], docs)]
-            for btext in btexts[1:]:
-                alive = np.flatnonzero(keep)
-                found = positions_for(seg.reader, q.fieldname, btext, docs[alive])
-                steps = [step.__add__ for step in range(1, q.slop + 1)]
-                for i, positions in zip(alive.tolist(), found, strict=True):
-                    before = ends[i]
-                    nexts = set(map(steps[0], before)) if len(steps) == 1 else {f(e) for e in before for f in steps}
-                    reached = nexts.intersection(positions)
-                    ends[i] = reached
-                    if not reached:
-                        keep[i] = False
-            docs = docs[keep]
+            key = (seg.number, "phrase", q.fieldname, tuple(btexts), q.slop)
+            found = self.cache.get(key)  # a phrase's documents, like a term's, are fixed per generation
+            if found is None:
+                found = (phrase_documents(seg.reader, q.fieldname, btexts, docs, q.slop).astype(np.int32), _NO_SCORES)
+                self.cache.put(key, found)
+            docs = found[0]
         part.mask[docs] = True
         if scored:
             total = np.zeros(seg.size)

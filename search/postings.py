@@ -13,7 +13,7 @@ interface, slower but the same values.
 
 from __future__ import annotations
 
-from itertools import accumulate
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -88,17 +88,23 @@ def length_bytes(reader: IndexReader, fieldname: str) -> np.ndarray:
     return out
 
 
-def positions_for(reader: IndexReader, fieldname: str, btext: bytes, docnums: np.ndarray) -> list[list[int]]:
-    """The word positions of one term in each of ``docnums`` (ascending, all containing the term).
+def positions_for(
+    reader: IndexReader, fieldname: str, btext: bytes, docnums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where one term occurs in each of ``docnums`` (ascending, all containing the term).
 
-    Only the blocks that hold those documents are decoded.
+    Returns ``(which, position)``: for every occurrence, the index into
+    ``docnums`` of its document, and its word position. Only the blocks that
+    hold those documents are decoded, each block's position lists with one
+    ``pickle.loads`` (they are small pickles, stored back to back), and the
+    running sums are done with numpy.
     """
     fmt = reader.schema[fieldname].format
     matcher = reader.postings(fieldname, btext)
     while isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    out: list[list[int]] = []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and fmt.fixed_value_size() is None:
+    lists: list[list[int]] = []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and type(fmt) is Positions:
         j, total = 0, docnums.size
         while not matcher._atend and j < total:
             if matcher._maxid < docnums[j]:
@@ -108,20 +114,66 @@ def positions_for(reader: IndexReader, fieldname: str, btext: bytes, docnums: np
             ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
             values = matcher._data[2]
             end = int(np.searchsorted(docnums, matcher._maxid, side="right"))
-            decode = _fast_positions if type(fmt) is Positions else fmt.decode_positions
-            for k in np.searchsorted(ids, docnums[j:end]).tolist():
-                out.append(decode(values[k]))
+            bodies = [_pickle_body(values[k]) for k in np.searchsorted(ids, docnums[j:end]).tolist()]
+            lists.extend(loads(b"\x80\x02(" + b"".join(bodies) + b"t."))  # deltas, one list per document
             j = end
             matcher._next_block()
-        return out
+        return _flatten(lists, deltas=True)
     for docnum in docnums.tolist():
         matcher.skip_to(docnum)
-        out.append(list(matcher.value_as("positions")))
-    return out
+        lists.append(list(matcher.value_as("positions")))
+    return _flatten(lists, deltas=False)
 
 
-def _fast_positions(valuestring: bytes) -> list[int]:
-    """``Positions.decode_positions`` with the running sum done in C."""
-    if not valuestring.endswith(b"."):
-        valuestring += b"."
-    return list(accumulate(loads(valuestring[4:])))
+def _pickle_body(value: bytes) -> bytes:
+    body = value[4:]  # after the 4-byte occurrence count
+    return body[:-1] if body.endswith(b".") else body
+
+
+def _flatten(lists: list[list[int]], deltas: bool) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    which = np.repeat(np.arange(len(lists)), counts)
+    if deltas and flat.size:
+        running = np.cumsum(flat)
+        starts = np.cumsum(counts) - counts
+        present = counts > 0
+        before = np.zeros(len(lists), dtype=np.int64)
+        before[present] = running[starts[present]] - flat[starts[present]]
+        flat = running - np.repeat(before, counts)
+    return which, flat
+
+
+def phrase_documents(
+    reader: IndexReader, fieldname: str, btexts: list[bytes], docs: np.ndarray, slop: int
+) -> np.ndarray:
+    """Those of ``docs`` where each word follows the previous one by 1..slop positions.
+
+    Occurrences are (document, position) keys, ascending as read; a word's
+    occurrence survives when the previous word has one 1..slop positions
+    before it in the same document (binary search in the sorted keys).
+    """
+    stride = np.int64(1 << 32)
+    which, ends = positions_for(reader, fieldname, btexts[0], docs)
+    for btext in btexts[1:]:
+        alive = _distinct_sorted(which)
+        docs, which = docs[alive], np.searchsorted(alive, which)
+        if not docs.size:
+            break
+        nxt_which, nxt_pos = positions_for(reader, fieldname, btext, docs)
+        before = which * stride + ends
+        keys = nxt_which * stride + nxt_pos
+        reached = np.zeros(keys.size, dtype=bool)
+        for gap in range(1, slop + 1):
+            wanted = keys - gap
+            at = np.minimum(np.searchsorted(before, wanted), max(before.size - 1, 0))
+            reached |= before.size > 0 and before[at] == wanted
+        which, ends = nxt_which[reached], nxt_pos[reached]
+    return docs[_distinct_sorted(which)]
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for an ascending array, without sorting or hashing it again."""
+    if values.size == 0:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]

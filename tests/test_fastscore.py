@@ -47,6 +47,8 @@ QUERIES = [
     "(speech OR music) listener",
     '"noise reduction" "hearing aid"',
     'title:"hearing aids"',
+    '"hearing aid users"',
+    '"noise the speech"~2',
     '"the hearing"~3',
 ]
 
