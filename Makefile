@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 
 run: $(VENV)/.installed
 	$(VENV)/bin/skh seed corpus/docs
-	$(VENV)/bin/skh serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/skh serve --host $(HOST) --port $(PORT) --workers 0
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -q
