@@ -19,26 +19,38 @@ class NotFound(LookupError):
     pass
 
 
-def update_metadata(datadir: DataDir, catalog: Catalog, doc_id: str, changes: dict[str, object]) -> Document:
-    """Apply ``changes`` (already validated by the caller) and reindex the document.
+def apply_changes(doc: Document, changes: dict[str, object]) -> Document:
+    """Apply a reviewer's edits to ``doc``: the one set of rules for edits and reviewed uploads.
 
-    Areas set here are manual from then on: later automatic runs keep them.
+    Areas that differ from what the document has become manual (later
+    automatic runs keep them); automatic areas submitted unchanged stay
+    automatic, with their evidence; an empty choice leaves the areas alone.
+    A cleared year clears the date; a cleared type falls back to "document".
     """
     clean = normalise({k: v for k, v in changes.items() if k in EDITABLE})
-    if "areas" in changes and not changes["areas"]:
-        clean["areas"] = []
+    for key, value in clean.items():
+        if key != "areas":
+            setattr(doc, key, value)
+    areas = clean.get("areas") or []
+    if areas and not (doc.areas_auto and set(areas) == set(doc.areas)):
+        doc.areas, doc.areas_auto, doc.area_evidence = list(areas), False, {}
+    if "year" in changes:
+        doc.year = clean.get("year")
+        if doc.date[:4] != str(doc.year):
+            doc.date = str(doc.year) if doc.year else ""
+    if "type" in changes and not clean.get("type"):
+        doc.type = "document"
+    return doc
+
+
+def update_metadata(datadir: DataDir, catalog: Catalog, doc_id: str, changes: dict[str, object]) -> Document:
+    """Apply ``changes`` (already validated by the caller) and reindex the document."""
 
     def decide(current: Catalog) -> list[Document]:
         doc = current.get(doc_id)
         if doc is None:
             raise NotFound(doc_id)
-        for key, value in clean.items():
-            setattr(doc, key, value)
-        if "areas" in clean:
-            doc.areas_auto, doc.area_evidence = False, {}
-        if "year" in clean and doc.date[:4] != str(doc.year):
-            doc.date = str(doc.year) if doc.year else ""
-        return [doc]
+        return [apply_changes(doc, changes)]
 
     return save_documents(datadir, catalog, decide)[0]
 

@@ -55,10 +55,6 @@ class User:
     def get_id(self) -> str:
         return self.email
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in ("staff", "admin")
-
 
 @dataclass(frozen=True)
 class AuditEntry:

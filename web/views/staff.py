@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ingest.curation import NotFound, delete, update_metadata
+from ingest.curation import NotFound, apply_changes, delete, update_metadata
 from ingest.model import Document
 from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
 from ingest.store import path_for, sha256_of, store
@@ -104,18 +104,9 @@ def publish():
             continue
         hub.pending.take(current_user.email, token)
         changes = _fields_from(fields)
-        chosen = changes.pop("areas")
-        for key, value in changes.items():
-            setattr(doc, key, value)
-        doc.year = changes["year"]
-        doc.date = doc.date if doc.year and doc.date[:4] == str(doc.year) else (str(doc.year) if doc.year else "")
-        doc.type = doc.type or "document"
-        if doc.areas_auto and set(chosen) == set(doc.areas):
-            pass  # the suggestion accepted as it is stays automatic, with its evidence
-        elif chosen:
-            doc.areas, doc.areas_auto, doc.area_evidence = chosen, False, {}
-        else:
-            doc.areas = []  # nothing ticked: assign automatically
+        apply_changes(doc, changes)
+        if not changes["areas"]:  # nothing ticked: the hub decides
+            doc.areas = []
             assign_areas(doc, hub.ingestor.classifier)
         outcome = hub.ingestor.save(doc)
         if outcome.status == "failed":
@@ -151,10 +142,6 @@ def edit(doc_id: str):
         _prefill(form, doc)
     elif form.validate_on_submit():
         changes = _fields_from(form)
-        if set(changes["areas"]) == set(doc.areas) and doc.areas_auto:
-            del changes["areas"]  # untouched automatic areas stay automatic
-        if not changes.get("areas", True):
-            del changes["areas"]
         before = {k: getattr(doc, k) for k in changes}
         updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes)
         diff = {k: [before[k], getattr(updated, k)] for k in changes if before[k] != getattr(updated, k)}
