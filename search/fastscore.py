@@ -135,6 +135,8 @@ class Scorer:
 
     def _global_compound(self, q: wq.CompoundQuery, scored: bool) -> Part:
         """``And`` and an uncoordinated ``Or``: the same arithmetic as :meth:`_compound` and :meth:`_union`."""
+        if type(q) is wq.Or:
+            return self._global_union(q, scored)
         parts = [self._global(s, scored) for s in q.subqueries]
         combine = np.logical_and.reduce if type(q) is wq.And else np.logical_or.reduce
         mask = combine([p.mask for p in parts])
@@ -146,6 +148,26 @@ class Scorer:
             if q.boost != 1.0:
                 score = score * q.boost
         return Part(mask, score)
+
+    def _global_union(self, q: wq.Or, scored: bool) -> Part:
+        """An uncoordinated ``Or``: leaves are added straight into one pair of arrays (no array per child)."""
+        part = self._empty_global(scored)
+        mask, score = part.mask, part.score
+        for sub in q.subqueries:
+            kind = type(sub)
+            if kind in _CACHED_LEAVES or (isinstance(sub, wq.MultiTerm) and kind is not wq.Variations):
+                ids, scores = self._global_leaf(sub, scored)
+                mask[ids] = True
+                if scored:
+                    score[ids] += scores
+            else:
+                child = self._global(sub, scored)
+                mask |= child.mask
+                if scored:
+                    score += np.where(child.mask, child.score, 0.0)
+        if scored and q.boost != 1.0:
+            part.score = score * q.boost
+        return part
 
     def _global_leaf(self, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray]:
         """Global document numbers and scores of a leaf (boost applied), cached per generation."""
