@@ -32,7 +32,7 @@ from whoosh.searching import Searcher
 from search import ranking
 from search.expansion import Expander
 from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
-from search.segments import Segment, TermCache
+from search.segments import Segment, SegmentStore, TermCache
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
@@ -60,11 +60,12 @@ class Part:
 class Scorer:
     """Scores queries against one searcher (one index generation)."""
 
-    def __init__(self, searcher: Searcher, cache: TermCache | None = None):
+    def __init__(self, searcher: Searcher, store: SegmentStore | None = None):
         self.searcher = searcher
         self.weighting = searcher.weighting
-        self.cache = cache or TermCache()
-        self.segments = [Segment(n, s, off) for n, (s, off) in enumerate(searcher.leaf_searchers())]
+        self.store = store or SegmentStore()  # reads of segments, kept across generations
+        self.cache = TermCache(128 * 1024 * 1024)  # scores: they depend on the whole index, so per generation
+        self.segments = [Segment(n, s, off, self.store) for n, (s, off) in enumerate(searcher.leaf_searchers())]
         self.doc_count_all = searcher.doc_count_all()
         self.expander = Expander(searcher.reader())
         self._stats: dict[tuple, tuple] = {}
@@ -304,15 +305,15 @@ class Scorer:
         return found
 
     def _raw_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        key = (seg.number, fieldname, btext, "raw")
-        found = self.cache.get(key)
+        key = (seg.key, fieldname, btext, "raw")
+        found = self.store.terms.get(key)
         if found is None:
             ids, weights = postings_arrays(seg.reader, fieldname, btext)
             narrow = weights.astype(np.float32)
             if np.array_equal(narrow, weights):  # term frequencies: exact in 4 bytes, half the cache
                 weights = narrow
             found = (ids.astype(np.int32), weights)
-            self.cache.put(key, found)
+            self.store.terms.put(key, found)
         return found
 
     def _term_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -320,7 +321,8 @@ class Scorer:
         found = self.cache.get(key)
         if found is not None:
             return found
-        ids, weights = postings_arrays(seg.reader, fieldname, btext)
+        ids, weights = self._raw_arrays(seg, fieldname, btext)
+        weights = weights.astype(np.float64)
         field = self.searcher.schema[fieldname]
         if ids.size and field.scorable:
             w = self.weighting
@@ -370,11 +372,11 @@ class Scorer:
             candidates &= present
         docs = np.flatnonzero(candidates)
         if docs.size and len(btexts) > 1:
-            key = (seg.number, "phrase", q.fieldname, tuple(btexts), q.slop)
-            found = self.cache.get(key)  # a phrase's documents, like a term's, are fixed per generation
+            key = (seg.key, "phrase", q.fieldname, tuple(btexts), q.slop)
+            found = self.store.terms.get(key)  # a phrase's documents, like a term's, are fixed per segment
             if found is None:
                 found = (phrase_documents(seg.reader, q.fieldname, btexts, docs, q.slop).astype(np.int32), _NO_SCORES)
-                self.cache.put(key, found)
+                self.store.terms.put(key, found)
             docs = found[0]
         part.mask[docs] = True
         if scored:
