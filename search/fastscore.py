@@ -39,6 +39,8 @@ SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant
 
 
 _NO_SCORES = np.zeros(0)
+_CACHED_LEAVES = (wq.Term, ranking.FieldsTerm, wq.Phrase)
+"""Nodes whose matches and scores are fixed for a generation (prefix, wildcard and fuzzy terms too)."""
 
 
 class Unsupported(Exception):
@@ -78,15 +80,122 @@ class Scorer:
         """
         if scored and not self.supported:
             raise Unsupported(type(self.weighting).__name__)
-        mask = np.zeros(self.doc_count_all, dtype=bool)
-        score = np.zeros(self.doc_count_all, dtype=np.float64) if scored else None
-        for seg in self.segments:
-            part = self._node(q, seg, scored)
-            end = seg.offset + seg.size
-            mask[seg.offset : end] = part.mask
+        part = self._global(q, scored)
+        return part.mask, (np.where(part.mask, part.score, 0.0) if scored else None)
+
+    # -- the whole index at once ---------------------------------------------
+
+    def _global(self, q: wq.Query, scored: bool) -> Part:
+        """``q`` over all segments, as one array per index.
+
+        A live index has many segments (one per commit until Whoosh merges
+        them); stepping every node through each of them costs Python overhead
+        per segment. Words and their combinations are the same in every
+        segment, so they are evaluated once over global document numbers, and
+        a word's scores over the whole index are cached per generation.
+        Anything whose result depends on the segment (an expansion, a phrase,
+        a coordinated ``Or``, a node Whoosh scores) is still evaluated segment
+        by segment, exactly as before, and placed into the global arrays.
+        """
+        kind = type(q)
+        if kind in _CACHED_LEAVES or (isinstance(q, wq.MultiTerm) and kind is not wq.Variations):
+            ids, scores = self._global_leaf(q, scored)
+            part = self._empty_global(scored)
+            part.mask[ids] = True
             if scored:
-                score[seg.offset : end] = np.where(part.mask, part.score, 0.0)
-        return mask, score
+                part.score[ids] = scores
+            return part
+        if kind in (wq.And, wq.Or) and q.subqueries:
+            subs = q.subqueries
+            if len(subs) == 1:  # Whoosh uses the lone child as it is, without the boost
+                return self._global(subs[0], scored)
+            scale = getattr(q, "scale", None) if kind is wq.Or else None
+            if not (scale and scored) and len(subs) < MAX_EXPANSIONS:
+                return self._global_compound(q, scored)
+        elif kind is wq.AndNot:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, False)
+            return Part(a.mask & ~b.mask, a.score)
+        elif kind is wq.Require:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, False)
+            return Part(a.mask & b.mask, a.score)
+        elif kind is wq.AndMaybe:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, scored)
+            return Part(a.mask, a.score + np.where(b.mask, b.score, 0.0) if scored else None)
+        elif kind is wq.Not:
+            inner = self._global(q.query, False)
+            return Part(~inner.mask, np.ones(self.doc_count_all) if scored else None)
+        return self._by_segment(q, scored)
+
+    def _empty_global(self, scored: bool) -> Part:
+        n = self.doc_count_all
+        return Part(np.zeros(n, dtype=bool), np.zeros(n) if scored else None)
+
+    def _global_compound(self, q: wq.CompoundQuery, scored: bool) -> Part:
+        """``And`` and an uncoordinated ``Or``: the same arithmetic as :meth:`_compound` and :meth:`_union`."""
+        if type(q) is wq.Or:
+            return self._global_union(q, scored)
+        parts = [self._global(s, scored) for s in q.subqueries]
+        combine = np.logical_and.reduce if type(q) is wq.And else np.logical_or.reduce
+        mask = combine([p.mask for p in parts])
+        score = None
+        if scored:
+            score = np.zeros(self.doc_count_all)
+            for p in parts:
+                score += np.where(p.mask, p.score, 0.0)
+            if q.boost != 1.0:
+                score = score * q.boost
+        return Part(mask, score)
+
+    def _global_union(self, q: wq.Or, scored: bool) -> Part:
+        """An uncoordinated ``Or``: leaves are added straight into one pair of arrays (no array per child)."""
+        part = self._empty_global(scored)
+        mask, score = part.mask, part.score
+        for sub in q.subqueries:
+            kind = type(sub)
+            if kind in _CACHED_LEAVES or (isinstance(sub, wq.MultiTerm) and kind is not wq.Variations):
+                ids, scores = self._global_leaf(sub, scored)
+                mask[ids] = True
+                if scored:
+                    score[ids] += scores
+            else:
+                child = self._global(sub, scored)
+                mask |= child.mask
+                if scored:
+                    score += np.where(child.mask, child.score, 0.0)
+        if scored and q.boost != 1.0:
+            part.score = score * q.boost
+        return part
+
+    def _global_leaf(self, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and scores of a leaf (boost applied), cached per generation."""
+        if type(q) is ranking.FieldsTerm:
+            key = ("global", q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
+        else:  # Whoosh's queries compare and hash by their content
+            key = ("global", type(q).__name__, q)
+        found = self.cache.get(key)
+        if found is None:
+            ids, scores = [], []
+            for seg in self.segments:
+                part = self._node(q, seg, True)
+                local = np.flatnonzero(part.mask)
+                ids.append(local.astype(np.int32) + np.int32(seg.offset))
+                scores.append(part.score[local])
+            found = (np.concatenate(ids), np.concatenate(scores))
+            self.cache.put(key, found)
+        return found
+
+    def _by_segment(self, q: wq.Query, scored: bool) -> Part:
+        part = self._empty_global(scored)
+        for seg in self.segments:
+            local = self._node(q, seg, scored)
+            end = seg.offset + seg.size
+            part.mask[seg.offset : end] = local.mask
+            if scored:
+                part.score[seg.offset : end] = np.where(local.mask, local.score, 0.0)
+        return part
 
     def evaluate_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """The same as :meth:`evaluate`, computed by Whoosh's matchers (the slow, general way)."""
