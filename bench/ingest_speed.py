@@ -45,13 +45,17 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def ingest(files: dict[str, list[Path]], timings: StageTimes | None, profile: bool) -> tuple[int, float, float]:
+def ingest(
+    files: dict[str, list[Path]], timings: StageTimes | None, profile: bool, batch: int | None = None
+) -> tuple[int, float, float]:
     """Ingest ``files`` into a fresh data directory; (documents, wall seconds, CPU seconds)."""
     tmp = Path(tempfile.mkdtemp(prefix="skh-speed-"))
     profiler = cProfile.Profile() if profile else None
     try:
         datadir = DataDir(tmp / "data").ensure()
         ingestor = Ingestor(datadir, Catalog(datadir.catalog), load_taxonomy(None), timings=timings)
+        if batch:
+            ingestor.batch_size = batch
         done = 0
         cpu0, children0, wall0 = time.process_time(), _children_cpu(), time.perf_counter()
         if profiler:
@@ -76,15 +80,17 @@ def ingest(files: dict[str, list[Path]], timings: StageTimes | None, profile: bo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=2000, help="reports to ingest (default 2000)")
+    parser.add_argument("--batch", type=int, help="documents per catalog + index commit (default: the Ingestor's)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the parent process")
     args = parser.parse_args()
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (a shared machine: timings are noisy)")
     files = write_corpus(OUT / "docs", args.docs)
     timings = StageTimes()
-    done, wall, cpu = ingest(files, timings, args.profile)
+    done, wall, cpu = ingest(files, timings, args.profile, args.batch)
     print(
         f"{args.docs} speed-corpus reports: {done} added in {wall:.1f} s = {done / wall:.1f} documents/s; "
-        f"CPU {1000 * cpu / max(done, 1):.2f} ms/document (parent + parser children)"
+        f"CPU {1000 * cpu / max(done, 1):.2f} ms/document (parent + parser children); "
+        f"parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
     for stage in STAGES:
         seconds = timings.seconds.get(stage, 0.0)
