@@ -202,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         baseline = evaluate(baseline_run(Path(tmp) / "baseline", corpus, queries), qrels)
         finished = time.perf_counter()
 
-    print(f"service: indexed in {indexed - started:.1f}s, searched in {searched - indexed:.1f}s")
+    per_query = 1000 * (searched - indexed) / max(len(queries), 1)
+    searched_s = searched - indexed
+    print(f"service: indexed in {indexed - started:.1f}s, searched in {searched_s:.1f}s ({per_query:.1f} ms per query)")
     print(f"baseline: indexed and searched in {finished - searched:.1f}s")
     print()
     print(f"{'measure':<12}{'service':>10}{'baseline':>10}{'diff':>10}{'ratio':>8}")

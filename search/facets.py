@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
+from search.postings import postings_arrays
 from search.schema import FACET_FIELDS
+from search.segments import SegmentStore, segment_key
 
 
 @dataclass(frozen=True)
@@ -27,20 +29,32 @@ class FacetCount:
 
 
 class FacetColumns:
-    """Value -> document numbers, for every facet field of one reader."""
+    """Value -> document numbers, for every facet field of one reader.
 
-    def __init__(self, reader: IndexReader, fields: tuple[str, ...] = FACET_FIELDS + ("visibility",)):
+    Each segment's values are read once and kept in the :class:`SegmentStore`
+    for later generations; they include documents deleted since, which every
+    caller masks out with :attr:`live`.
+    """
+
+    def __init__(
+        self,
+        reader: IndexReader,
+        fields: tuple[str, ...] = FACET_FIELDS + ("visibility",),
+        store: SegmentStore | None = None,
+    ):
         self.doc_count_all = reader.doc_count_all()
+        store = store or SegmentStore()
+        leaves = [
+            (store.get(segment_key(leaf), ("facets", fields), lambda leaf=leaf: _segment_values(leaf, fields)), offset)
+            for leaf, offset in reader.leaf_readers()
+        ]
         self.postings: dict[str, dict[str, np.ndarray]] = {}
         for name in fields:
-            values: dict[str, np.ndarray] = {}
-            if name in reader.schema:
-                for term in reader.lexicon(name):
-                    value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                    docnums = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64)
-                    if docnums.size:
-                        values[value] = docnums
-            self.postings[name] = values
+            parts: dict[str, list[np.ndarray]] = {}
+            for values, offset in leaves:
+                for value, local in values.get(name, {}).items():
+                    parts.setdefault(value, []).append(local + np.int32(offset))
+            self.postings[name] = {v: np.concatenate(p) if len(p) > 1 else p[0] for v, p in parts.items()}
         live = np.zeros(self.doc_count_all, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live = live
@@ -76,6 +90,20 @@ class FacetColumns:
         counts = [c for c in counts if c.count]
         counts.sort(key=lambda c: (-c.count, c.value))
         return counts
+
+
+def _segment_values(reader: IndexReader, fields: tuple[str, ...]) -> dict[str, dict[str, np.ndarray]]:
+    """Value -> segment-local document numbers (deleted ones included), per facet field."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name in fields:
+        values: dict[str, np.ndarray] = {}
+        if name in reader.schema:
+            for term in reader.lexicon(name):
+                ids, _ = postings_arrays(reader, name, term)
+                if ids.size:
+                    values[term.decode("utf-8") if isinstance(term, bytes) else str(term)] = ids.astype(np.int32)
+        out[name] = values
+    return out
 
 
 def disjunctive_counts(

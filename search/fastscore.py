@@ -32,13 +32,15 @@ from whoosh.searching import Searcher
 from search import ranking
 from search.expansion import Expander
 from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
-from search.segments import Segment, TermCache
+from search.segments import Segment, SegmentStore, TermCache
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
 
 
 _NO_SCORES = np.zeros(0)
+_CACHED_LEAVES = (wq.Term, ranking.FieldsTerm, wq.Phrase)
+"""Nodes whose matches and scores are fixed for a generation (prefix, wildcard and fuzzy terms too)."""
 
 
 class Unsupported(Exception):
@@ -58,13 +60,14 @@ class Part:
 class Scorer:
     """Scores queries against one searcher (one index generation)."""
 
-    def __init__(self, searcher: Searcher, cache: TermCache | None = None):
+    def __init__(self, searcher: Searcher, store: SegmentStore | None = None):
         self.searcher = searcher
         self.weighting = searcher.weighting
-        self.cache = cache or TermCache()
-        self.segments = [Segment(n, s, off) for n, (s, off) in enumerate(searcher.leaf_searchers())]
+        self.store = store or SegmentStore()  # reads of segments, kept across generations
+        self.cache = TermCache(128 * 1024 * 1024)  # scores: they depend on the whole index, so per generation
+        self.segments = [Segment(n, s, off, self.store) for n, (s, off) in enumerate(searcher.leaf_searchers())]
         self.doc_count_all = searcher.doc_count_all()
-        self.expander = Expander(searcher.reader())
+        self.expander = Expander(searcher.reader(), store=self.store)
         self._stats: dict[tuple, tuple] = {}
 
     @property
@@ -78,15 +81,122 @@ class Scorer:
         """
         if scored and not self.supported:
             raise Unsupported(type(self.weighting).__name__)
-        mask = np.zeros(self.doc_count_all, dtype=bool)
-        score = np.zeros(self.doc_count_all, dtype=np.float64) if scored else None
-        for seg in self.segments:
-            part = self._node(q, seg, scored)
-            end = seg.offset + seg.size
-            mask[seg.offset : end] = part.mask
+        part = self._global(q, scored)
+        return part.mask, (np.where(part.mask, part.score, 0.0) if scored else None)
+
+    # -- the whole index at once ---------------------------------------------
+
+    def _global(self, q: wq.Query, scored: bool) -> Part:
+        """``q`` over all segments, as one array per index.
+
+        A live index has many segments (one per commit until Whoosh merges
+        them); stepping every node through each of them costs Python overhead
+        per segment. Words and their combinations are the same in every
+        segment, so they are evaluated once over global document numbers, and
+        a word's scores over the whole index are cached per generation.
+        Anything whose result depends on the segment (an expansion, a phrase,
+        a coordinated ``Or``, a node Whoosh scores) is still evaluated segment
+        by segment, exactly as before, and placed into the global arrays.
+        """
+        kind = type(q)
+        if kind in _CACHED_LEAVES or (isinstance(q, wq.MultiTerm) and kind is not wq.Variations):
+            ids, scores = self._global_leaf(q, scored)
+            part = self._empty_global(scored)
+            part.mask[ids] = True
             if scored:
-                score[seg.offset : end] = np.where(part.mask, part.score, 0.0)
-        return mask, score
+                part.score[ids] = scores
+            return part
+        if kind in (wq.And, wq.Or) and q.subqueries:
+            subs = q.subqueries
+            if len(subs) == 1:  # Whoosh uses the lone child as it is, without the boost
+                return self._global(subs[0], scored)
+            scale = getattr(q, "scale", None) if kind is wq.Or else None
+            if not (scale and scored) and len(subs) < MAX_EXPANSIONS:
+                return self._global_compound(q, scored)
+        elif kind is wq.AndNot:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, False)
+            return Part(a.mask & ~b.mask, a.score)
+        elif kind is wq.Require:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, False)
+            return Part(a.mask & b.mask, a.score)
+        elif kind is wq.AndMaybe:
+            a = self._global(q.a, scored)
+            b = self._global(q.b, scored)
+            return Part(a.mask, a.score + np.where(b.mask, b.score, 0.0) if scored else None)
+        elif kind is wq.Not:
+            inner = self._global(q.query, False)
+            return Part(~inner.mask, np.ones(self.doc_count_all) if scored else None)
+        return self._by_segment(q, scored)
+
+    def _empty_global(self, scored: bool) -> Part:
+        n = self.doc_count_all
+        return Part(np.zeros(n, dtype=bool), np.zeros(n) if scored else None)
+
+    def _global_compound(self, q: wq.CompoundQuery, scored: bool) -> Part:
+        """``And`` and an uncoordinated ``Or``: the same arithmetic as :meth:`_compound` and :meth:`_union`."""
+        if type(q) is wq.Or:
+            return self._global_union(q, scored)
+        parts = [self._global(s, scored) for s in q.subqueries]
+        combine = np.logical_and.reduce if type(q) is wq.And else np.logical_or.reduce
+        mask = combine([p.mask for p in parts])
+        score = None
+        if scored:
+            score = np.zeros(self.doc_count_all)
+            for p in parts:
+                score += np.where(p.mask, p.score, 0.0)
+            if q.boost != 1.0:
+                score = score * q.boost
+        return Part(mask, score)
+
+    def _global_union(self, q: wq.Or, scored: bool) -> Part:
+        """An uncoordinated ``Or``: leaves are added straight into one pair of arrays (no array per child)."""
+        part = self._empty_global(scored)
+        mask, score = part.mask, part.score
+        for sub in q.subqueries:
+            kind = type(sub)
+            if kind in _CACHED_LEAVES or (isinstance(sub, wq.MultiTerm) and kind is not wq.Variations):
+                ids, scores = self._global_leaf(sub, scored)
+                mask[ids] = True
+                if scored:
+                    score[ids] += scores
+            else:
+                child = self._global(sub, scored)
+                mask |= child.mask
+                if scored:
+                    score += np.where(child.mask, child.score, 0.0)
+        if scored and q.boost != 1.0:
+            part.score = score * q.boost
+        return part
+
+    def _global_leaf(self, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and scores of a leaf (boost applied), cached per generation."""
+        if type(q) is ranking.FieldsTerm:
+            key = ("global", q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
+        else:  # Whoosh's queries compare and hash by their content
+            key = ("global", type(q).__name__, q)
+        found = self.cache.get(key)
+        if found is None:
+            ids, scores = [], []
+            for seg in self.segments:
+                part = self._node(q, seg, True)
+                local = np.flatnonzero(part.mask)
+                ids.append(local.astype(np.int32) + np.int32(seg.offset))
+                scores.append(part.score[local])
+            found = (np.concatenate(ids), np.concatenate(scores))
+            self.cache.put(key, found)
+        return found
+
+    def _by_segment(self, q: wq.Query, scored: bool) -> Part:
+        part = self._empty_global(scored)
+        for seg in self.segments:
+            local = self._node(q, seg, scored)
+            end = seg.offset + seg.size
+            part.mask[seg.offset : end] = local.mask
+            if scored:
+                part.score[seg.offset : end] = np.where(local.mask, local.score, 0.0)
+        return part
 
     def evaluate_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """The same as :meth:`evaluate`, computed by Whoosh's matchers (the slow, general way)."""
@@ -195,15 +305,15 @@ class Scorer:
         return found
 
     def _raw_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        key = (seg.number, fieldname, btext, "raw")
-        found = self.cache.get(key)
+        key = (seg.key, fieldname, btext, "raw")
+        found = self.store.terms.get(key)
         if found is None:
             ids, weights = postings_arrays(seg.reader, fieldname, btext)
             narrow = weights.astype(np.float32)
             if np.array_equal(narrow, weights):  # term frequencies: exact in 4 bytes, half the cache
                 weights = narrow
             found = (ids.astype(np.int32), weights)
-            self.cache.put(key, found)
+            self.store.terms.put(key, found)
         return found
 
     def _term_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -211,7 +321,8 @@ class Scorer:
         found = self.cache.get(key)
         if found is not None:
             return found
-        ids, weights = postings_arrays(seg.reader, fieldname, btext)
+        ids, weights = self._raw_arrays(seg, fieldname, btext)
+        weights = weights.astype(np.float64)
         field = self.searcher.schema[fieldname]
         if ids.size and field.scorable:
             w = self.weighting
@@ -261,11 +372,11 @@ class Scorer:
             candidates &= present
         docs = np.flatnonzero(candidates)
         if docs.size and len(btexts) > 1:
-            key = (seg.number, "phrase", q.fieldname, tuple(btexts), q.slop)
-            found = self.cache.get(key)  # a phrase's documents, like a term's, are fixed per generation
+            key = (seg.key, "phrase", q.fieldname, tuple(btexts), q.slop)
+            found = self.store.terms.get(key)  # a phrase's documents, like a term's, are fixed per segment
             if found is None:
                 found = (phrase_documents(seg.reader, q.fieldname, btexts, docs, q.slop).astype(np.int32), _NO_SCORES)
-                self.cache.put(key, found)
+                self.store.terms.put(key, found)
             docs = found[0]
         part.mask[docs] = True
         if scored:

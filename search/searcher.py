@@ -23,6 +23,7 @@ from search.derived import DerivedTables, T
 from search.facets import FacetColumns
 from search.fastscore import Scorer
 from search.index import current_dir, open_index
+from search.segments import SegmentStore, segment_key
 from search.sortkeys import SortKeys
 
 
@@ -63,13 +64,14 @@ class Snapshot:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     results: ResultCache = field(default_factory=ResultCache)
     tables: DerivedTables = field(default_factory=DerivedTables)
+    store: SegmentStore = field(default_factory=SegmentStore)  # shared with the next generation
 
     @property
     def columns(self) -> FacetColumns:
         if self._columns is None:
             with self._lock:
                 if self._columns is None:
-                    self._columns = FacetColumns(self.searcher.reader())
+                    self._columns = FacetColumns(self.searcher.reader(), store=self.store)
         return self._columns
 
     @property
@@ -78,7 +80,7 @@ class Snapshot:
         if self._scorer is None:
             with self._lock:
                 if self._scorer is None:
-                    self._scorer = Scorer(self.searcher)
+                    self._scorer = Scorer(self.searcher, store=self.store)
         return self._scorer
 
     @property
@@ -86,7 +88,7 @@ class Snapshot:
         if self._sort_keys is None:
             with self._lock:
                 if self._sort_keys is None:
-                    self._sort_keys = SortKeys(self.searcher.reader())
+                    self._sort_keys = SortKeys(self.searcher.reader(), store=self.store)
         return self._sort_keys
 
     def warm(self) -> None:
@@ -121,7 +123,10 @@ class SearcherPool:
                 ix = open_index(self.base)
                 searcher = ix.searcher()
                 tables = snap.tables.next_generation() if snap is not None else DerivedTables()
-                snap = Snapshot(searcher, Path(ix.storage.folder), searcher.reader().generation(), tables=tables)
+                store = snap.store if snap is not None else SegmentStore()
+                store.keep_only({segment_key(leaf) for leaf, _ in searcher.reader().leaf_readers()})
+                generation = searcher.reader().generation()
+                snap = Snapshot(searcher, Path(ix.storage.folder), generation, tables=tables, store=store)
                 self._snapshot = snap
             return snap
 

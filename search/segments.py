@@ -1,20 +1,34 @@
-"""Per-segment arrays a scorer keeps for one index generation.
+"""Per-segment arrays, kept from one index generation to the next.
 
 :class:`Segment` holds one leaf searcher's reader, its document-number offset
 and its field-length columns; :class:`TermCache` holds posting arrays and
 scores of recently used terms, bounded in bytes, so a popular word is read
-from disk and scored once per generation.
+from disk and scored once.
+
+Whoosh never changes a segment once written (a deletion only marks documents,
+and the arrays here include deleted ones, which callers mask with the live
+documents), so what is read from a segment stays true in every later
+generation that still has it. :class:`SegmentStore` keeps those reads across
+commits: after a staff upload only the new segment is read, not the whole
+index (at 100,000 documents, opening a generation went from about 1 s of
+column building plus cold postings to the new segment's share).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.postings import length_bytes
+
+T = TypeVar("T")
 
 
 class TermCache:
@@ -37,6 +51,13 @@ class TermCache:
                 self._items.move_to_end(key)
             return item
 
+    def keep_only(self, wanted: Callable[[tuple], bool]) -> None:
+        """Drop the entries ``wanted`` rejects (those of segments a merge removed)."""
+        with self._lock:
+            for key in [k for k in self._items if not wanted(k)]:
+                old = self._items.pop(key)
+                self._bytes -= old[0].nbytes + old[1].nbytes
+
     def put(self, key: tuple, item: tuple[np.ndarray, np.ndarray]) -> None:
         size = item[0].nbytes + item[1].nbytes
         if size > self.max_bytes // 4:
@@ -51,24 +72,56 @@ class TermCache:
                 self._bytes -= old[0].nbytes + old[1].nbytes
 
 
+def segment_key(reader: IndexReader) -> tuple:
+    """What names a segment's content: its random id (new for every segment written) and its size.
+
+    A reader that is not one segment gets a key of its own that is never reused.
+    """
+    try:
+        return ("segment", reader.segment().segment_id(), reader.doc_count_all())
+    except (AttributeError, NotImplementedError):
+        return ("reader", next(_UNIQUE))
+
+
+_UNIQUE = itertools.count()
+
+
+class SegmentStore:
+    """Reads of segments that later generations reuse: term arrays, field lengths, facet values, dates."""
+
+    def __init__(self, term_bytes: int = 128 * 1024 * 1024):
+        self.terms = TermCache(term_bytes)
+        self._items: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, segkey: tuple, name: object, build: Callable[[], T]) -> T:
+        key = (segkey, name)
+        found = self._items.get(key)
+        if found is None:
+            found = build()
+            with self._lock:
+                found = self._items.setdefault(key, found)
+        return found
+
+    def keep_only(self, segkeys: set[tuple]) -> None:
+        """Forget segments that are no longer in the index (merged away, or an old folder)."""
+        with self._lock:
+            for key in [k for k in self._items if k[0] not in segkeys]:
+                del self._items[key]
+        self.terms.keep_only(lambda key: key[0] in segkeys)
+
+
 class Segment:
     """What scoring needs from one leaf searcher: its reader, offset and length columns."""
 
-    def __init__(self, number: int, searcher: Searcher, offset: int):
+    def __init__(self, number: int, searcher: Searcher, offset: int, store: SegmentStore):
         self.number = number
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.key = segment_key(self.reader)
         self.offset = offset
         self.size = self.reader.doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self.store = store
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            with self._lock:
-                found = self._lengths.get(fieldname)
-                if found is None:
-                    found = length_bytes(self.reader, fieldname)
-                    self._lengths[fieldname] = found
-        return found
+        return self.store.get(self.key, ("lengths", fieldname), lambda: length_bytes(self.reader, fieldname))

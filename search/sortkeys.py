@@ -11,12 +11,18 @@ from __future__ import annotations
 import numpy as np
 from whoosh.reading import IndexReader
 
+from search.segments import SegmentStore, segment_key
+
 
 class SortKeys:
-    def __init__(self, reader: IndexReader):
+    def __init__(self, reader: IndexReader, store: SegmentStore | None = None):
         count = reader.doc_count_all()
         self.doc_count_all = count
-        dates = _column_values(reader, "date", count)
+        store = store or SegmentStore()
+        dates = []
+        for leaf, _ in reader.leaf_readers():  # each segment's dates read once, kept for later generations
+            n = leaf.doc_count_all()
+            dates.extend(store.get(segment_key(leaf), "dates", lambda leaf=leaf, n=n: _column_values(leaf, "date", n)))
         # Rank of each document's date string (what Whoosh's sortedby="date" compares).
         _, self.date_rank = np.unique(np.array(dates, dtype=object).astype(str), return_inverse=True)
         self.date_rank = self.date_rank.astype(np.int64)
