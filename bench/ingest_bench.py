@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -84,20 +85,27 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def ingest_run(label: str, paths: list[Path], limits: Limits) -> None:
     """Ingest ``paths`` into a fresh data directory and print rate and stage times."""
     with tempfile.TemporaryDirectory(prefix="skh-bench-") as tmp:
         datadir = DataDir(Path(tmp) / "data").ensure()
         timings = StageTimes()
         ingestor = Ingestor(datadir, Catalog(datadir.catalog), load_taxonomy(None), limits=limits, timings=timings)
-        started = time.perf_counter()
+        started, cpu0, children0 = time.perf_counter(), time.process_time(), _children_cpu()
         report = ingestor.ingest_paths(paths)
         wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu0 + _children_cpu() - children0
     summary = report.summary()
     done = summary["added"] + summary["updated"] + summary["unchanged"]
     files = len(report.outcomes)
     print(f"\n{label}: {files} files, {summary}")
     print(f"  wall {wall:7.2f} s   {files / wall:7.1f} files/s   {done / wall:7.1f} documents/s")
+    print(f"  CPU  {cpu:7.2f} s   {1000 * cpu / max(files, 1):7.2f} ms/file (parent + parser children, steadier)")
     for stage in STAGES:
         seconds = timings.seconds.get(stage, 0.0)
         where = "children, summed" if stage in IN_CHILDREN else "parent"

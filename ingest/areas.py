@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.taxonomy import Taxonomy
-from search.analysis import language_analyzer, normalise_lang
+from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
 
 TITLE_WEIGHT = 3
 SECOND_AREA_RATIO = 0.55
@@ -57,15 +57,19 @@ class Example:
 
 
 def _tokens(title: str, text: str, lang: str) -> tuple[list[str], dict[str, str]]:
-    """Stems (title repeated for weight) and, per stem, a word as written."""
-    analyzer = language_analyzer(normalise_lang(lang))
+    """Stems (title repeated for weight) and, per stem, a word as written.
+
+    The stems are those of the language's analyzer (:func:`search.analysis.language_analyzer`),
+    computed in one pass per part rather than token by token.
+    """
+    lang = normalise_lang(lang)
     stems: list[str] = []
     surface: dict[str, str] = {}
     for part, repeat in ((title, TITLE_WEIGHT), (text[:100_000], 1)):
-        found = []
-        for token in analyzer(part, chars=True, removestops=True):
-            found.append(token.text)
-            surface.setdefault(token.text, part[token.startchar : token.endchar].lower())
+        words = content_words(part)
+        found = stem_words(lang, words)
+        for stem, word in zip(found, words, strict=True):
+            surface.setdefault(stem, word)
         stems.extend(found * repeat)
     return stems, surface
 

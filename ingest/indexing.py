@@ -16,6 +16,7 @@ from ingest.datadir import DataDir
 from ingest.model import Document
 from search.index import make_live, new_generation
 from search.schema import IndexDoc
+from search.segment_writer import FastSegmentWriter
 from search.writer import index_writer, write_lock
 
 
@@ -78,7 +79,7 @@ def reindex(datadir: DataDir, catalog: Catalog) -> int:
         folder = new_generation(datadir.index)
         ix = whoosh_index.open_dir(str(folder))
         count = 0
-        writer = ix.writer(limitmb=256)
+        writer = FastSegmentWriter(ix, limitmb=256)
         try:
             for doc in catalog.all():
                 writer.add_document(**to_index_doc(doc).to_fields())

@@ -11,6 +11,7 @@ Whoosh's pure-Python stemmers for the same algorithm.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import cache
 
@@ -37,6 +38,8 @@ TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
 # so a word that is a stop word in only one of them would otherwise be required
 # to appear in the other language's fields and sink every match.
 STOP_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["da"])
+
+_find_words = re.compile(TOKEN_PATTERN).findall
 
 
 @cache
@@ -65,6 +68,16 @@ def stem_words(lang: str, words: list[str]) -> list[str]:
         found = Stemmer.Stemmer(algorithm, 100_000)
         setattr(_stemmers, algorithm, found)
     return found.stemWords(words)
+
+
+def content_words(text: str) -> list[str]:
+    """The lowercased non-stop words of ``text``, as the analyzers see them before stemming.
+
+    One regex pass and a list, without Whoosh's per-token objects: for code
+    that needs the words or stems of whole documents (strength areas), where
+    the analyzer chain was most of the time.
+    """
+    return [w for w in map(str.lower, _find_words(text)) if w not in STOP_WORDS]
 
 
 def plain_analyzer() -> Analyzer:

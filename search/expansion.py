@@ -21,10 +21,13 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
+from search.segments import SegmentStore, segment_key
+
 
 class Expander:
-    def __init__(self, reader: IndexReader, max_entries: int = 2048):
+    def __init__(self, reader: IndexReader, max_entries: int = 2048, store: SegmentStore | None = None):
         self.reader = reader
+        self.store = store or SegmentStore()
         self.max_entries = max_entries
         self._lexicons: dict[str, list[str]] = {}
         self._cache: OrderedDict[tuple, list[bytes]] = OrderedDict()
@@ -62,9 +65,23 @@ class Expander:
         return [lexicon[i].encode("utf-8") for i in hits]
 
     def _lexicon(self, fieldname: str) -> list[str]:
+        """The field's words in the whole index, sorted (as Whoosh's lexicon lists them).
+
+        Built from each segment's words, which are kept for later generations:
+        after a commit only the new segment's lexicon is read.
+        """
         found = self._lexicons.get(fieldname)
         if found is None:
             field = self.reader.schema[fieldname]
-            found = [field.from_bytes(b) for b in self.reader.lexicon(fieldname)]
+            words: set[str] = set()
+            for leaf, _ in self.reader.leaf_readers():
+                words.update(
+                    self.store.get(
+                        segment_key(leaf),
+                        ("lexicon", fieldname),
+                        lambda leaf=leaf: [field.from_bytes(b) for b in leaf.lexicon(fieldname)],
+                    )
+                )
+            found = sorted(words)
             self._lexicons[fieldname] = found
         return found

@@ -67,7 +67,7 @@ class Scorer:
         self.cache = TermCache(128 * 1024 * 1024)  # scores: they depend on the whole index, so per generation
         self.segments = [Segment(n, s, off, self.store) for n, (s, off) in enumerate(searcher.leaf_searchers())]
         self.doc_count_all = searcher.doc_count_all()
-        self.expander = Expander(searcher.reader())
+        self.expander = Expander(searcher.reader(), store=self.store)
         self._stats: dict[tuple, tuple] = {}
 
     @property

@@ -4,8 +4,9 @@ The index keeps no text or term vectors, so a document's key terms are taken
 from its text (the caller reads it from the catalog), analysed with its own
 language's analyzer and weighed against the collection (Whoosh's Bo1 model).
 They are then searched as one OR query in that language's abstract and body
-fields, with every document the visitor may not see masked out, and the
-document itself too. (Adding the title fields doubles the time for little
+fields, scored as arrays (:mod:`search.fastscore`: Whoosh's scores and order,
+with the term arrays searches already cached), with every document the visitor
+may not see masked out, and the document itself too. (Adding the title fields doubles the time for little
 gain: the title's words are among the key terms and occur in the body.)
 Answers are remembered per generation, visibility set and document.
 """
@@ -16,6 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.analysis import normalise_lang
+from search.fastscore import Unsupported, top_k
 from search.query import DEFAULT_BOOSTS
 from search.searcher import Snapshot
 
@@ -31,6 +33,21 @@ def key_terms(snapshot: Snapshot, text: str, lang: str, number: int = KEY_TERMS)
     if not text.strip() or fieldname not in snapshot.searcher.schema:
         return []
     return snapshot.searcher.key_terms_from_text(fieldname, text[:MAX_TEXT], numterms=number, normalize=True)
+
+
+def related_query(snapshot: Snapshot, text: str, lang: str) -> wq.Query | None:
+    """The OR query of a text's key terms in its language's abstract and body fields (None: no key terms)."""
+    terms = key_terms(snapshot, text, lang)
+    if not terms:
+        return None
+    lang = normalise_lang(lang)
+    return wq.Or(
+        [
+            wq.Term(f"{part}_{lang}", term, boost=weight * DEFAULT_BOOSTS.get(part, 1.0))
+            for term, weight in terms
+            for part in FIELDS
+        ]
+    )
 
 
 def related(
@@ -56,19 +73,17 @@ def related(
 def _search(snapshot: Snapshot, doc_id: str, text: str, lang: str, levels: tuple[str, ...], limit: int) -> list[str]:
     searcher = snapshot.searcher
     docnum = searcher.document_number(id=doc_id)
-    terms = key_terms(snapshot, text, lang)
-    if docnum is None or not terms:
+    q = related_query(snapshot, text, lang)
+    if docnum is None or q is None:
         return []
-    lang = normalise_lang(lang)
-    q = wq.Or(
-        [
-            wq.Term(f"{part}_{lang}", term, boost=weight * DEFAULT_BOOSTS.get(part, 1.0))
-            for term, weight in terms
-            for part in FIELDS
-        ]
-    )
     columns = snapshot.columns
     hidden = ~(columns.mask_for("visibility", list(levels)) & columns.live)
     hidden[docnum] = True
-    results = searcher.search(q, limit=limit, mask=set(np.flatnonzero(hidden).tolist()))
-    return [hit["id"] for hit in results]
+    try:
+        matched, scores = snapshot.scorer.evaluate(q)
+    except Unsupported:  # a weighting the array scorer does not model: Whoosh's own search
+        results = searcher.search(q, limit=limit, mask=set(np.flatnonzero(hidden).tolist()))
+        return [hit["id"] for hit in results]
+    docnums = np.flatnonzero(matched & ~hidden)
+    best = docnums[top_k(docnums, scores[docnums], limit)]
+    return [searcher.stored_fields(int(d))["id"] for d in best]

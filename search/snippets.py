@@ -104,14 +104,22 @@ def _passages(
     best = [first]
     a0, b0 = spans[first[1]][0], spans[first[2]][1]
     apart = [w for w in windows if spans[w[2]][1] + surround < a0 or spans[w[1]][0] > b0 + surround]
-    if apart:
-        best.append(max(apart, key=lambda w: (w[0], -w[1])))
+    shown = _core(text, a0, b0)
+    for w in sorted(apart, key=lambda w: (-w[0], w[1])):
+        core = _core(text, spans[w[1]][0], spans[w[2]][1])
+        if core not in shown and shown not in core:  # not the same sentence again (an abstract repeated in the body)
+            best.append(w)
+            break
     best.sort(key=lambda w: w[1])
     out = []
     for _, i, j in best:
         a, b = _widen(text, spans[i][0], spans[j][1], maxchars, surround)
         out.append((a, b, [(s, e) for s, e, _ in spans if a <= s and e <= b]))
     return out
+
+
+def _core(text: str, a: int, b: int) -> str:
+    return " ".join(text[a:b].lower().split())
 
 
 def _windows(spans: list[tuple[int, int, str]], width: int) -> list[tuple[int, int, int]]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh.writing import IndexWriter
 
 from search.index import open_index
+from search.segment_writer import FastSegmentWriter
 
 _thread_lock = threading.RLock()
 _held = threading.local()
@@ -59,10 +60,12 @@ def index_writer(base: Path, **options: object) -> Iterator[IndexWriter]:
 
     Must be used inside :func:`write_lock`; Whoosh's own lock is then always
     free, but a ``timeout`` still guards against a crashed process's leftovers.
+    The writer analyses text with :mod:`search.fastterms` (the same postings,
+    several times faster).
     """
     ix = open_index(base)
     options.setdefault("limitmb", 512)
-    writer = ix.writer(timeout=30.0, delay=0.1, **options)
+    writer = FastSegmentWriter(ix, timeout=30.0, delay=0.1, **options)
     try:
         yield writer
     except BaseException:

@@ -20,8 +20,9 @@ from search.engine import SearchRequest, search
 from search.fastscore import Scorer, Unsupported, top_k
 from search.index import open_index
 from search.query import parse_query
+from search.related import related, related_query
 from search.schema import IndexDoc
-from search.searcher import SearcherPool
+from search.searcher import SearcherPool, Snapshot
 from search.writer import index_writer, write_lock
 
 QUERIES = [
@@ -173,3 +174,21 @@ def test_threads_sharing_one_searcher_read_the_same_postings(generated_index):
     for got in runs:
         for (mask, scores), (want_mask, want_scores) in zip(got, expected * 4, strict=True):
             assert np.array_equal(mask, want_mask) and np.array_equal(scores, want_scores)
+
+
+def test_related_documents_are_whoosh_more_like_this_with_hidden_ones_masked(generated_index):
+    searcher = open_index(generated_index).searcher()
+    snapshot = Snapshot(searcher, generated_index, 0)
+    texts = [
+        ("en", "Hearing aid users in noisy rooms: speech intelligibility and noise reduction in hearing aids."),
+        ("en", "Loudspeaker measurement of distortion and room acoustics, loudspeaker drivers and bass."),
+        ("da", "Støj og høreapparater: målinger af støj i klasselokaler og efterklangstid."),
+    ]
+    for number, (lang, text) in zip((3, 40, 333), texts, strict=True):
+        for levels in (("public",), ("members", "public", "staff")):
+            q = related_query(snapshot, text, lang)
+            allowed = snapshot.columns.mask_for("visibility", list(levels)) & snapshot.columns.live
+            hidden = set(np.flatnonzero(~allowed).tolist()) | {searcher.document_number(id=f"d{number}")}
+            expected = [hit["id"] for hit in searcher.search(q, limit=5, mask=hidden)]
+            assert len(expected) == 5
+            assert related(snapshot, f"d{number}", text, lang, levels) == expected

@@ -91,3 +91,11 @@ def test_no_match_falls_back_to_the_start_escaped():
     assert snippet == "&lt;i&gt;Plain&lt;/i&gt; text without it"
     long = "word " * 30 + "\n\n" * 500 + "tail " * 100
     assert lead(long, 260).endswith(" …") and "\n" not in lead(long, 260)
+
+
+def test_a_passage_repeated_later_in_the_text_is_not_shown_twice():
+    abstract = "Hearing aid users often find their own voice too loud."
+    filler = " ".join(["plain words here"] * 40)
+    text = f"{abstract}\n\n{filler} Abstract {abstract} {filler} Hearing aids in noise. {filler}"
+    snippet = make_snippet(text, stems_of("hearing aid", "en"), "en")
+    assert snippet.count("own voice") == 1 and "<mark>aids</mark> in noise" in snippet

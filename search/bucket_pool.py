@@ -1,0 +1,112 @@
+"""A posting pool that groups postings by field and term as they arrive.
+
+Whoosh's ``PostingPool`` keeps every posting as a ``(field, term, docnum,
+weight, value)`` tuple, sorts them all at commit, and then, for each posting,
+reads the document's field length back from the segment just written. For a
+batch of 1,000 reports that is 700,000 tuples, a sort of them, and 700,000
+length look-ups through Whoosh's column readers: after analysis, the largest
+cost of ingest (``bench/ingest_speed.py --profile``).
+
+:class:`BucketPool` appends each posting to its term's list instead (documents
+arrive in increasing number, so each list is already in order), sorts only
+the distinct terms, and reads each field's lengths once per segment. The
+codec's own field writer then writes the segment, so the files are the ones
+Whoosh writes (``tests/test_fastterms.py`` compares them byte for byte).
+
+Memory stays bounded as with Whoosh: past ``limitmb`` the pool hands what it
+holds to Whoosh's own sorting pool (which spills sorted runs to disk) and
+works as Whoosh's from then on; so does a posting it was not built for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from whoosh.codec.whoosh3 import _lenfield
+from whoosh.system import emptybytes
+from whoosh.writing import PostingPool
+
+_POSTING_BYTES = 120
+"""Rough bytes held per posting (a tuple of three plus the list slot), for the memory limit."""
+
+
+class BucketPool(PostingPool):
+    def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs: object):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self.buckets: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] | None = {}
+        self._held = 0
+
+    @property
+    def in_buckets(self) -> bool:
+        """True while every posting is held here (not handed to Whoosh's pool)."""
+        return self.buckets is not None
+
+    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, float, bytes]]) -> None:
+        """Add one document's postings for one field: ``(term, weight, value)`` each."""
+        if self.buckets is None:
+            for tbytes, weight, vbytes in items:
+                super().add((fieldname, tbytes, docnum, weight, vbytes))
+            return
+        terms = self.buckets.get(fieldname)
+        if terms is None:
+            terms = self.buckets[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        held = 0
+        for tbytes, weight, vbytes in items:
+            postings = terms.get(tbytes)
+            if postings is None:
+                terms[tbytes] = [(docnum, weight, vbytes)]
+                held += _POSTING_BYTES + len(tbytes)
+            else:
+                postings.append((docnum, weight, vbytes))
+            held += _POSTING_BYTES + len(vbytes)
+        self._held += held
+        if self._held > self.limit:
+            self._hand_over()
+
+    def add(self, item: tuple) -> None:
+        """Whoosh's entry point (merging segments): one ``(field, term, docnum, weight, value)``."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        if self.buckets is None or docnum < 0:  # docnum -1: a spelling-only entry, Whoosh's business
+            self._hand_over()
+            super().add(item)
+        else:
+            self.add_field(fieldname, docnum, ((tbytes, weight, vbytes if vbytes is not None else emptybytes),))
+
+    def _hand_over(self) -> None:
+        """Give every posting held to Whoosh's sorting pool, and work as it from now on."""
+        buckets, self.buckets = self.buckets, None
+        for fieldname, terms in (buckets or {}).items():
+            for tbytes, postings in terms.items():
+                for docnum, weight, vbytes in postings:
+                    super().add((fieldname, tbytes, docnum, weight, vbytes))
+
+    def write_segment(self, fieldwriter, schema, lengths_reader, doc_count: int) -> None:
+        """Write the held postings with the codec's field writer, as ``FieldWriter.add_postings`` would."""
+        assert self.buckets is not None
+        for fieldname in sorted(self.buckets):
+            terms = self.buckets[fieldname]
+            lengths = _lengths(lengths_reader, fieldname, doc_count)
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            start_term, add, finish_term = fieldwriter.start_term, fieldwriter.add, fieldwriter.finish_term
+            for tbytes in sorted(terms):
+                postings = terms[tbytes]
+                if any(a[0] > b[0] for a, b in zip(postings, postings[1:], strict=False)):
+                    postings.sort()
+                start_term(tbytes)
+                if lengths is None:
+                    for docnum, weight, vbytes in postings:
+                        add(docnum, weight, vbytes, 0)
+                else:
+                    for docnum, weight, vbytes in postings:
+                        add(docnum, weight, vbytes, lengths[docnum])
+                finish_term()
+            fieldwriter.finish_field()
+        self.buckets = {}
+
+
+def _lengths(reader, fieldname: str, doc_count: int) -> list[int | None] | None:
+    """Every document's (quantised) length of ``fieldname`` as the codec reads it back, or None if none stored."""
+    if reader is None or not reader.has_column(_lenfield(fieldname)):
+        return None
+    return [reader.doc_field_length(docnum, fieldname) for docnum in range(doc_count)]

@@ -1,0 +1,90 @@
+"""Whoosh's segment writer with the fast index-time analysis path.
+
+:class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` (same codec, same
+files, same schema pickled in the index) whose ``add_document`` asks
+:func:`search.fastterms.fast_indexer` for a field's postings instead of
+running Whoosh's token chain, for the fields whose analysis it reproduces
+exactly. Everything else (stored values, lengths, columns, the posting pool,
+commit and merging) is Whoosh's own, so an index written this way is the
+index Whoosh would have written, readable by any Whoosh reader.
+
+``add_document`` mirrors ``whoosh.writing.SegmentWriter.add_document`` of the
+pinned whoosh-reloaded 2.7.5 (no vectors or separate spelling fields, which
+the schema does not use; a field that has them takes Whoosh's own path).
+"""
+
+from __future__ import annotations
+
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
+
+from search.bucket_pool import BucketPool
+from search.fastterms import Indexer, fast_indexer
+
+
+class FastSegmentWriter(SegmentWriter):
+    def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: object):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = BucketPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._fast: dict[str, Indexer | None] = {}
+
+    def _indexer(self, fieldname: str, field) -> Indexer | None:
+        if fieldname not in self._fast:
+            self._fast[fieldname] = fast_indexer(field)
+        return self._fast[fieldname]
+
+    def add_document(self, **fields: object) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_field = self.pool.add_field
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        if any(schema[name].vector or schema[name].separate_spelling() for name in fieldnames):
+            return super().add_document(**fields)  # field kinds the schema does not use: Whoosh's own path
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                fast = self._indexer(fieldname, field) if isinstance(value, str) else None
+
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    items = fast(value) if fast is not None else list(field.index(value))
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    if fieldboost == 1.0:
+                        add_field(fieldname, docnum, [(tbytes, weight, vbytes) for tbytes, _, weight, vbytes in items])
+                    else:
+                        add_field(fieldname, docnum, [(t, w * fieldboost, v) for t, _, w, v in items])
+
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        if not self.pool.in_buckets:
+            return super()._flush_segment()  # the pool spilled to disk: Whoosh's own merge of the runs
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        self.pool.write_segment(self.fieldwriter, self.schema, lengths, self.get_segment().doc_count_all())
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()

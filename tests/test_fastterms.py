@@ -1,0 +1,156 @@
+"""The fast index-time analysis writes exactly the postings Whoosh's own analyzers write.
+
+Search reads the index with Whoosh's analyzers (queries) and Whoosh's readers
+(postings, positions, lengths); if the fast path differed by one term or one
+position, a word or phrase would silently stop being found. So an index is
+built both ways from the same documents and compared term for term.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from bench.speed_corpus import Vocabulary, make_doc
+from search.analysis import content_words, language_analyzer, stem_words
+from search.fastterms import fast_indexer
+from search.schema import IndexDoc, build_schema
+from search.segment_writer import FastSegmentWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRICKY = [
+    "",
+    "   ",
+    "the and of",  # stop words only
+    "Og i det: HØREAPPARATERNE, høreapparat og høreapparater; Støj-måling på Ærø ved Åbenrå.",
+    "The listener's cochlear-implant (CI) and the listeners’ 3-D print in 2023, v2.1 at 48kHz; don't, it's.",
+    "a the of Beamforming after three stop words, then the the beamforming again",
+    "under_score snake_case __init__ x_1 ' ’ '' l'oreille rock'n'roll",
+    "ΟΔΟΣ Σίσυφος ΣΟΦΟΣ İstanbul ǅemal Straße ﬁnal ÆØÅ æøå ß ẞ",
+    "e\u0301cole cafe\u0301 na\u00efve 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ٣٤٥ ½ ² x² 東京 大学 emoji 🎧 ok",
+    "Tab\tseparated\nlines\r\nand\u00a0non-breaking\u2009thin spaces",
+    "repeat repeat repeat Repeat REPEAT repeated repeats repeating",
+]
+
+
+def _corpus_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "corpus" / "docs").rglob("*")):
+        if path.suffix in (".md", ".txt", ".html"):
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    vocab = Vocabulary.build(tail=2000)
+    texts += [make_doc(vocab, n).text for n in range(8)]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return TRICKY + _corpus_texts()
+
+
+def test_every_text_field_takes_the_fast_path():
+    schema = build_schema()
+    text_fields = [name for name in schema.names() if name.startswith(("title_", "abstract_", "body_"))]
+    for name in [*text_fields, "words", "authors", "org_text"]:
+        assert fast_indexer(schema[name]) is not None, name
+
+
+def test_fast_postings_equal_whooshs_for_every_field(texts):
+    schema = build_schema()
+    for name in schema.names():
+        field = schema[name]
+        fast = fast_indexer(field)
+        if fast is None:
+            continue
+        for text in texts:
+            assert sorted(fast(text)) == sorted(field.index(text)), (name, text[:80])
+
+
+def _build(folder: Path, writer_class, docs: list[IndexDoc]) -> None:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    for start in range(0, len(docs), 30):  # a few segments, so per-segment lengths are compared too
+        writer = writer_class(ix)
+        for doc in docs[start : start + 30]:
+            writer.update_document(**doc.to_fields())
+        writer.commit()
+
+
+def _dump(folder: Path) -> dict:
+    ix = whoosh_index.open_dir(str(folder))
+    schema = ix.schema  # read once: each ix.schema reads the table of contents again
+    out: dict = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        for fieldname, term in reader.all_terms():
+            field = schema[fieldname]
+            postings = []
+            matcher = reader.postings(fieldname, term)
+            while matcher.is_active():
+                docnum = matcher.id()
+                positions = matcher.value_as("positions") if field.format.supports("positions") else None
+                postings.append((ids[docnum], matcher.weight(), positions))
+                matcher.next()
+            out[(fieldname, term)] = sorted(postings)
+        for docnum, doc_id in ids.items():
+            for fieldname in schema.scorable_names():
+                out[("length", fieldname, doc_id)] = reader.doc_field_length(docnum, fieldname)
+        for fieldname in schema.scorable_names():
+            out[("total", fieldname)] = reader.field_length(fieldname)
+    return out
+
+
+def _segment_files(folder: Path) -> list[dict[str, bytes]]:
+    """Each segment's files (postings, terms, lengths, stored ids, columns), named without the segment id."""
+    ix = whoosh_index.open_dir(str(folder))
+    out = []
+    for segment in ix._segments():
+        files = segment.open_compound_file(ix.storage)
+        out.append({name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()})
+    return out
+
+
+def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts):
+    from whoosh.writing import SegmentWriter
+
+    docs = [
+        IndexDoc(
+            id=f"d{n}",
+            title=text.split("\n", 1)[0][:120] or "untitled",
+            body=text[:6000],  # long enough for real vocabularies, short enough for a quick test
+            abstract=text[:300],
+            lang=("da", "en", "de")[n % 3],
+            authors=["Søren Ærø", "Anne-Marie O'Neil"],
+            org="Hørecenter Syd",
+            areas=["acoustics-noise"],
+            type="report",
+            year=2000 + n % 25,
+        )
+        for n, text in enumerate(texts)
+    ]
+    _build(tmp_path / "whoosh", SegmentWriter, docs)
+    _build(tmp_path / "fast", FastSegmentWriter, docs)
+    whoosh_dump, fast_dump = _dump(tmp_path / "whoosh"), _dump(tmp_path / "fast")
+    assert len(whoosh_dump) > 5000  # the comparison covers a real vocabulary
+    assert fast_dump == whoosh_dump
+    # Stronger still: the same bytes, so block statistics (max weight, min/max length) match too.
+    assert _segment_files(tmp_path / "fast") == _segment_files(tmp_path / "whoosh")
+
+    # Merging segments feeds postings through the pool one at a time: the same bytes again.
+    for folder, writer_class in ((tmp_path / "whoosh", SegmentWriter), (tmp_path / "fast", FastSegmentWriter)):
+        writer_class(whoosh_index.open_dir(str(folder))).commit(optimize=True)
+    merged = _segment_files(tmp_path / "fast")
+    assert len(merged) == 1
+    assert merged == _segment_files(tmp_path / "whoosh")
+
+
+def test_content_words_stemmed_are_the_analyzers_terms(texts):
+    """Strength areas stem documents through :func:`content_words`; it must agree with the analyzer."""
+    for lang in ("en", "da"):
+        analyzer = language_analyzer(lang)
+        for text in texts:
+            assert stem_words(lang, content_words(text)) == [t.text for t in analyzer(text)], (lang, text[:80])
