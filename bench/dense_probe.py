@@ -48,12 +48,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from proximity import randomisation_p  # noqa: E402
 from relevance import (  # noqa: E402
     build_service_index,
+    found_scifact,
     load_corpus,
     load_qrels,
     load_queries,
     ndcg_at,
     recall_at,
-    scifact_dir,
 )
 
 from search.engine import SearchRequest, search  # noqa: E402
@@ -185,9 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             "(in the venv only; torch==2.13.0 is the CPU build on this machine's disk). Skipped."
         )
         return 0
-    folder = scifact_dir()
-    if not (folder / "corpus.jsonl").is_file():
-        print(f"SciFact not found in {folder}; set SKH_SCIFACT_DIR to the BEIR scifact folder.")
+    folder = found_scifact()
+    if folder is None:
         return 0
     os.environ["HF_HUB_OFFLINE"] = "1"  # never fetch: the weights ship in the package
     os.environ["TRANSFORMERS_OFFLINE"] = "1"

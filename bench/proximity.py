@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from relevance import build_service_index, load_corpus, load_qrels, load_queries, ndcg_at, scifact_dir  # noqa: E402
+from relevance import build_service_index, found_scifact, judged_queries, load_corpus, ndcg_at  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
 from search import ranking  # noqa: E402
@@ -202,13 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--depth", type=int, default=100, help="hits reranked per query")
     parser.add_argument("--limit", type=int, default=0, help="judge only the first N queries (0 = all)")
     args = parser.parse_args(argv)
-    folder = scifact_dir()
-    if not (folder / "corpus.jsonl").is_file():
-        print(f"SciFact not found in {folder}; set SKH_SCIFACT_DIR to the BEIR scifact folder.")
+    folder = found_scifact()
+    if folder is None:
         return 0
-    qrels = load_qrels(folder, args.split)
-    all_queries = load_queries(folder)
-    qids = sorted(qrels, key=int)[: args.limit or None]
+    qrels, all_queries, qids = judged_queries(folder, args.split, args.limit)
     print(f"SciFact {args.split}: {len(qids)} queries, rerank depth {args.depth}; {os.cpu_count()} CPU cores")
     print("(other work on the machine makes the timings noisy; the quality figures are exact)")
 

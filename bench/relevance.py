@@ -60,6 +60,21 @@ def scifact_dir() -> Path:
     return Path(os.environ.get("SKH_SCIFACT_DIR") or DEFAULT_DIR)
 
 
+def found_scifact() -> Path | None:
+    """The SciFact folder, or None (said on stdout) when it is not there: the benches then exit 0."""
+    folder = scifact_dir()
+    if not (folder / "corpus.jsonl").is_file():
+        print(f"SciFact not found in {folder}; set SKH_SCIFACT_DIR to the BEIR scifact folder.")
+        return None
+    return folder
+
+
+def judged_queries(folder: Path, split: str, limit: int = 0) -> tuple[Qrels, dict[str, str], list[str]]:
+    """A split's judgements, every query's text, and the ids of the split's queries (the first ``limit``)."""
+    qrels = load_qrels(folder, split)
+    return qrels, load_queries(folder), sorted(qrels, key=int)[: limit or None]
+
+
 def load_corpus(folder: Path) -> list[dict]:
     with open(folder / "corpus.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -179,14 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="judge only the first N queries (0 = all)")
     args = parser.parse_args(argv)
 
-    folder = scifact_dir()
-    if not (folder / "corpus.jsonl").is_file():
-        print(f"SciFact not found in {folder}; set SKH_SCIFACT_DIR to the BEIR scifact folder.")
+    folder = found_scifact()
+    if folder is None:
         return 0
     corpus = load_corpus(folder)
-    qrels = load_qrels(folder, args.split)
-    all_queries = load_queries(folder)
-    qids = sorted(qrels, key=int)[: args.limit or None]
+    qrels, all_queries, qids = judged_queries(folder, args.split, args.limit)
     qrels = {qid: qrels[qid] for qid in qids}
     queries = {qid: all_queries[qid] for qid in qids}
     print(f"SciFact {args.split}: {len(corpus)} documents, {len(queries)} queries; {os.cpu_count()} CPU cores")
