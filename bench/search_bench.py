@@ -199,12 +199,14 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
     env = dict(os.environ, SKH_DATA_DIR=data, SKH_TAXONOMY=str(TAXONOMY), SKH_RESULT_CACHE="0")
     skh = Path(sys.executable).parent / "skh"
     command = [str(skh)] if skh.exists() else [sys.executable, "-m", "web.cli"]
+    log_path = size_dir(size) / "serve.log"  # the server's own messages: a worker that died says why
+    log = open(log_path, "w")  # noqa: SIM115 - open for the server's whole life, closed in ``finally``
     server = subprocess.Popen(
         command + ["serve", "--port", str(port), "--threads", str(clients), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -269,6 +271,10 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+        exits = [line for line in log_path.read_text().splitlines() if " exited " in line]
+        if exits:
+            print(f"  server workers that died and were replaced during the run: {exits} (see {log_path})")
 
 
 # -- report ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 
 from flask import Flask, render_template, request
 from flask_limiter import Limiter
@@ -30,9 +31,29 @@ def _secret_key(hub: Hub) -> str:
         return os.environ["SKH_SECRET_KEY"]
     path = hub.datadir.root / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Written aside, then linked into place: of several processes starting at once
+        # (``skh serve --workers N`` on a new data dir) one key wins and all read it, never half a file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
+
+
+def prepare_data_dir(hub: Hub) -> None:
+    """Create what the web app keeps in the data dir (secret key, account tables) before workers fork.
+
+    Worker processes starting together on a new data dir would otherwise race to
+    create them: two secret keys (sessions made by one worker rejected by the
+    other) or two schema set-ups at once (one worker failing with "database is locked").
+    """
+    _secret_key(hub)
+    _ = hub.accounts, hub.pending
 
 
 def create_app(hub: Hub | None = None, **config: object) -> Flask:

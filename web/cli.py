@@ -232,10 +232,11 @@ def stats(as_json) -> None:
 )
 def serve(host, port, threads, workers) -> None:
     """Serve the web app with waitress."""
-    from web.app import create_app
+    from web.app import create_app, prepare_data_dir
     from web.serving import serve as run_server
 
     hub = _hub()  # fail early, in the parent, if the data directory is unusable
+    prepare_data_dir(hub)
     workers = workers or os.cpu_count() or 1
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
