@@ -133,7 +133,7 @@ def _positions(scorer, fieldname: str, word: ranking.FieldsTerm, docnums: np.nda
         inside = np.flatnonzero((docnums >= seg.offset) & (docnums < seg.offset + seg.size))
         if not inside.size or (fieldname, btext) not in seg.reader:
             continue
-        ids, _ = scorer._raw_arrays(seg, fieldname, btext)
+        ids, _ = scorer.local.raw_arrays(seg, fieldname, btext)
         local = docnums[inside] - seg.offset
         has = np.isin(local, ids)
         order = np.argsort(local[has])
