@@ -58,38 +58,22 @@ class Snapshot:
     searcher: Searcher
     folder: Path
     generation: int
-    _columns: FacetColumns | None = None
-    _scorer: Scorer | None = None
-    _sort_keys: SortKeys | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
     results: ResultCache = field(default_factory=ResultCache)
     tables: DerivedTables = field(default_factory=DerivedTables)
     store: SegmentStore = field(default_factory=SegmentStore)  # shared with the next generation
 
     @property
     def columns(self) -> FacetColumns:
-        if self._columns is None:
-            with self._lock:
-                if self._columns is None:
-                    self._columns = FacetColumns(self.searcher.reader(), store=self.store)
-        return self._columns
+        return self.derived("columns", lambda: FacetColumns(self.searcher.reader(), store=self.store))
 
     @property
     def scorer(self) -> Scorer:
         """Array scoring for this generation (its term cache lives and dies with it)."""
-        if self._scorer is None:
-            with self._lock:
-                if self._scorer is None:
-                    self._scorer = Scorer(self.searcher, store=self.store)
-        return self._scorer
+        return self.derived("scorer", lambda: Scorer(self.searcher, store=self.store))
 
     @property
     def sort_keys(self) -> SortKeys:
-        if self._sort_keys is None:
-            with self._lock:
-                if self._sort_keys is None:
-                    self._sort_keys = SortKeys(self.searcher.reader(), store=self.store)
-        return self._sort_keys
+        return self.derived("sort_keys", lambda: SortKeys(self.searcher.reader(), store=self.store))
 
     def warm(self) -> None:
         """Build the per-generation columns now rather than in the first request."""
