@@ -58,6 +58,7 @@ def ingest(
             ingestor.batch_size = batch
         done = 0
         cpu0, children0, wall0 = time.process_time(), _children_cpu(), time.perf_counter()
+        thread0 = time.thread_time()
         if profiler:
             profiler.enable()
         for level, paths in files.items():
@@ -67,7 +68,12 @@ def ingest(
         if profiler:
             profiler.disable()
         wall = time.perf_counter() - wall0
-        cpu = time.process_time() - cpu0 + _children_cpu() - children0
+        parent_cpu, children_cpu = time.process_time() - cpu0, _children_cpu() - children0
+        cpu = parent_cpu + children_cpu
+        print(
+            f"CPU: parent {parent_cpu:.1f} s (main thread {time.thread_time() - thread0:.1f} s), "
+            f"parser children {children_cpu:.1f} s"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if profiler:

@@ -26,6 +26,8 @@ from whoosh.codec.whoosh3 import _lenfield
 from whoosh.system import emptybytes
 from whoosh.writing import PostingPool
 
+from search.posting_blocks import term_writer
+
 _POSTING_BYTES = 120
 """Rough bytes held per posting (a tuple of three plus the list slot), for the memory limit."""
 
@@ -35,6 +37,8 @@ class BucketPool(PostingPool):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.buckets: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] | None = {}
         self._held = 0
+        self._last_docnum = -1
+        self._in_order = True  # every term's postings arrived in document order: no need to check them
 
     @property
     def in_buckets(self) -> bool:
@@ -47,6 +51,9 @@ class BucketPool(PostingPool):
             for tbytes, weight, vbytes in items:
                 super().add((fieldname, tbytes, docnum, weight, vbytes))
             return
+        if docnum < self._last_docnum:  # a merge feeds term by term, so docnums go back
+            self._in_order = False
+        self._last_docnum = docnum
         terms = self.buckets.get(fieldname)
         if terms is None:
             terms = self.buckets[fieldname] = {}
@@ -88,11 +95,15 @@ class BucketPool(PostingPool):
             terms = self.buckets[fieldname]
             lengths = _lengths(lengths_reader, fieldname, doc_count)
             fieldwriter.start_field(fieldname, schema[fieldname])
+            write_term = term_writer(fieldwriter)
             start_term, add, finish_term = fieldwriter.start_term, fieldwriter.add, fieldwriter.finish_term
             for tbytes in sorted(terms):
                 postings = terms[tbytes]
-                if any(a[0] > b[0] for a, b in zip(postings, postings[1:], strict=False)):
+                if not self._in_order and any(a[0] > b[0] for a, b in zip(postings, postings[1:], strict=False)):
                     postings.sort()
+                if write_term is not None:
+                    write_term(tbytes, postings, lengths)
+                    continue
                 start_term(tbytes)
                 if lengths is None:
                     for docnum, weight, vbytes in postings:
@@ -103,6 +114,7 @@ class BucketPool(PostingPool):
                 finish_term()
             fieldwriter.finish_field()
         self.buckets = {}
+        self._last_docnum, self._in_order = -1, True
 
 
 def _lengths(reader, fieldname: str, doc_count: int) -> list[int | None] | None:

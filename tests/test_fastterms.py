@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from bench.speed_corpus import Vocabulary, make_doc
 from search.analysis import content_words, language_analyzer, stem_words
@@ -69,11 +70,11 @@ def test_fast_postings_equal_whooshs_for_every_field(texts):
             assert sorted(fast(text)) == sorted(field.index(text)), (name, text[:80])
 
 
-def _build(folder: Path, writer_class, docs: list[IndexDoc]) -> None:
+def _build(folder: Path, writer_class, docs: list[IndexDoc], codec: W3Codec) -> None:
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     for start in range(0, len(docs), 30):  # a few segments, so per-segment lengths are compared too
-        writer = writer_class(ix)
+        writer = writer_class(ix, codec=codec)
         for doc in docs[start : start + 30]:
             writer.update_document(**doc.to_fields())
         writer.commit()
@@ -114,8 +115,12 @@ def _segment_files(folder: Path) -> list[dict[str, bytes]]:
     return out
 
 
-def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts):
+@pytest.mark.parametrize("blocklimit", [128, 8], ids=["whoosh-blocks", "small-blocks"])
+def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, blocklimit):
+    """Small blocks too: with 128 postings a block, few terms here would span more than one."""
     from whoosh.writing import SegmentWriter
+
+    codec = W3Codec(blocklimit=blocklimit)
 
     docs = [
         IndexDoc(
@@ -132,8 +137,8 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts):
         )
         for n, text in enumerate(texts)
     ]
-    _build(tmp_path / "whoosh", SegmentWriter, docs)
-    _build(tmp_path / "fast", FastSegmentWriter, docs)
+    _build(tmp_path / "whoosh", SegmentWriter, docs, codec)
+    _build(tmp_path / "fast", FastSegmentWriter, docs, codec)
     whoosh_dump, fast_dump = _dump(tmp_path / "whoosh"), _dump(tmp_path / "fast")
     assert len(whoosh_dump) > 5000  # the comparison covers a real vocabulary
     assert fast_dump == whoosh_dump
@@ -142,7 +147,7 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts):
 
     # Merging segments feeds postings through the pool one at a time: the same bytes again.
     for folder, writer_class in ((tmp_path / "whoosh", SegmentWriter), (tmp_path / "fast", FastSegmentWriter)):
-        writer_class(whoosh_index.open_dir(str(folder))).commit(optimize=True)
+        writer_class(whoosh_index.open_dir(str(folder)), codec=codec).commit(optimize=True)
     merged = _segment_files(tmp_path / "fast")
     assert len(merged) == 1
     assert merged == _segment_files(tmp_path / "whoosh")
