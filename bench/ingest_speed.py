@@ -100,7 +100,7 @@ def main() -> None:
     )
     for stage in STAGES:
         seconds = timings.seconds.get(stage, 0.0)
-        where = "children, summed" if stage in ("parse", "language") else "parent"
+        where = "children, summed" if stage in ("parse", "language", "areas") else "parent"
         print(f"  {stage:<9} {seconds:7.2f} s  {1000 * seconds / max(done, 1):6.2f} ms/document  ({where})")
 
 

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ingest.model import Document
 from ingest.taxonomy import Taxonomy
 from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
 
@@ -201,3 +202,15 @@ class AreaClassifier:
                     break
             evidence[area] = words
         return Assignment(areas, evidence, scores, "model")
+
+
+def assign_areas(doc: Document, classifier: AreaClassifier) -> Document:
+    """Keep known areas that were given; otherwise assign them automatically."""
+    known = set(classifier.taxonomy.ids)
+    doc.areas = [a for a in doc.areas if a in known]
+    if doc.areas:
+        doc.areas_auto, doc.area_evidence = False, {}
+    else:
+        found = classifier.assign(doc.title, f"{doc.abstract}\n{doc.body}", doc.lang)
+        doc.areas, doc.area_evidence, doc.areas_auto = found.areas, found.evidence, bool(found.areas)
+    return doc

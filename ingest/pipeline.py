@@ -22,7 +22,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ingest.areas import AreaClassifier, Example
+from ingest.areas import AreaClassifier, Example, assign_areas
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
@@ -42,7 +42,7 @@ __all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract"
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 MAX_FILE_BYTES = Limits.from_env().max_file_bytes
 """The size limit when this module was imported (for callers that check before reading an upload)."""
-WINDOW_FILES = 1000
+WINDOW_FILES = 3000
 WINDOW_BYTES = 64 * 1024 * 1024
 """Files handed to the children ahead of the one being collected: at most this many, holding at most
 this many bytes (beyond one file). Deep enough that the children keep parsing while the parent commits
@@ -75,18 +75,6 @@ class Explicit:
 
     def as_metadata(self) -> dict[str, object]:
         return normalise({k: v for k, v in self.__dict__.items() if v})
-
-
-def assign_areas(doc: Document, classifier: AreaClassifier) -> Document:
-    """Keep known areas that were given; otherwise assign them automatically."""
-    known = set(classifier.taxonomy.ids)
-    doc.areas = [a for a in doc.areas if a in known]
-    if doc.areas:
-        doc.areas_auto, doc.area_evidence = False, {}
-    else:
-        found = classifier.assign(doc.title, f"{doc.abstract}\n{doc.body}", doc.lang)
-        doc.areas, doc.area_evidence, doc.areas_auto = found.areas, found.evidence, bool(found.areas)
-    return doc
 
 
 def prepare(
@@ -243,7 +231,7 @@ class Ingestor:
         window: deque[tuple[Outcome, object, bytes]] = deque()
         pending = 0  # bytes of the files in the window
         batch: Batch = []
-        with ParserPool(self.limits, timed=self.timings is not None) as pool:
+        with ParserPool(self.limits, timed=self.timings is not None, classifier=self.classifier) as pool:
             for path, outcome, meta in plan:
                 if meta is None:
                     self._fail(outcome, outcome.reason, progress)
@@ -315,8 +303,9 @@ class Ingestor:
             self.timings.merge(extracted.times)
         doc = extracted.doc
         outcome.format, outcome.notes = doc.format, extracted.notes
-        with self._timed("areas"):
-            assign_areas(doc, self.classifier)
+        if not extracted.areas_assigned:
+            with self._timed("areas"):
+                assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
         if len(batch) >= self.batch_size:
             self._save(list(batch), progress)

@@ -30,11 +30,13 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from pebble import ProcessExpired, ProcessPool
 
+from ingest.areas import AreaClassifier, assign_areas
 from ingest.extract import IngestError, extract
 from ingest.limits import MB, Limits
 from ingest.model import Document
@@ -43,6 +45,7 @@ MAX_TASKS_PER_WORKER = 500
 """A worker is replaced after this many files, so a slow leak in a C library cannot grow."""
 
 _memory_mb = 0  # the child's own limit, for its messages
+_classifier: AreaClassifier | None = None  # the pool's, inherited at fork
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Extracted:
     doc: Document
     notes: list[str]
     times: dict[str, float] | None
+    areas_assigned: bool = False
+    """The child also assigned strength areas (the pool was given a classifier)."""
 
 
 def _address_space() -> int:
@@ -62,14 +67,14 @@ def _address_space() -> int:
         return 0
 
 
-def _limit_child(memory_mb: int) -> None:
+def _limit_child(memory_mb: int, classifier: AreaClassifier | None = None) -> None:
     """Worker initializer: cap the address space, no core dumps or crash dumps, ignore Ctrl-C.
 
     A crash is the parent's to report (as the file's reason), so the child
     writes no dump of its own; Ctrl-C is the parent's to handle.
     """
-    global _memory_mb
-    _memory_mb = memory_mb
+    global _memory_mb, _classifier
+    _memory_mb, _classifier = memory_mb, classifier
     limit = _address_space() + memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -90,7 +95,13 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
         raise IngestError("the file is nested too deeply to parse") from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input is that file's failure only
         raise IngestError(f"the parser failed on this file ({exc.__class__.__name__}: {str(exc)[:160]})") from None
-    return Extracted(doc, notes, times)
+    if _classifier is None:
+        return Extracted(doc, notes, times)
+    started = time.perf_counter()
+    assign_areas(doc, _classifier)
+    if times is not None:
+        times["areas"] = times.get("areas", 0.0) + time.perf_counter() - started
+    return Extracted(doc, notes, times, areas_assigned=True)
 
 
 def _warm_up() -> None:
@@ -114,9 +125,11 @@ def _signal_name(code: int) -> str:
 class ParserPool:
     """Child processes that turn bytes into documents; use as a context manager."""
 
-    def __init__(self, limits: Limits, timed: bool = False):
+    def __init__(self, limits: Limits, timed: bool = False, classifier: AreaClassifier | None = None):
+        """With a ``classifier`` the children also assign strength areas: work taken off the one parent."""
         self.limits = limits
         self.timed = timed
+        self.classifier = classifier
         self._pool: ProcessPool | None = None
 
     def __enter__(self) -> ParserPool:
@@ -125,7 +138,7 @@ class ParserPool:
             max_workers=self.limits.workers,
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=_limit_child,
-            initargs=(self.limits.memory_mb,),
+            initargs=(self.limits.memory_mb, self.classifier),
             context=multiprocessing.get_context("fork"),
         )
         return self

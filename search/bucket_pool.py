@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from whoosh.codec.whoosh3 import _lenfield
 from whoosh.system import emptybytes
 from whoosh.writing import PostingPool
 
-from search.posting_blocks import term_writer
+from search.segment_merge import write_postings
 
 _POSTING_BYTES = 120
 """Rough bytes held per posting (a tuple of three plus the list slot), for the memory limit."""
@@ -88,37 +87,9 @@ class BucketPool(PostingPool):
                 for docnum, weight, vbytes in postings:
                     super().add((fieldname, tbytes, docnum, weight, vbytes))
 
-    def write_segment(self, fieldwriter, schema, lengths_reader, doc_count: int) -> None:
-        """Write the held postings with the codec's field writer, as ``FieldWriter.add_postings`` would."""
+    def write_segment(self, fieldwriter, schema, lengths_reader, doc_count: int, merged=()) -> None:
+        """Write the held postings, and those of the ``merged`` segments, with the codec's field writer."""
         assert self.buckets is not None
-        for fieldname in sorted(self.buckets):
-            terms = self.buckets[fieldname]
-            lengths = _lengths(lengths_reader, fieldname, doc_count)
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            write_term = term_writer(fieldwriter)
-            start_term, add, finish_term = fieldwriter.start_term, fieldwriter.add, fieldwriter.finish_term
-            for tbytes in sorted(terms):
-                postings = terms[tbytes]
-                if not self._in_order and any(a[0] > b[0] for a, b in zip(postings, postings[1:], strict=False)):
-                    postings.sort()
-                if write_term is not None:
-                    write_term(tbytes, postings, lengths)
-                    continue
-                start_term(tbytes)
-                if lengths is None:
-                    for docnum, weight, vbytes in postings:
-                        add(docnum, weight, vbytes, 0)
-                else:
-                    for docnum, weight, vbytes in postings:
-                        add(docnum, weight, vbytes, lengths[docnum])
-                finish_term()
-            fieldwriter.finish_field()
+        write_postings(fieldwriter, schema, self.buckets, merged, lengths_reader, doc_count, self._in_order)
         self.buckets = {}
         self._last_docnum, self._in_order = -1, True
-
-
-def _lengths(reader, fieldname: str, doc_count: int) -> list[int | None] | None:
-    """Every document's (quantised) length of ``fieldname`` as the codec reads it back, or None if none stored."""
-    if reader is None or not reader.has_column(_lenfield(fieldname)):
-        return None
-    return [reader.doc_field_length(docnum, fieldname) for docnum in range(doc_count)]

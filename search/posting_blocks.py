@@ -27,9 +27,9 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3Postings
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-Postings = Sequence[tuple[int, float, bytes]]
-"""A term's ``(docnum, weight, encoded value)`` in increasing document number."""
-TermWriter = Callable[[bytes, Postings, Sequence[int | None] | None], None]
+TermWriter = Callable[[bytes, Sequence[int], Sequence[float], Sequence[bytes], Sequence[int | None] | None], None]
+"""``write_term(term, docnums, weights, values, lengths)``: a term's postings as parallel sequences, in
+increasing document number, and every document's field length (None for a field without lengths)."""
 
 
 def term_writer(fieldwriter: object) -> TermWriter | None:
@@ -60,7 +60,13 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
             return None
         return emptybytes.join(kept)
 
-    def write_term(tbytes: bytes, postings: Postings, lengths: Sequence[int | None] | None) -> None:
+    def write_term(
+        tbytes: bytes,
+        docnums: Sequence[int],
+        all_weights: Sequence[float],
+        all_values: Sequence[bytes],
+        lengths: Sequence[int | None] | None,
+    ) -> None:
         chunks = [WHOOSH3_HEADER_MAGIC]
         size = len(WHOOSH3_HEADER_MAGIC)
         # The term's statistics, as W3TermInfo.add_block gathers them block by block.
@@ -69,9 +75,10 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
         term_min = None
         term_max = 0
         term_maxweight = 0
-        count = len(postings)
+        count = len(docnums)
         for begin in range(0, count, blocklimit):
-            ids, weights, values = zip(*postings[begin : begin + blocklimit], strict=True)
+            end = begin + blocklimit
+            ids, weights, values = docnums[begin:end], all_weights[begin:end], all_values[begin:end]
             fweights = array("f", weights)  # the writer keeps weights as 32-bit floats
             maxweight = max(weights)
             if not maxweight > 0:
@@ -89,7 +96,7 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
                 mini_weights = first
             else:
                 mini_weights = tuple(fweights)
-            gaps = (ids[0], *map(sub, ids[1:], ids)) if len(ids) > 1 else ids
+            gaps = (ids[0], *map(sub, ids[1:], ids)) if len(ids) > 1 else tuple(ids)
             databytes = dumps((gaps, mini_weights, mini_values(values)), 2)
             if compression:
                 databytes = zlib.compress(databytes, compression)
@@ -117,8 +124,8 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
             0 if term_min is None else length_to_byte(term_min),
             length_to_byte(term_max),
             term_maxweight,
-            postings[0][0],
-            postings[-1][0],
+            docnums[0],
+            docnums[-1],
         )
         add_row(field_key + tbytes, row + pack_long(start) + pack_int(size))
 

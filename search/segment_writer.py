@@ -16,10 +16,12 @@ the schema does not use; a field that has them takes Whoosh's own path).
 from __future__ import annotations
 
 from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.bucket_pool import BucketPool
 from search.fastterms import Indexer, fast_indexer
+from search.segment_merge import MergedSegment, can_stream
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -27,6 +29,7 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = BucketPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._fast: dict[str, Indexer | None] = {}
+        self._merged: list[tuple[object, int, dict[int, int] | None]] = []
 
     def _indexer(self, fieldname: str, field) -> Indexer | None:
         if fieldname not in self._fast:
@@ -79,12 +82,30 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_postings_to_pool(self, reader, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """A merged segment's postings are written at flush, straight from its files (:mod:`search.segment_merge`)."""
+        if not self.pool.in_buckets or not can_stream(reader):
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        self._merged.append((reader.segment(), startdoc, docmap))
+
     def _flush_segment(self) -> None:
-        if not self.pool.in_buckets:
-            return super()._flush_segment()  # the pool spilled to disk: Whoosh's own merge of the runs
-        self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        self.pool.write_segment(self.fieldwriter, self.schema, lengths, self.get_segment().doc_count_all())
-        self.fieldwriter.close()
-        if lengths is not None:
-            lengths.close()
+        # The merge policy closed the merged segments' readers; their files stay until the commit is done.
+        merged = [
+            MergedSegment(SegmentReader(self.storage, self.schema, segment), startdoc, docmap)
+            for segment, startdoc, docmap in self._merged
+        ]
+        self._merged = []
+        try:
+            if not self.pool.in_buckets:  # the pool spilled to disk: Whoosh's own merge of the runs
+                for source in merged:
+                    super().add_postings_to_pool(source.reader, source.startdoc, source.docmap)
+                return super()._flush_segment()
+            self.perdocwriter.close()
+            lengths = self.per_document_reader() if self.codec.length_stats else None
+            self.pool.write_segment(self.fieldwriter, self.schema, lengths, self.get_segment().doc_count_all(), merged)
+            self.fieldwriter.close()
+            if lengths is not None:
+                lengths.close()
+        finally:
+            for source in merged:
+                source.reader.close()

@@ -32,7 +32,9 @@ class PendingUploads:
         self._conn = ThreadConnections(path, _SCHEMA).get
 
     def park(self, owner: str, doc: Document) -> str:
-        token = secrets.token_urlsafe(12)
+        # Hex, so the token never ends in "-" or "_": WTForms would then not add its own "-" to
+        # the prefix, and the review form's field names would not be "<token>-<field>".
+        token = secrets.token_hex(12)
         self._conn().execute(
             "DELETE FROM pending_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 day')"
         )
