@@ -5,8 +5,8 @@ cProfile of the parent process, top functions by own time).
 
 The reports are :mod:`bench.speed_corpus`'s (cached in ``bench/out/docs``);
 they go through the service's own path exactly as ``bench/search_build.py``
-builds its corpora: :class:`ingest.pipeline.Ingestor` in batches of 5,000 files
-per visibility level, into a fresh temporary data directory.
+builds its corpora: :class:`ingest.pipeline.Ingestor`, one call per visibility
+level, into a fresh temporary data directory.
 
 Wall-clock rate depends on what else the shared machine runs; CPU seconds per
 document (the parent's ``process_time`` plus the parser children's user+system
@@ -61,10 +61,8 @@ def ingest(
         thread0 = time.thread_time()
         if profiler:
             profiler.enable()
-        for level, paths in files.items():
-            for start in range(0, len(paths), 5000):
-                report = ingestor.ingest_paths(paths[start : start + 5000], Explicit(visibility=level))
-                done += report.count("added")
+        for level, paths in files.items():  # one call per level, as `skh ingest FOLDER --visibility LEVEL`
+            done += ingestor.ingest_paths(paths, Explicit(visibility=level)).count("added")
         if profiler:
             profiler.disable()
         wall = time.perf_counter() - wall0

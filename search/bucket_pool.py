@@ -70,6 +70,33 @@ class BucketPool(PostingPool):
         if self._held > self.limit:
             self._hand_over()
 
+    def add_columns(
+        self, fieldname: str, docnum: int, terms: list[bytes], weights: list[float], values: list[bytes]
+    ) -> None:
+        """:meth:`add_field` with the postings as parallel lists (:func:`search.fastterms.fast_columns`)."""
+        if self.buckets is None:
+            self.add_field(fieldname, docnum, zip(terms, weights, values, strict=True))
+            return
+        if docnum < self._last_docnum:
+            self._in_order = False
+        self._last_docnum = docnum
+        bucket = self.buckets.get(fieldname)
+        if bucket is None:
+            bucket = self.buckets[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = bucket.get
+        held = 0
+        for tbytes, weight, vbytes in zip(terms, weights, values, strict=True):
+            postings = get(tbytes)
+            if postings is None:
+                bucket[tbytes] = [(docnum, weight, vbytes)]
+                held += len(tbytes)
+            else:
+                postings.append((docnum, weight, vbytes))
+        self._held += held + _POSTING_BYTES * len(terms) + sum(map(len, values))
+        if self._held > self.limit:
+            self._hand_over()
+
     def add(self, item: tuple) -> None:
         """Whoosh's entry point (merging segments): one ``(field, term, docnum, weight, value)``."""
         fieldname, tbytes, docnum, weight, vbytes = item

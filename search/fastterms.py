@@ -18,7 +18,9 @@ positions, that both paths write the same postings.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from operator import sub
 from pickle import dumps
 
 import Stemmer
@@ -31,6 +33,16 @@ from whoosh.system import pack_uint
 Posting = tuple[bytes, int, float, bytes]
 """``(term as UTF-8, frequency, weight, encoded value)``: what ``FieldType.index`` yields."""
 Indexer = Callable[[str], list[Posting]]
+Columns = tuple[list[bytes], list[int], list[float], list[bytes]]
+"""The same postings as parallel lists: terms, frequencies, weights, encoded values."""
+ColumnIndexer = Callable[[str], Columns]
+
+_ONE_PLACE_MAX = 8192
+_ONE_COUNT = pack_uint(1)
+_ONE_PLACE = [dumps([place], 2) for place in range(_ONE_PLACE_MAX)]
+"""The pickled positions of a term found once, at each position: most terms of a text are found once.
+Each value is still a new object (the concatenation): the block writer pickles a tuple of values, and
+pickle would write a repeated object as a back-reference, which Whoosh's own writer never does."""
 
 
 def _chain(analyzer: object) -> tuple[RegexTokenizer, StopFilter, PyStemmerFilter | None] | None:
@@ -72,8 +84,12 @@ def analysed_terms(
     return (stem_words(kept) if stem_words is not None else kept), first
 
 
-def fast_indexer(field: FieldType) -> Indexer | None:
-    """A function giving exactly ``list(field.index(text))`` for ``field``, or None if unsupported."""
+def fast_columns(field: FieldType) -> ColumnIndexer | None:
+    """A function giving ``field.index(text)`` as parallel lists (terms, frequencies, weights, values), or None.
+
+    Lists rather than a tuple per term: the writer files each term's posting
+    straight from them (:meth:`search.bucket_pool.BucketPool.add_columns`).
+    """
     chain = _chain(getattr(field, "analyzer", None))
     fmt = field.format
     if chain is None or type(fmt) not in (Frequency, Positions):
@@ -88,30 +104,53 @@ def fast_indexer(field: FieldType) -> Indexer | None:
 
     if type(fmt) is Frequency:
 
-        def frequencies(text: str) -> list[Posting]:
+        def frequencies(text: str) -> Columns:
             terms, _first = analysed_terms(text, findall, stops, stem_words)
-            counts: dict[str, int] = {}
-            for term in terms:
-                counts[term] = counts.get(term, 0) + 1
-            return [(term.encode("utf-8"), n, float(n) * boost, pack_uint(n)) for term, n in counts.items()]
+            counts = Counter(terms)
+            freqs = list(counts.values())
+            return (
+                [term.encode("utf-8") for term in counts],
+                freqs,
+                [float(n) * boost for n in freqs],
+                list(map(pack_uint, freqs)),
+            )
 
         return frequencies
 
-    def positions(text: str) -> list[Posting]:
+    once = float(1) * boost
+
+    def positions(text: str) -> Columns:
         terms, first = analysed_terms(text, findall, stops, stem_words)
         where: dict[str, list[int]] = {}
-        for offset, term in enumerate(terms):
+        for place, term in enumerate(terms, first):
             found = where.get(term)
             if found is None:
-                where[term] = [first + offset]
+                where[term] = [place]
             else:
-                found.append(first + offset)
-        out = []
-        for term, places in where.items():
+                found.append(place)
+        freqs = list(map(len, where.values()))
+        weights, values = [], []
+        for places, n in zip(where.values(), freqs, strict=True):
             # Positions.encode: the count, then the pickled gaps between positions.
-            gaps = [places[0]] + [b - a for a, b in zip(places, places[1:], strict=False)]
-            value = pack_uint(len(gaps)) + dumps(gaps, 2)
-            out.append((term.encode("utf-8"), len(places), float(len(places)) * boost, value))
-        return out
+            if n == 1:
+                place = places[0]
+                values.append(_ONE_COUNT + (_ONE_PLACE[place] if place < _ONE_PLACE_MAX else dumps(places, 2)))
+                weights.append(once)
+            else:
+                values.append(pack_uint(n) + dumps([places[0], *map(sub, places[1:], places)], 2))
+                weights.append(float(n) * boost)
+        return [term.encode("utf-8") for term in where], freqs, weights, values
 
     return positions
+
+
+def fast_indexer(field: FieldType) -> Indexer | None:
+    """A function giving exactly ``list(field.index(text))`` for ``field``, or None if unsupported."""
+    columns = fast_columns(field)
+    if columns is None:
+        return None
+
+    def index(text: str) -> list[Posting]:
+        return list(zip(*columns(text), strict=True))
+
+    return index

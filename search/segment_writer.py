@@ -2,7 +2,7 @@
 
 :class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` (same codec, same
 files, same schema pickled in the index) whose ``add_document`` asks
-:func:`search.fastterms.fast_indexer` for a field's postings instead of
+:func:`search.fastterms.fast_columns` for a field's postings instead of
 running Whoosh's token chain, for the fields whose analysis it reproduces
 exactly. Everything else (stored values, lengths, columns, the posting pool,
 commit and merging) is Whoosh's own, so an index written this way is the
@@ -20,7 +20,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.bucket_pool import BucketPool
-from search.fastterms import Indexer, fast_indexer
+from search.fastterms import ColumnIndexer, fast_columns
 from search.segment_merge import MergedSegment, can_stream
 
 
@@ -28,12 +28,12 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: object):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = BucketPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._fast: dict[str, Indexer | None] = {}
+        self._fast: dict[str, ColumnIndexer | None] = {}
         self._merged: list[tuple[object, int, dict[int, int] | None]] = []
 
-    def _indexer(self, fieldname: str, field) -> Indexer | None:
+    def _indexer(self, fieldname: str, field) -> ColumnIndexer | None:
         if fieldname not in self._fast:
-            self._fast[fieldname] = fast_indexer(field)
+            self._fast[fieldname] = fast_columns(field)
         return self._fast[fieldname]
 
     def add_document(self, **fields: object) -> None:
@@ -41,7 +41,7 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_field = self.pool.add_field
+        add_field, add_columns = self.pool.add_field, self.pool.add_columns
 
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
@@ -61,13 +61,21 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    items = fast(value) if fast is not None else list(field.index(value))
-                    if field.scorable:
-                        length = sum(item[1] for item in items)
-                    if fieldboost == 1.0:
-                        add_field(fieldname, docnum, [(tbytes, weight, vbytes) for tbytes, _, weight, vbytes in items])
+                    if fast is not None:
+                        terms, freqs, weights, values = fast(value)
+                        if field.scorable:
+                            length = sum(freqs)
+                        if fieldboost != 1.0:
+                            weights = [w * fieldboost for w in weights]
+                        add_columns(fieldname, docnum, terms, weights, values)
                     else:
-                        add_field(fieldname, docnum, [(t, w * fieldboost, v) for t, _, w, v in items])
+                        items = list(field.index(value))
+                        if field.scorable:
+                            length = sum(item[1] for item in items)
+                        if fieldboost == 1.0:
+                            add_field(fieldname, docnum, [(t, w, v) for t, _, w, v in items])
+                        else:
+                            add_field(fieldname, docnum, [(t, w * fieldboost, v) for t, _, w, v in items])
 
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
