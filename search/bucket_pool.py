@@ -9,9 +9,10 @@ cost of ingest (``bench/ingest_speed.py --profile``).
 
 :class:`BucketPool` appends each posting to its term's list instead (documents
 arrive in increasing number, so each list is already in order), sorts only
-the distinct terms, and reads each field's lengths once per segment. The
-codec's own field writer then writes the segment, so the files are the ones
-Whoosh writes (``tests/test_fastterms.py`` compares them byte for byte).
+the distinct terms, and reads each field's lengths once per segment.
+:func:`search.segment_merge.write_postings` then writes the segment (with any
+segments being merged into it) in Whoosh's own format, byte for byte
+(``tests/test_fastterms.py`` compares the files).
 
 Memory stays bounded as with Whoosh: past ``limitmb`` the pool hands what it
 holds to Whoosh's own sorting pool (which spills sorted runs to disk) and

@@ -172,3 +172,27 @@ def test_content_words_stemmed_are_the_analyzers_terms(texts):
         analyzer = language_analyzer(lang)
         for text in texts:
             assert stem_words(lang, content_words(text)) == [t.text for t in analyzer(text)], (lang, text[:80])
+
+
+def test_documents_added_after_a_merged_segment_keep_their_order(tmp_path, texts):
+    """``add_reader`` before ``add_document``: the copied segment's documents come first in every term."""
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import SegmentWriter
+
+    codec = W3Codec(blocklimit=8)
+    docs = [
+        IndexDoc(id=f"d{n}", title=text[:80] or "untitled", body=text[:3000], lang="en") for n, text in enumerate(texts)
+    ]
+    for name, writer_class in (("whoosh", SegmentWriter), ("fast", FastSegmentWriter)):
+        _build(tmp_path / name, writer_class, docs[:40], codec)
+        ix = whoosh_index.open_dir(str(tmp_path / name))
+        writer = writer_class(ix, codec=codec)
+        for segment in ix._segments():
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        for doc in docs[40:]:
+            writer.add_document(**doc.to_fields())
+        writer.commit(mergetype=lambda _writer, _segments: [])  # only this writer's new segment remains
+    assert _dump(tmp_path / "fast") == _dump(tmp_path / "whoosh")
+    assert _segment_files(tmp_path / "fast") == _segment_files(tmp_path / "whoosh")
