@@ -18,8 +18,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ingest.areas import AreaClassifier, Example, assign_areas
@@ -54,6 +56,9 @@ with its distinct terms more than with its documents (1,000 reports: 71 terms pe
 and fewer segments mean fewer merges: 10,000 reports went in at 69 documents/s in batches of 2,500 against 47
 in batches of 1,000 (``bench/ingest_speed.py``, noisy). The postings of a batch are held in memory up to the
 writer's ``limitmb`` (512 MB), past which they spill to disk as before."""
+
+STORE_THREADS = 4
+"""Originals written at once when a batch is saved (one file each; creating a file mostly waits on the disk)."""
 
 Progress = Callable[[Outcome], None]
 
@@ -326,11 +331,15 @@ class Ingestor:
                 elif _resolve(catalog, doc, outcome) is not None:
                     chosen[doc.sha256] = by_text[doc.text_sha256] = doc
             # Originals are stored here, inside the lock, so a failed save can take them back.
+            new = []
             for doc, _outcome, data in batch:
                 target = path_for(self.datadir.originals, doc.sha256)
                 if data is not None and chosen.get(doc.sha256) is doc and not target.exists():
-                    store(self.datadir.originals, data)
+                    new.append(data)
                     stored.append(target)
+            if new:  # creating files is mostly waiting on the file system: several at once
+                with ThreadPoolExecutor(max_workers=STORE_THREADS) as pool:
+                    list(pool.map(partial(store, self.datadir.originals), new))
             return list(chosen.values())
 
         try:
