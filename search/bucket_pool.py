@@ -21,7 +21,7 @@ works as Whoosh's from then on; so does a posting it was not built for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh.system import emptybytes
 from whoosh.writing import PostingPool
@@ -51,34 +51,18 @@ class BucketPool(PostingPool):
             for tbytes, weight, vbytes in items:
                 super().add((fieldname, tbytes, docnum, weight, vbytes))
             return
-        if docnum < self._last_docnum:  # a merge feeds term by term, so docnums go back
-            self._in_order = False
-        self._last_docnum = docnum
-        terms = self.buckets.get(fieldname)
-        if terms is None:
-            terms = self.buckets[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        held = 0
-        for tbytes, weight, vbytes in items:
-            postings = terms.get(tbytes)
-            if postings is None:
-                terms[tbytes] = [(docnum, weight, vbytes)]
-                held += _POSTING_BYTES + len(tbytes)
-            else:
-                postings.append((docnum, weight, vbytes))
-            held += _POSTING_BYTES + len(vbytes)
-        self._held += held
-        if self._held > self.limit:
-            self._hand_over()
+        columns = tuple(zip(*items, strict=True))
+        if columns:
+            self.add_columns(fieldname, docnum, *columns)
 
     def add_columns(
-        self, fieldname: str, docnum: int, terms: list[bytes], weights: list[float], values: list[bytes]
+        self, fieldname: str, docnum: int, terms: Sequence[bytes], weights: Sequence[float], values: Sequence[bytes]
     ) -> None:
-        """:meth:`add_field` with the postings as parallel lists (:func:`search.fastterms.fast_columns`)."""
+        """Add one document's postings for one field as parallel lists (:func:`search.fastterms.fast_columns`)."""
         if self.buckets is None:
             self.add_field(fieldname, docnum, zip(terms, weights, values, strict=True))
             return
-        if docnum < self._last_docnum:
+        if docnum < self._last_docnum:  # a merge feeds term by term, so docnums go back
             self._in_order = False
         self._last_docnum = docnum
         bucket = self.buckets.get(fieldname)
