@@ -8,7 +8,7 @@ that chain was the largest single cost of ingest after the posting writer
 ``findall``, ``str.lower`` over the list, a set lookup for stop words, one
 batched C call to PyStemmer and a dict of positions: several times faster.
 
-:func:`fast_indexer` reads a field's own analyzer and format and returns the
+:func:`fast_columns` reads a field's own analyzer and format and returns the
 fast path only for the chains it reproduces exactly (``RegexTokenizer`` |
 ``LowercaseFilter`` | ``StopFilter`` [| ``PyStemmerFilter``], with the
 ``Frequency`` or ``Positions`` format); any other field returns None and keeps
@@ -30,11 +30,9 @@ from whoosh.fields import FieldType
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-Posting = tuple[bytes, int, float, bytes]
-"""``(term as UTF-8, frequency, weight, encoded value)``: what ``FieldType.index`` yields."""
-Indexer = Callable[[str], list[Posting]]
 Columns = tuple[list[bytes], list[int], list[float], list[bytes]]
-"""The same postings as parallel lists: terms, frequencies, weights, encoded values."""
+"""A field's postings as parallel lists: terms (UTF-8), frequencies, weights, encoded values; zipped, they are
+the ``(term, frequency, weight, value)`` tuples ``FieldType.index`` yields."""
 ColumnIndexer = Callable[[str], Columns]
 
 _ONE_PLACE_MAX = 8192
@@ -142,15 +140,3 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
         return [term.encode("utf-8") for term in where], freqs, weights, values
 
     return positions
-
-
-def fast_indexer(field: FieldType) -> Indexer | None:
-    """A function giving exactly ``list(field.index(text))`` for ``field``, or None if unsupported."""
-    columns = fast_columns(field)
-    if columns is None:
-        return None
-
-    def index(text: str) -> list[Posting]:
-        return list(zip(*columns(text), strict=True))
-
-    return index

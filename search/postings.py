@@ -13,6 +13,7 @@ interface, slower but the same values.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import chain
 from pickle import loads
 
@@ -50,12 +51,22 @@ def postings_arrays(reader: IndexReader, fieldname: str, btext: bytes) -> tuple[
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    id_parts, weight_parts = [], []
+def raw_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple, object, object]]:
+    """Each block of a W3 posting list as stored: (postings, gaps of ids, minified weights, minified values).
+
+    The ids are delta-coded from 0 in each block; weights are None (all 1.0), one float (all equal) or a
+    tuple; values as ``W3PostingsWriter._mini_values`` left them.
+    """
     while not matcher._atend:
         matcher._read_data()
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
+        raw_ids, raw_weights, raw_values = matcher._data
+        yield matcher._blocklength, raw_ids, raw_weights, raw_values
+        matcher._next_block()
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    id_parts, weight_parts = [], []
+    for count, raw_ids, raw_weights, _values in raw_blocks(matcher):
         id_parts.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))  # delta-coded from 0 in each block
         if raw_weights is None:
             weight_parts.append(np.ones(count, dtype=np.float64))
@@ -64,7 +75,6 @@ def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
             weight_parts.append(np.full(count, np.float32(raw_weights), dtype=np.float64))
         else:
             weight_parts.append(np.asarray(raw_weights, dtype=np.float64))
-        matcher._next_block()
     if not id_parts:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     return np.concatenate(id_parts), np.concatenate(weight_parts)

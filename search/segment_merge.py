@@ -28,6 +28,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import emptybytes
 
 from search.posting_blocks import term_writer
+from search.postings import raw_blocks
 
 Columns = tuple[list[int], list[float], list[bytes]]
 """A term's postings as parallel lists: document numbers, weights, encoded values."""
@@ -146,10 +147,7 @@ def _read_blocks(matcher: W3LeafMatcher) -> Columns:
     weights: list[float] = []
     values: list[bytes] = []
     fixedsize = matcher._fixedsize
-    while not matcher._atend:
-        matcher._read_data()
-        raw_ids, raw_weights, raw_values = matcher._data
-        count = matcher._blocklength
+    for count, raw_ids, raw_weights, raw_values in raw_blocks(matcher):
         ids += accumulate(raw_ids)
         if raw_weights is None:
             weights += [1.0] * count
@@ -163,7 +161,6 @@ def _read_blocks(matcher: W3LeafMatcher) -> Columns:
             values += [emptybytes] * count
         else:
             values += [raw_values[i : i + fixedsize] for i in range(0, len(raw_values), fixedsize)]
-        matcher._next_block()
     return ids, weights, values
 
 

@@ -4,9 +4,12 @@
 files, same schema pickled in the index) whose ``add_document`` asks
 :func:`search.fastterms.fast_columns` for a field's postings instead of
 running Whoosh's token chain, for the fields whose analysis it reproduces
-exactly. Everything else (stored values, lengths, columns, the posting pool,
-commit and merging) is Whoosh's own, so an index written this way is the
-index Whoosh would have written, readable by any Whoosh reader.
+exactly. Postings are held per term (:class:`search.bucket_pool.BucketPool`)
+and written, with those of any segments being merged, by
+:func:`search.segment_merge.write_postings`. Stored values, lengths, columns,
+the merge policy and the commit are Whoosh's own, and the files are the ones
+Whoosh would have written (``tests/test_fastterms.py``), readable by any
+Whoosh reader.
 
 ``add_document`` mirrors ``whoosh.writing.SegmentWriter.add_document`` of the
 pinned whoosh-reloaded 2.7.5 (no vectors or separate spelling fields, which
