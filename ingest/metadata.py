@@ -187,9 +187,9 @@ _CONTENTS_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+\S.*\s\d{1,4}|.+\.{2,}\s*\d
 
 
 def _letters(text: str) -> float:
-    """Share of letters among the non-space characters."""
-    chars = [c for c in text if not c.isspace()]
-    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+    """Share of letters among the non-space characters (C-level loops: this reads 5,000 characters a file)."""
+    chars = "".join(text.split())  # str.split() splits on exactly the characters str.isspace() is true for
+    return sum(map(str.isalpha, chars)) / len(chars) if chars else 0.0
 
 
 def _title_like(line: str, longest: int) -> bool:

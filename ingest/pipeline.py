@@ -57,6 +57,11 @@ and fewer segments mean fewer merges: 10,000 reports went in at 69 documents/s i
 in batches of 1,000 (``bench/ingest_speed.py``, noisy). The postings of a batch are held in memory up to the
 writer's ``limitmb`` (512 MB), past which they spill to disk as before."""
 
+FIRST_BATCH = 250
+"""Documents in the first commit of a run. Until the first commit the parent has nothing to do but wait for
+the children (a full batch of 2,500 reports: about 4 s on 2 cores); a small first batch starts the writer
+after a tenth of that, and later batches are parsed while the one before is committed."""
+
 STORE_THREADS = 4
 """Originals written at once when a batch is saved (one file each; creating a file mostly waits on the disk)."""
 
@@ -184,6 +189,7 @@ class Ingestor:
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
         self.batch_size = batch_size
+        self._batch_limit = batch_size  # FIRST_BATCH at the start of a run, then batch_size
         self.limits = limits or Limits.from_env()
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
@@ -236,6 +242,7 @@ class Ingestor:
         window: deque[tuple[Outcome, object, bytes]] = deque()
         pending = 0  # bytes of the files in the window
         batch: Batch = []
+        self._batch_limit = min(FIRST_BATCH, self.batch_size)
         with ParserPool(self.limits, timed=self.timings is not None, classifier=self.classifier) as pool:
             for path, outcome, meta in plan:
                 if meta is None:
@@ -312,9 +319,10 @@ class Ingestor:
             with self._timed("areas"):
                 assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
-        if len(batch) >= self.batch_size:
+        if len(batch) >= self._batch_limit:
             self._save(list(batch), progress)
             batch.clear()
+            self._batch_limit = self.batch_size
 
     def _save(self, batch: Batch, progress: Progress | None) -> None:
         stored: list[Path] = []

@@ -80,6 +80,24 @@ def content_words(text: str) -> list[str]:
     return [w for w in map(str.lower, _find_words(text)) if w not in STOP_WORDS]
 
 
+class JoinedText(str):
+    """Text parts joined by newlines, which knows its parts.
+
+    No token spans a newline, so the words of the whole are the words of the
+    parts in turn. The index's ``words`` field is the title, abstract and body
+    joined: the writer's fast path (:mod:`search.fastterms`) takes its words
+    from the parts it has just analysed for their own fields rather than
+    tokenising the whole text a second time. Anywhere else it is a plain string.
+    """
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: tuple[str, ...]) -> JoinedText:
+        joined = super().__new__(cls, "\n".join(parts))
+        joined.parts = parts
+        return joined
+
+
 def plain_analyzer() -> Analyzer:
     """Lowercased words without stemming, for names (authors, organisations)."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)

@@ -64,21 +64,42 @@ def _chain(analyzer: object) -> tuple[RegexTokenizer, StopFilter, PyStemmerFilte
     return tokenizer, stop, stem
 
 
-def analysed_terms(
-    text: str, findall: Callable[[str], list[str]], stops: frozenset[str], stem_words: Callable | None
-) -> tuple[list[str], int]:
-    """The terms of ``text`` in order and the position of the first one (stop words before it count).
+_recent: dict[tuple[int, object, frozenset[str]], tuple[str, list[str], int]] = {}
+"""The last texts' kept words, by text identity, token pattern and stop list: a document's title, abstract and
+body, analysed for their own fields, again serve its ``words`` field (:class:`search.analysis.JoinedText`).
+Each field's analyzer has its own pattern and stop list objects, equal when the analysis is."""
+_RECENT_MAX = 8
+
+
+def kept_words(text: str, findall: Callable[[str], list[str]], stops: frozenset[str]) -> tuple[list[str], int]:
+    """The lowercased words of ``text`` that are not stop words, and the position of the first one.
 
     Whoosh numbers tokens from 0 and its stop filter then renumbers the kept
     ones consecutively from the first kept token's own number.
     """
+    key = (id(text), getattr(findall, "__self__", findall), stops)
+    found = _recent.get(key)
+    if found is not None and found[0] is text:
+        return found[1], found[2]
     words = list(map(str.lower, findall(text)))
     kept = [w for w in words if w not in stops]
+    first = 0
+    if kept:
+        while words[first] in stops:
+            first += 1
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    _recent[key] = (text, kept, first)  # holding the text keeps its id from being reused while cached
+    return kept, first
+
+
+def analysed_terms(
+    text: str, findall: Callable[[str], list[str]], stops: frozenset[str], stem_words: Callable | None
+) -> tuple[list[str], int]:
+    """The terms of ``text`` in order and the position of the first one (stop words before it count)."""
+    kept, first = kept_words(text, findall, stops)
     if not kept:
         return [], 0
-    first = 0
-    while words[first] in stops:
-        first += 1
     return (stem_words(kept) if stem_words is not None else kept), first
 
 
@@ -103,7 +124,13 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
     if type(fmt) is Frequency:
 
         def frequencies(text: str) -> Columns:
-            terms, _first = analysed_terms(text, findall, stops, stem_words)
+            parts = getattr(text, "parts", None)
+            if parts is None:
+                terms, _first = analysed_terms(text, findall, stops, stem_words)
+            else:  # a JoinedText: its parts' words in turn, most of them analysed just before
+                terms = [word for part in parts for word in kept_words(part, findall, stops)[0]]
+                if stem_words is not None and terms:
+                    terms = stem_words(terms)
             counts = Counter(terms)
             freqs = list(counts.values())
             return (

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from search.analysis import LANGUAGES, language_analyzer, normalise_lang, plain_analyzer
+from search.analysis import LANGUAGES, JoinedText, language_analyzer, normalise_lang, plain_analyzer
 
 TEXT_PARTS = ("title", "abstract", "body")
 """Text parts indexed once per language, as ``<part>_<lang>``."""
@@ -70,7 +70,7 @@ class IndexDoc:
             f"abstract_{lang}": self.abstract,
             f"body_{lang}": self.body,
             "authors": " ; ".join(self.authors),
-            "words": f"{self.title}\n{self.abstract}\n{self.body}",
+            "words": JoinedText((self.title, self.abstract, self.body)),
             "org_text": self.org,
             "area": ",".join(self.areas),
             "type": self.type,

@@ -8,16 +8,19 @@ built both ways from the same documents and compared term for term.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.reading import SegmentReader
 
 from bench.speed_corpus import Vocabulary, make_doc
-from search.analysis import content_words, language_analyzer, stem_words
+from search.analysis import JoinedText, content_words, language_analyzer, stem_words
 from search.fastterms import fast_columns
+from search.posting_blocks import MIN_COMPRESS
 from search.schema import IndexDoc, build_schema
 from search.segment_writer import FastSegmentWriter
 
@@ -71,6 +74,19 @@ def test_fast_postings_equal_whooshs_for_every_field(texts):
             assert sorted(zip(*fast(text), strict=True)) == sorted(field.index(text)), (name, text[:80])
 
 
+def test_joined_text_has_the_words_of_the_whole(texts):
+    """The ``words`` field takes its words from the parts already analysed: the same postings as the whole."""
+    schema = build_schema()
+    for name in ("words", "authors", "body_en"):
+        field, fast = schema[name], fast_columns(schema[name])
+        for n in range(0, len(texts) - 2, 3):
+            parts = ("rock'", texts[n][:500], "n'roll " + texts[n + 1][:500], texts[n + 2][:500])
+            for part in parts:  # analysed first as their own fields, as the writer does
+                fast(part)
+            joined = JoinedText(parts)
+            assert sorted(zip(*fast(joined), strict=True)) == sorted(field.index("\n".join(parts))), (name, n)
+
+
 def _build(folder: Path, writer_class, docs: list[IndexDoc], codec: W3Codec) -> None:
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
@@ -116,12 +132,73 @@ def _segment_files(folder: Path) -> list[dict[str, bytes]]:
     return out
 
 
-@pytest.mark.parametrize("blocklimit", [128, 8], ids=["whoosh-blocks", "small-blocks"])
-def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, blocklimit):
-    """Small blocks too: with 128 postings a block, few terms here would span more than one."""
+def _blocks(folder: Path) -> list[dict]:
+    """Each segment as stored, except where a block's compression may differ from Whoosh's.
+
+    The files other than postings and term index byte for byte; every term's statistics (not where its
+    postings start: compressed blocks differ in size); every block's header but its compression level,
+    and its data decompressed.
+    """
+    ix = whoosh_index.open_dir(str(folder))
+    out = []
+    for segment in ix._segments():
+        files = segment.open_compound_file(ix.storage)
+        found: dict = {
+            name.split(".", 1)[1]: files.open_file(name).read()
+            for name in files.list()
+            if not name.endswith((".pst", ".trm"))
+        }
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        for fieldname, term in reader.all_terms():
+            info = dict(vars(reader._terms.term_info(fieldname, term)))
+            del info["_offset"], info["_length"]
+            matcher = reader.postings(fieldname, term)
+            blocks = []
+            while not matcher._atend:
+                matcher._read_data()
+                header = (matcher._blocklength, matcher._maxid, matcher._maxweight)
+                blocks.append((header, matcher._minlength, matcher._maxlength, matcher._data))
+                matcher._next_block()
+            found[(fieldname, term)] = (info, blocks)
+        reader.close()
+        out.append(found)
+    return out
+
+
+def _compression_levels(folder: Path) -> list[tuple[int, int]]:
+    """(pickled size, compression level) of every block: which blocks the writer compressed."""
+    ix = whoosh_index.open_dir(str(folder))
+    levels = []
+    with ix.reader() as reader:
+        for fieldname, term in reader.all_terms():
+            matcher = reader.postings(fieldname, term)
+            while not matcher._atend:
+                matcher._read_data()
+                levels.append((len(pickle.dumps(matcher._data, 2)), matcher._compression))
+                matcher._next_block()
+    return levels
+
+
+CODECS = {
+    "whoosh-blocks": dict(blocklimit=128, compression=0),
+    "small-blocks": dict(blocklimit=8, compression=0),
+    "compressed": dict(blocklimit=128, compression=3),
+    "small-compressed": dict(blocklimit=8, compression=3),
+}
+
+
+@pytest.mark.parametrize("settings", CODECS.values(), ids=CODECS.keys())
+def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, settings):
+    """Small blocks too: with 128 postings a block, few terms here would span more than one.
+
+    Uncompressed, the segment files are Whoosh's byte for byte. Compressed,
+    the writer compresses fewer blocks than Whoosh (see :mod:`search.posting_blocks`),
+    so postings and term index differ in bytes but not in what they say.
+    """
     from whoosh.writing import SegmentWriter
 
-    codec = W3Codec(blocklimit=blocklimit)
+    codec = W3Codec(**settings)
+    stored = _segment_files if not settings["compression"] else _blocks
 
     docs = [
         IndexDoc(
@@ -143,15 +220,15 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, blockli
     whoosh_dump, fast_dump = _dump(tmp_path / "whoosh"), _dump(tmp_path / "fast")
     assert len(whoosh_dump) > 5000  # the comparison covers a real vocabulary
     assert fast_dump == whoosh_dump
-    # Stronger still: the same bytes, so block statistics (max weight, min/max length) match too.
-    assert _segment_files(tmp_path / "fast") == _segment_files(tmp_path / "whoosh")
+    # Stronger still: the same segments as stored, so block statistics (max weight, min/max length) match too.
+    assert stored(tmp_path / "fast") == stored(tmp_path / "whoosh")
 
     # Merging segments feeds postings through the pool one at a time: the same bytes again.
     for folder, writer_class in ((tmp_path / "whoosh", SegmentWriter), (tmp_path / "fast", FastSegmentWriter)):
         writer_class(whoosh_index.open_dir(str(folder)), codec=codec).commit(optimize=True)
-    merged = _segment_files(tmp_path / "fast")
+    merged = stored(tmp_path / "fast")
     assert len(merged) == 1
-    assert merged == _segment_files(tmp_path / "whoosh")
+    assert merged == stored(tmp_path / "whoosh")
 
     # Replacing documents deletes their old versions; a merge then drops those and
     # renumbers the rest after the new documents: the same bytes again.
@@ -163,7 +240,15 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, blockli
         writer.delete_by_term("id", docs[3].id)
         writer.commit(optimize=True)
     assert _dump(tmp_path / "fast") == _dump(tmp_path / "whoosh")
-    assert _segment_files(tmp_path / "fast") == _segment_files(tmp_path / "whoosh")
+    assert stored(tmp_path / "fast") == stored(tmp_path / "whoosh")
+    if settings["compression"]:
+        levels = _compression_levels(tmp_path / "fast")
+        assert any(level for _size, level in levels), "large blocks are still compressed"
+        assert all(not level for size, level in levels if size < MIN_COMPRESS), "small ones are stored as they are"
+        # Barely larger than Whoosh's, which compresses every block (small blocks shrink by a tenth at best).
+        fast_size = sum(len(v) for s in _segment_files(tmp_path / "fast") for k, v in s.items() if k == "pst")
+        whoosh_size = sum(len(v) for s in _segment_files(tmp_path / "whoosh") for k, v in s.items() if k == "pst")
+        assert whoosh_size < fast_size <= 1.03 * whoosh_size
 
 
 def test_content_words_stemmed_are_the_analyzers_terms(texts):
@@ -176,10 +261,9 @@ def test_content_words_stemmed_are_the_analyzers_terms(texts):
 
 def test_documents_added_after_a_merged_segment_keep_their_order(tmp_path, texts):
     """``add_reader`` before ``add_document``: the copied segment's documents come first in every term."""
-    from whoosh.reading import SegmentReader
     from whoosh.writing import SegmentWriter
 
-    codec = W3Codec(blocklimit=8)
+    codec = W3Codec(blocklimit=8, compression=0)
     docs = [
         IndexDoc(id=f"d{n}", title=text[:80] or "untitled", body=text[:3000], lang="en") for n, text in enumerate(texts)
     ]
