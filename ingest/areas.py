@@ -67,7 +67,7 @@ def _tokens(title: str, text: str, lang: str) -> tuple[list[str], dict[str, str]
     stems: list[str] = []
     surface: dict[str, str] = {}
     for part, repeat in ((title, TITLE_WEIGHT), (text[:100_000], 1)):
-        words = content_words(part)
+        words = content_words(part, lang)
         found = stem_words(lang, words)
         for stem, word in zip(found, words, strict=True):
             surface.setdefault(stem, word)

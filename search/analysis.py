@@ -34,22 +34,27 @@ _SNOWBALL = {"en": "english", "da": "danish"}
 # apostrophe inside a word keeps it whole ("listener's").
 TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
 
-# One stop list for both languages: a query is searched in the fields of both,
-# so a word that is a stop word in only one of them would otherwise be required
-# to appear in the other language's fields and sink every match.
-STOP_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["da"])
+LANGUAGE_STOP_WORDS = {lang: frozenset(stoplists[lang]) for lang in LANGUAGES}
+"""Each language's text fields drop only that language's stop words: "men", "dog" and "end" are words in
+English, "by" (town), "is" (ice) and "to" (two) in Danish. A query word that is a stop word in one language
+only is required in the other's fields and waived for documents in the first
+(:func:`search.stop_waiver.waive_stop_words`)."""
+
+STOP_WORDS = frozenset().union(*LANGUAGE_STOP_WORDS.values())
+"""Stop words of any language: for fields and checks that are not of one language (names, the unstemmed
+``words`` field that spelling suggestions read, telling a sentence from a list of words)."""
 
 _find_words = re.compile(TOKEN_PATTERN).findall
 
 
 @cache
 def language_analyzer(lang: str) -> Analyzer:
-    """Tokenise, lowercase, drop stop words and stem for ``lang``."""
+    """Tokenise, lowercase, drop the language's stop words and stem for ``lang``."""
     lang = lang if lang in _SNOWBALL else "en"
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StopFilter(stoplist=LANGUAGE_STOP_WORDS[lang], minsize=1)
         | PyStemmerFilter(_SNOWBALL[lang], cachesize=100_000)
     )
 
@@ -70,14 +75,15 @@ def stem_words(lang: str, words: list[str]) -> list[str]:
     return found.stemWords(words)
 
 
-def content_words(text: str) -> list[str]:
-    """The lowercased non-stop words of ``text``, as the analyzers see them before stemming.
+def content_words(text: str, lang: str) -> list[str]:
+    """The lowercased non-stop words of ``text``, as ``lang``'s analyzer sees them before stemming.
 
     One regex pass and a list, without Whoosh's per-token objects: for code
     that needs the words or stems of whole documents (strength areas), where
     the analyzer chain was most of the time.
     """
-    return [w for w in map(str.lower, _find_words(text)) if w not in STOP_WORDS]
+    stops = LANGUAGE_STOP_WORDS[normalise_lang(lang)]
+    return [w for w in map(str.lower, _find_words(text)) if w not in stops]
 
 
 class JoinedText(str):

@@ -64,10 +64,10 @@ def _chain(analyzer: object) -> tuple[RegexTokenizer, StopFilter, PyStemmerFilte
     return tokenizer, stop, stem
 
 
-_recent: dict[tuple[int, object, frozenset[str]], tuple[str, list[str], int]] = {}
-"""The last texts' kept words, by text identity, token pattern and stop list: a document's title, abstract and
-body, analysed for their own fields, again serve its ``words`` field (:class:`search.analysis.JoinedText`).
-Each field's analyzer has its own pattern and stop list objects, equal when the analysis is."""
+_recent: dict[tuple[int, object], tuple[str, list[str]]] = {}
+"""The last texts' lowercased words, by text identity and token pattern: a document's title, abstract and body,
+analysed for their own fields, again serve its ``words`` field (:class:`search.analysis.JoinedText`).
+Each field's analyzer has its own pattern object, equal when the pattern is."""
 _RECENT_MAX = 8
 
 
@@ -77,19 +77,20 @@ def kept_words(text: str, findall: Callable[[str], list[str]], stops: frozenset[
     Whoosh numbers tokens from 0 and its stop filter then renumbers the kept
     ones consecutively from the first kept token's own number.
     """
-    key = (id(text), getattr(findall, "__self__", findall), stops)
+    key = (id(text), getattr(findall, "__self__", findall))
     found = _recent.get(key)
     if found is not None and found[0] is text:
-        return found[1], found[2]
-    words = list(map(str.lower, findall(text)))
+        words = found[1]
+    else:
+        words = list(map(str.lower, findall(text)))
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[key] = (text, words)  # holding the text keeps its id from being reused while cached
     kept = [w for w in words if w not in stops]
     first = 0
     if kept:
         while words[first] in stops:
             first += 1
-    if len(_recent) >= _RECENT_MAX:
-        _recent.clear()
-    _recent[key] = (text, kept, first)  # holding the text keeps its id from being reused while cached
     return kept, first
 
 

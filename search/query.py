@@ -30,6 +30,7 @@ from whoosh.qparser.plugins import MultifieldPlugin, Plugin
 
 from search.analysis import LANGUAGES, STOP_WORDS
 from search.ranking import use_bm25f
+from search.stop_waiver import waive_stop_words
 
 DEFAULT_BOOSTS: dict[str, float] = {"title": 3.0, "abstract": 1.5, "body": 1.0, "authors": 1.0, "org_text": 1.0}
 """Per-part BM25F weights. Title x3 against body was chosen on SciFact train
@@ -235,7 +236,8 @@ def parse_query(
             parsed = parser.parse(words)
         except Exception:  # noqa: BLE001
             parsed = wq.NullQuery
-    return ParsedQuery(use_bm25f(_fuzzy_on_words(parsed)), text, conjunctive, plain=plain, boosts=boosts)
+    query = waive_stop_words(use_bm25f(_fuzzy_on_words(parsed)))
+    return ParsedQuery(query, text, conjunctive, plain=plain, boosts=boosts)
 
 
 def _without_wordless(q: wq.Query) -> wq.Query:

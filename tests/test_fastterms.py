@@ -256,7 +256,7 @@ def test_content_words_stemmed_are_the_analyzers_terms(texts):
     for lang in ("en", "da"):
         analyzer = language_analyzer(lang)
         for text in texts:
-            assert stem_words(lang, content_words(text)) == [t.text for t in analyzer(text)], (lang, text[:80])
+            assert stem_words(lang, content_words(text, lang)) == [t.text for t in analyzer(text)], (lang, text[:80])
 
 
 def test_documents_added_after_a_merged_segment_keep_their_order(tmp_path, texts):

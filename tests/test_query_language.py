@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.pipeline import Explicit
 from search.engine import SearchRequest, search
 
 
@@ -30,3 +31,40 @@ def test_or_widens_and_not_narrows(mini_hub):
 @pytest.mark.parametrize("q", ["((woofer", "woofer)", "woofer AND OR", '"woofer', "Woofer OR", "woofer ~~ ***"])
 def test_input_that_does_not_parse_is_searched_as_words(mini_hub, q):
     assert titles(mini_hub, q) == ["Woofer distortion at high excursion"]
+
+
+STOP_WORD_DOCS = {
+    "men.md": ("en", "Hearing thresholds of men and women", "Men lost more hearing than women after noise at work."),
+    "dog.md": ("en", "Dog kennels are loud", "Barking in a dog kennel reaches 100 dB by the end of feeding."),
+    "by.md": ("da", "Trafikstøj i en by", "Støjen i byen er høj om dagen, men ikke om natten. Is på vejen."),
+    "land.md": ("da", "Støj på landet", "Støjen på landet er lav, men traktorer larmer om dagen."),
+}
+
+
+@pytest.fixture
+def stop_word_hub(hub, tmp_path):
+    folder = tmp_path / "stop-words"
+    folder.mkdir()
+    for name, (lang, title, body) in STOP_WORD_DOCS.items():
+        (folder / name).write_text(f"---\ntitle: {title}\nlanguage: {lang}\n---\n{body}\n", encoding="utf-8")
+    report = hub.ingestor.ingest_paths([folder], Explicit(visibility="public"))
+    assert report.summary()["added"] == len(STOP_WORD_DOCS), report.failed
+    return hub
+
+
+def test_a_stop_word_of_one_language_is_a_word_in_the_other(stop_word_hub):
+    """Each language drops only its own stop words: "men" and "dog" are English words, "by" a Danish one."""
+    assert titles(stop_word_hub, "men") == ["Hearing thresholds of men and women"]
+    assert titles(stop_word_hub, "men hearing") == ["Hearing thresholds of men and women"]
+    assert titles(stop_word_hub, "dog") == ["Dog kennels are loud"]
+    assert titles(stop_word_hub, "by") == ["Trafikstøj i en by"]  # the English "by 100 dB" does not count
+    assert titles(stop_word_hub, "is") == ["Trafikstøj i en by"]  # Danish for ice
+
+
+def test_all_words_required_waives_a_words_own_stop_words(stop_word_hub):
+    """A Danish query with "men" (but) finds Danish documents, which never index it."""
+    assert titles(stop_word_hub, "støjen men ikke natten") == ["Trafikstøj i en by"]
+    assert titles(stop_word_hub, "støjen men dagen") == ["Støj på landet", "Trafikstøj i en by"]
+    # Alone, or only beside an exclusion, a stop word does not match every document of its language.
+    assert titles(stop_word_hub, "men -women") == []
+    assert titles(stop_word_hub, "ikke") == []
