@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from search.analysis import STOP_WORDS
 from search.engine import SearchRequest, search
 from search.searcher import Snapshot
 from search.titles import TitleIndex
@@ -64,10 +65,13 @@ def correct_word(vocab: Vocabulary, word: str) -> str | None:
     """The visible word ``word`` was most likely meant to be, or None to keep it.
 
     Unknown words are corrected; rare ones only to a word at least ten times as
-    frequent. Nearest first, then most frequent among visible documents.
+    frequent. Nearest first, then most frequent among visible documents. A stop
+    word of either language is a real word even though the vocabulary (the
+    unstemmed ``words`` field, which drops them) does not know it: "men" is
+    not a misspelt "mean".
     """
     lowered = word.lower()
-    if len(lowered) < 3:
+    if len(lowered) < 3 or lowered in STOP_WORDS:
         return None
     own = vocab.known(lowered)
     if own > RARE:

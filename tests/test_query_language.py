@@ -35,6 +35,8 @@ def test_input_that_does_not_parse_is_searched_as_words(mini_hub, q):
 
 STOP_WORD_DOCS = {
     "men.md": ("en", "Hearing thresholds of men and women", "Men lost more hearing than women after noise at work."),
+    "mean.md": ("en", "Mean levels", "The mean level and the mean dose, meaning the mean of means."),
+    "mean2.md": ("en", "Mean exposure", "Mean exposure over a shift."),
     "dog.md": ("en", "Dog kennels are loud", "Barking in a dog kennel reaches 100 dB by the end of feeding."),
     "by.md": ("da", "Trafikstøj i en by", "Støjen i byen er høj om dagen, men ikke om natten. Is på vejen."),
     "land.md": ("da", "Støj på landet", "Støjen på landet er lav, men traktorer larmer om dagen."),
@@ -68,3 +70,16 @@ def test_all_words_required_waives_a_words_own_stop_words(stop_word_hub):
     # Alone, or only beside an exclusion, a stop word does not match every document of its language.
     assert titles(stop_word_hub, "men -women") == []
     assert titles(stop_word_hub, "ikke") == []
+
+
+def test_a_stop_word_is_not_corrected_as_a_misspelling(stop_word_hub):
+    """The spelling vocabulary drops stop words; "men" is still a word, not a misspelt "mean"."""
+    from search.suggest import did_you_mean
+
+    snapshot = stop_word_hub.pool.get()
+    request = SearchRequest(q="men", visibility=("public",))
+    result = search(snapshot, request)
+    assert result.total == 1
+    assert did_you_mean(snapshot, request, result.total, result.relaxed) is None
+    misspelt = SearchRequest(q="meen", visibility=("public",))  # a real misspelling is still corrected
+    assert did_you_mean(snapshot, misspelt, 0, False) == "mean"
