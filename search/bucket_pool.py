@@ -11,8 +11,9 @@ cost of ingest (``bench/ingest_speed.py --profile``).
 arrive in increasing number, so each list is already in order), sorts only
 the distinct terms, and reads each field's lengths once per segment.
 :func:`search.segment_merge.write_postings` then writes the segment (with any
-segments being merged into it) in Whoosh's own format, byte for byte
-(``tests/test_fastterms.py`` compares the files).
+segments being merged into it) in Whoosh's own format: byte for byte but for
+which small blocks are compressed (:mod:`search.posting_blocks`;
+``tests/test_fastterms.py`` compares the files).
 
 Memory stays bounded as with Whoosh: past ``limitmb`` the pool hands what it
 holds to Whoosh's own sorting pool (which spills sorted runs to disk) and

@@ -12,7 +12,8 @@ of all the sources side by side (a k-way merge): the new documents' postings
 (held per term by :class:`search.bucket_pool.BucketPool`) and each merged
 segment's, read block by block with whole-block operations and renumbered.
 Memory holds one term's postings at a time. The bytes written are the bytes
-Whoosh's own merge writes (``tests/test_fastterms.py`` compares them).
+Whoosh's own merge writes, but for which small blocks are compressed
+(:mod:`search.posting_blocks`; ``tests/test_fastterms.py`` compares them).
 """
 
 from __future__ import annotations

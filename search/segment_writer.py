@@ -8,7 +8,8 @@ exactly. Postings are held per term (:class:`search.bucket_pool.BucketPool`)
 and written, with those of any segments being merged, by
 :func:`search.segment_merge.write_postings`. Stored values, lengths, columns,
 the merge policy and the commit are Whoosh's own, and the files are the ones
-Whoosh would have written (``tests/test_fastterms.py``), readable by any
+Whoosh would have written but for which small posting blocks are compressed
+(``tests/test_fastterms.py``; :mod:`search.posting_blocks`), readable by any
 Whoosh reader.
 
 ``add_document`` mirrors ``whoosh.writing.SegmentWriter.add_document`` of the
