@@ -83,6 +83,29 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
             return None
         return emptybytes.join(kept)
 
+    f32: dict[float, float] = {}  # weights as the writer stores them (32-bit floats); a field has few
+
+    def write_single(tbytes: bytes, docnum: int, weight: float, value: bytes, length: int | None) -> None:
+        """A term in one document of the segment (most terms): the loop below with one posting, unrolled."""
+        stored = f32.get(weight)
+        if stored is None:
+            stored = array("f", (weight,))[0]
+            if len(f32) < 4096:
+                f32[weight] = stored
+        maxweight = weight if weight > 0 else 0
+        minlength, maxlength = (length, length) if length else (None, 0)
+        data = ((docnum,), None if stored == 1.0 else stored, mini_values((value,)))
+        databytes, level = compress_block(dumps(data, 2), compression)
+        infobytes = dumps((1, docnum, maxweight, level, length_to_byte(minlength), length_to_byte(maxlength)), 2)
+        blocklength = len(infobytes) + len(databytes)
+        start = where[0]
+        raw.write(b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-blocklength), infobytes, databytes)))
+        size = len(WHOOSH3_HEADER_MAGIC) + 4 + blocklength
+        where[0] = start + size
+        low = 0 if minlength is None else length_to_byte(minlength)
+        row = pack_info(False, 0.0 + stored, 1, low, length_to_byte(maxlength), max(0, maxweight), docnum, docnum)
+        add_row(field_key + tbytes, row + pack_long(start) + pack_int(size))
+
     def write_term(
         tbytes: bytes,
         docnums: Sequence[int],
@@ -90,6 +113,10 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
         all_values: Sequence[bytes],
         lengths: Sequence[int | None] | None,
     ) -> None:
+        if len(docnums) == 1:
+            docnum = docnums[0]
+            write_single(tbytes, docnum, all_weights[0], all_values[0], None if lengths is None else lengths[docnum])
+            return
         chunks = [WHOOSH3_HEADER_MAGIC]
         size = len(WHOOSH3_HEADER_MAGIC)
         # The term's statistics, as W3TermInfo.add_block gathers them block by block.
