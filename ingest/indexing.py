@@ -7,6 +7,7 @@ document is in both or in neither.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
@@ -15,6 +16,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.model import Document
 from search.index import make_live, new_generation
+from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, bounded_merge
 from search.schema import IndexDoc
 from search.segment_writer import FastSegmentWriter
 from search.writer import index_writer, write_lock
@@ -37,17 +39,29 @@ def to_index_doc(doc: Document) -> IndexDoc:
     )
 
 
+def interactive_merge_docs() -> int:
+    """``SKH_INTERACTIVE_MERGE_DOCS``: the most documents one person's save may merge in the index."""
+    try:
+        return max(0, int(os.environ.get("SKH_INTERACTIVE_MERGE_DOCS", INTERACTIVE_MERGE_DOCS)))
+    except ValueError:
+        return INTERACTIVE_MERGE_DOCS
+
+
 def save_documents(
     datadir: DataDir,
     catalog: Catalog,
     decide: Callable[[Catalog], list[Document]],
     delete_ids: Iterable[str] = (),
+    bulk: bool = False,
 ) -> list[Document]:
     """Write documents to catalog and index together.
 
     ``decide`` runs inside the lock and the catalog transaction and returns
     the documents to write: deciding there (is this a duplicate? an update?)
     means two concurrent uploads of the same file cannot both be added.
+    A ``bulk`` load's commits merge index segments as Whoosh would; anything
+    else (an upload, an edit, a deletion: a person waits for it) merges a
+    bounded amount (:mod:`search.merging`).
     """
     with write_lock(datadir.index), catalog.transaction() as conn:
         docs = decide(catalog)
@@ -61,7 +75,8 @@ def save_documents(
         # The index commits last inside the transaction: if it fails the
         # catalog rolls back; if it succeeds the COMMIT that follows is a
         # local SQLite write.
-        with index_writer(datadir.index) as writer:
+        merge = BULK_MERGE if bulk else bounded_merge(interactive_merge_docs())
+        with index_writer(datadir.index, merge=merge) as writer:
             for doc in docs:
                 writer.update_document(**to_index_doc(doc).to_fields())
             for doc_id in removed:

@@ -148,7 +148,7 @@ def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: Are
         if (doc.areas, doc.areas_auto) != before or doc.areas_auto:
             changed.append(doc)
     if changed:
-        save_documents(datadir, catalog, lambda _catalog: changed)
+        save_documents(datadir, catalog, lambda _catalog: changed, bulk=True)
     return len(changed)
 
 
@@ -262,7 +262,7 @@ class Ingestor:
             while window:
                 self._collect(pool, window.popleft(), batch, progress)
         if batch:
-            self._save(batch, progress)
+            self._save(batch, progress, bulk=True)
         return report
 
     def refresh_classifier(self) -> None:
@@ -291,7 +291,7 @@ class Ingestor:
         batch: Batch = []
         with ParserPool(replace(self.limits, workers=1)) as pool:
             meta = (explicit or Explicit()).as_metadata()
-            self._collect(pool, (outcome, pool.submit(data, filename, source, meta), data), batch, None)
+            self._collect(pool, (outcome, pool.submit(data, filename, source, meta), data), batch, None, bulk=False)
         if batch:
             self._save(batch, None)
         return outcome
@@ -302,7 +302,9 @@ class Ingestor:
         if progress:
             progress(outcome)
 
-    def _collect(self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress) -> None:
+    def _collect(
+        self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress, bulk: bool = True
+    ) -> None:
         """Take one child's result: a failure is reported now, a document joins the batch."""
         outcome, future, data = entry
         try:
@@ -320,11 +322,13 @@ class Ingestor:
                 assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
         if len(batch) >= self._batch_limit:
-            self._save(list(batch), progress)
+            self._save(list(batch), progress, bulk=bulk)
             batch.clear()
             self._batch_limit = self.batch_size
 
-    def _save(self, batch: Batch, progress: Progress | None) -> None:
+    def _save(self, batch: Batch, progress: Progress | None, bulk: bool = False) -> None:
+        """Catalog and index one batch; a ``bulk`` load's commits may merge much of the index (see
+        :func:`ingest.indexing.save_documents`), one person's save only a bounded amount."""
         stored: list[Path] = []
 
         def decide(catalog: Catalog) -> list[Document]:
@@ -352,13 +356,13 @@ class Ingestor:
 
         try:
             with self._timed("index"):
-                save_documents(self.datadir, self.catalog, decide)
+                save_documents(self.datadir, self.catalog, decide, bulk=bulk)
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
                 target.unlink(missing_ok=True)
             if len(batch) > 1:
                 for item in batch:
-                    self._save([item], progress)
+                    self._save([item], progress, bulk=bulk)
                 return
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None

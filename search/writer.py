@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh.writing import IndexWriter
 
 from search.index import open_index
+from search.merging import MergePolicy
 from search.segment_writer import FastSegmentWriter
 
 _thread_lock = threading.RLock()
@@ -55,8 +56,8 @@ def write_lock(base: Path) -> Iterator[None]:
 
 
 @contextmanager
-def index_writer(base: Path, **options: object) -> Iterator[IndexWriter]:
-    """A Whoosh writer on the live index; commits on success, cancels on error.
+def index_writer(base: Path, merge: MergePolicy | None = None, **options: object) -> Iterator[IndexWriter]:
+    """A Whoosh writer on the live index; commits on success (merging by ``merge``), cancels on error.
 
     Must be used inside :func:`write_lock`; Whoosh's own lock is then always
     free, but a ``timeout`` still guards against a crashed process's leftovers.
@@ -72,4 +73,4 @@ def index_writer(base: Path, **options: object) -> Iterator[IndexWriter]:
         writer.cancel()
         raise
     else:
-        writer.commit()
+        writer.commit(mergetype=merge)

@@ -68,3 +68,40 @@ def test_readers_see_a_commit_without_reopening(hub: Hub, tmp_path: Path):
     assert search(hub.pool.get(), SearchRequest(q="anechoic")).total == 0
     hub.ingestor.ingest_paths([_write_docs(tmp_path / "late", "late", 2)])
     assert search(hub.pool.get(), SearchRequest(q="anechoic")).total == 2
+
+
+def _segment_sizes(hub: Hub) -> list[int]:
+    from search.index import open_index
+
+    return sorted(segment.doc_count_all() for segment in open_index(hub.datadir.index)._segments())
+
+
+def test_a_persons_save_never_makes_a_large_merge_but_a_bulk_load_does(hub: Hub, tmp_path: Path, monkeypatch):
+    """Whoosh's policy can make a one-document upload merge half the index (minutes at 100,000 reports)."""
+    from whoosh.writing import NO_MERGE
+
+    from search.schema import IndexDoc
+    from search.writer import index_writer, write_lock
+
+    monkeypatch.setenv("SKH_INTERACTIVE_MERGE_DOCS", "30")  # 30 documents stand in for the default 5,000
+    with write_lock(hub.datadir.index):
+        for s in range(20):  # twenty commits of ten: Whoosh would merge seven of them on the next commit
+            with index_writer(hub.datadir.index, merge=NO_MERGE) as writer:
+                for i in range(10):
+                    writer.add_document(**IndexDoc(id=f"s{s}d{i}", title=f"Filler {s} {i}", body="filler").to_fields())
+    assert _segment_sizes(hub) == [10] * 20
+
+    for n in range(5):  # five uploads: each its own segment; the five small ones are merged as they come
+        outcome = hub.ingestor.ingest_bytes(
+            f"Upload {n}\n\nA staff upload about horn loudspeakers, number {n}.".encode(), f"up{n}.txt", f"up{n}.txt"
+        )
+        assert outcome.status == "added", outcome.reason
+        # Whoosh's policy would have merged seven filler segments into the first upload's: 71 documents.
+        assert max(_segment_sizes(hub)) <= 30 + 1  # merged ones and the new document
+    assert len(_segment_sizes(hub)) < 25  # small segments are still merged
+    found = search(hub.pool.get(), SearchRequest(q="horn loudspeakers", visibility=("public",)))
+    assert found.total == 5
+
+    bulk = _write_docs(tmp_path / "bulk", "b", 3)
+    hub.ingestor.ingest_paths([bulk])  # `skh ingest`: a bulk load merges as Whoosh would
+    assert max(_segment_sizes(hub)) > 30 + 3
