@@ -7,13 +7,13 @@ document is in both or in neither.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
+from ingest.limits import env_number
 from ingest.model import Document
 from search.index import make_live, new_generation
 from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, bounded_merge
@@ -41,10 +41,7 @@ def to_index_doc(doc: Document) -> IndexDoc:
 
 def interactive_merge_docs() -> int:
     """``SKH_INTERACTIVE_MERGE_DOCS``: the most documents one person's save may merge in the index."""
-    try:
-        return max(0, int(os.environ.get("SKH_INTERACTIVE_MERGE_DOCS", INTERACTIVE_MERGE_DOCS)))
-    except ValueError:
-        return INTERACTIVE_MERGE_DOCS
+    return max(0, int(env_number("SKH_INTERACTIVE_MERGE_DOCS", INTERACTIVE_MERGE_DOCS)))
 
 
 def save_documents(

@@ -7,11 +7,8 @@ test or an operator can change them per run:
 * ``SKH_PARSE_TIMEOUT_S`` (60): wall-clock seconds one file may take to parse.
 * ``SKH_PARSE_MEMORY_MB`` (1024): memory a parser child may use beyond what it
   starts with (its ``RLIMIT_AS`` headroom).
-* ``SKH_INGEST_WORKERS`` (one less than the CPUs, at least 1, at most 4): parser
-  child processes. The parent needs a core of its own: indexing (Whoosh) is
-  the larger share of ingest time (``bench/ingest_bench.py``: ~60% for short
-  texts), and on 2 cores a second worker only competed with it (3,000
-  generated texts: 88 documents/s with one worker, 67 with two).
+* ``SKH_INGEST_WORKERS`` (one less than the CPUs, at least 2, at most 4): parser
+  child processes (:func:`default_workers`).
 """
 
 from __future__ import annotations
@@ -22,7 +19,8 @@ from dataclasses import dataclass
 MB = 1024 * 1024
 
 
-def _number(name: str, default: float) -> float:
+def env_number(name: str, default: float) -> float:
+    """The number in environment variable ``name``, or ``default`` when it is unset or not a number."""
     value = os.environ.get(name, "").strip()
     try:
         return float(value) if value else default
@@ -33,9 +31,11 @@ def _number(name: str, default: float) -> float:
 def default_workers() -> int:
     """Parser children for a bulk ingest: one per core but the writer's, and at least two.
 
-    The writer (the parent) waits for the children while they fill the first batch and whenever they fall
-    behind; a second child on a 2-core machine uses that core then. Measured with
-    ``bench/ingest_speed.py --docs 5000``: one child 129-132 documents/s, two 140-149.
+    The writer (the parent) needs a core of its own: indexing is the larger share of ingest time. But it
+    waits for the children while they fill the first batch and whenever they fall behind, and a second
+    child on a 2-core machine uses that core then. With 900-word reports (``bench/ingest_speed.py
+    --docs 5000``) one child gave 129-132 documents/s, two 140-149. (An older parent, which committed less
+    often and analysed more slowly, measured the opposite on short texts: 88 with one, 67 with two.)
     """
     return min(4, max(2, (os.cpu_count() or 2) - 1))
 
@@ -50,10 +50,10 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         return cls(
-            max_file_bytes=int(_number("SKH_MAX_FILE_MB", 50) * MB),
-            timeout_s=max(0.01, _number("SKH_PARSE_TIMEOUT_S", 60)),
-            memory_mb=max(16, int(_number("SKH_PARSE_MEMORY_MB", 1024))),
-            workers=max(1, int(_number("SKH_INGEST_WORKERS", default_workers()))),
+            max_file_bytes=int(env_number("SKH_MAX_FILE_MB", 50) * MB),
+            timeout_s=max(0.01, env_number("SKH_PARSE_TIMEOUT_S", 60)),
+            memory_mb=max(16, int(env_number("SKH_PARSE_MEMORY_MB", 1024))),
+            workers=max(1, int(env_number("SKH_INGEST_WORKERS", default_workers()))),
         )
 
     def describe_size(self) -> str:

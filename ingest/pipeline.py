@@ -256,11 +256,11 @@ class Ingestor:
                     continue
                 while window and (len(window) >= WINDOW_FILES or pending + len(data) > WINDOW_BYTES):
                     pending -= len(window[0][2])
-                    self._collect(pool, window.popleft(), batch, progress)
+                    self._collect(pool, window.popleft(), batch, progress, bulk=True)
                 window.append((outcome, pool.submit(data, path.name, str(path.resolve()), meta), data))
                 pending += len(data)
             while window:
-                self._collect(pool, window.popleft(), batch, progress)
+                self._collect(pool, window.popleft(), batch, progress, bulk=True)
         if batch:
             self._save(batch, progress, bulk=True)
         return report
@@ -303,7 +303,7 @@ class Ingestor:
             progress(outcome)
 
     def _collect(
-        self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress, bulk: bool = True
+        self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress, *, bulk: bool
     ) -> None:
         """Take one child's result: a failure is reported now, a document joins the batch."""
         outcome, future, data = entry
