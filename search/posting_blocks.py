@@ -83,6 +83,18 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
             return None
         return emptybytes.join(kept)
 
+    def file_term(tbytes: bytes, chunks: Sequence[bytes], size: int, stats: tuple) -> None:
+        """Write a term's blocks and its term-index row: ``W3TermInfo.to_bytes`` of a term written to the
+        postings file (never inlined here). ``stats``: total weight, document frequency, shortest and
+        longest field length (None, 0 when none), largest weight, first and last document."""
+        total, df, min_length, max_length, maxweight, first, last = stats
+        start = where[0]
+        raw.write(b"".join(chunks))
+        where[0] = start + size
+        low = 0 if min_length is None else length_to_byte(min_length)
+        row = pack_info(False, total, df, low, length_to_byte(max_length), maxweight, first, last)
+        add_row(field_key + tbytes, row + pack_long(start) + pack_int(size))
+
     f32: dict[float, float] = {}  # weights as the writer stores them (32-bit floats); a field has few
 
     def write_single(tbytes: bytes, docnum: int, weight: float, value: bytes, length: int | None) -> None:
@@ -98,13 +110,9 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
         databytes, level = compress_block(dumps(data, 2), compression)
         infobytes = dumps((1, docnum, maxweight, level, length_to_byte(minlength), length_to_byte(maxlength)), 2)
         blocklength = len(infobytes) + len(databytes)
-        start = where[0]
-        raw.write(b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-blocklength), infobytes, databytes)))
+        chunks = (WHOOSH3_HEADER_MAGIC, pack_int(-blocklength), infobytes, databytes)
         size = len(WHOOSH3_HEADER_MAGIC) + 4 + blocklength
-        where[0] = start + size
-        low = 0 if minlength is None else length_to_byte(minlength)
-        row = pack_info(False, 0.0 + stored, 1, low, length_to_byte(maxlength), max(0, maxweight), docnum, docnum)
-        add_row(field_key + tbytes, row + pack_long(start) + pack_int(size))
+        file_term(tbytes, chunks, size, (0.0 + stored, 1, minlength, maxlength, max(0, maxweight), docnum, docnum))
 
     def write_term(
         tbytes: bytes,
@@ -161,20 +169,6 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
             term_min = minlength if term_min is None else min(term_min, minlength)
             term_max = max(term_max, maxlength)
             term_maxweight = max(term_maxweight, maxweight)
-        start = where[0]
-        raw.write(b"".join(chunks))
-        where[0] = start + size
-        # W3TermInfo.to_bytes of a term written to the postings file (never inlined here).
-        row = pack_info(
-            False,
-            total,
-            df,
-            0 if term_min is None else length_to_byte(term_min),
-            length_to_byte(term_max),
-            term_maxweight,
-            docnums[0],
-            docnums[-1],
-        )
-        add_row(field_key + tbytes, row + pack_long(start) + pack_int(size))
+        file_term(tbytes, chunks, size, (total, df, term_min, term_max, term_maxweight, docnums[0], docnums[-1]))
 
     return write_term
