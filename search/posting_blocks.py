@@ -9,7 +9,8 @@ single cost of a commit (``bench/ingest_speed.py --profile``).
 :func:`term_writer` returns a function that writes a term's postings, already
 grouped and in document order (:class:`search.bucket_pool.BucketPool` holds
 them that way), block by block with list slices and builtins, and records the
-term as ``W3FieldWriter.finish_term`` would. The layout is Whoosh's own, so
+term as ``W3FieldWriter.finish_term`` would (its term-index row written in
+one piece, :func:`_term_index_adder`). The layout is Whoosh's own, so
 any Whoosh reader reads it; a codec or writer this module does not know gets
 None, and the caller keeps Whoosh's per-posting path.
 
@@ -31,10 +32,12 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Callable, Sequence
+from hashlib import md5
 from operator import sub
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter, _lengths, md5_hash
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
@@ -55,6 +58,37 @@ def compress_block(databytes: bytes, level: int) -> tuple[bytes, int]:
     return (packed, level) if len(packed) < len(databytes) else (databytes, 0)
 
 
+def _term_index_adder(tindex: object) -> Callable[[bytes, bytes], None] | None:
+    """``OrderedHashWriter.add`` for keys known to be in increasing order, or None for another writer.
+
+    Whoosh's ``add`` asks the file for its position twice and writes three
+    times per term; here the position is counted and the row written at once.
+    The key's hash is the same number (the low 32 bits of its MD5), taken from
+    the digest's last four bytes rather than by parsing its hex form.
+    """
+    if type(tindex) is not OrderedHashWriter or tindex.hashfn is not md5_hash:
+        return None
+    raw = getattr(tindex.dbfile, "file", None)
+    if raw is None:
+        return None
+    where = [raw.tell()]
+    buckets = tindex.buckets
+    index_append = tindex.index.append
+    pack_lengths = _lengths.pack
+    from_bytes = int.from_bytes
+
+    def add(key: bytes, value: bytes) -> None:
+        pos = where[0]
+        index_append(pos)
+        raw.write(pack_lengths(len(key), len(value)) + key + value)
+        where[0] = pos + 8 + len(key) + len(value)
+        h = from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        buckets[h & 255].append((h, pos))
+        tindex.lastkey = key
+
+    return add
+
+
 def term_writer(fieldwriter: object) -> TermWriter | None:
     """A function writing whole terms for the field ``fieldwriter`` has started, or None if unsupported."""
     if type(fieldwriter) is not W3FieldWriter:
@@ -66,7 +100,7 @@ def term_writer(fieldwriter: object) -> TermWriter | None:
     raw = getattr(postfile, "file", None)  # the buffered file under Whoosh's StructFile: one write per term
     if raw is None:
         return None
-    add_row = fieldwriter._tindex.add
+    add_row = _term_index_adder(fieldwriter._tindex) or fieldwriter._tindex.add
     field_key = pack_ushort(fieldwriter._fieldid)
     blocklimit = postwriter._blocklimit
     compression = postwriter._compression

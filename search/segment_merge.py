@@ -69,6 +69,14 @@ def write_postings(
         fieldwriter.start_field(fieldname, field)
         write_term = term_writer(fieldwriter) or _per_posting_writer(fieldwriter)
         terms = buckets.get(fieldname, {})
+        if not merged:  # new documents only (every commit but a merge's): no sources to walk side by side
+            for tbytes in sorted(terms):
+                held = terms[tbytes]
+                if not in_order:
+                    held.sort()
+                write_term(tbytes, *zip(*held, strict=True), lengths)
+            fieldwriter.finish_field()
+            continue
         streams = [((tbytes, 0, terms[tbytes]) for tbytes in sorted(terms))]
         streams += [_field_terms(source.reader, fieldname, number) for number, source in enumerate(merged, start=1)]
         for tbytes, group in groupby(heapq.merge(*streams, key=_term_and_source), key=_term):
