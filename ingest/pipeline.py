@@ -19,7 +19,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -359,7 +359,8 @@ class Ingestor:
                 save_documents(self.datadir, self.catalog, decide, bulk=bulk)
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
-                target.unlink(missing_ok=True)
+                with suppress(OSError):  # never written (its folder could not be made, say)
+                    target.unlink()
             if len(batch) > 1:
                 for item in batch:
                     self._save([item], progress, bulk=bulk)

@@ -18,6 +18,7 @@ from ingest.extract import IngestError
 from ingest.limits import Limits
 from ingest.pipeline import Ingestor
 from ingest.zipsafety import UnsafeArchive, ZipLimits, check_archive
+from search.engine import SearchRequest, search
 from tests.filemakers import (
     docx_bytes,
     encrypted_pdf_bytes,
@@ -182,6 +183,25 @@ def test_when_the_index_cannot_be_written_nothing_is_written(hub, docs):
     assert all(o.reason.startswith("could not be saved") for o in failed.values())
     assert hub.catalog.count() == 1 and stored_originals(hub) == 1
     assert hub.catalog.get(first["good.txt"].id) is not None
+
+
+def test_an_original_that_cannot_be_stored_fails_its_file_only(hub, docs):
+    """A write that fails fails the save before anything commits, its clean-up does not trip over the file
+    that was never written, and the batch goes on without that one file."""
+    from ingest.store import sha256_of
+
+    blocked = b"Room acoustic treatment of open offices lowered the speech transmission index."
+    (docs / "blocked.txt").write_bytes(blocked)
+    (docs / "two.txt").write_text("Passive radiators extend the bass response of small loudspeaker boxes.")
+    hub.datadir.originals.mkdir(parents=True, exist_ok=True)
+    (hub.datadir.originals / sha256_of(blocked)[:2]).write_bytes(b"")  # a file where its folder must go
+    outcomes = run(hub, docs)
+    assert outcomes["two.txt"].status == "added"
+    assert outcomes["blocked.txt"].reason.startswith("could not be saved (FileExistsError")
+    assert_nothing_written_for(hub, outcomes["blocked.txt"])
+    assert hub.catalog.count() == 2 and stored_originals(hub) == 2 + 1  # the blocking file itself
+    everything = search(hub.pool.get(), SearchRequest(q="", visibility=["public", "member", "staff"], per_page=50))
+    assert sorted(hit.id for hit in everything.hits) == sorted([outcomes["good.txt"].id, outcomes["two.txt"].id])
 
 
 def test_skh_ingest_json_reports_every_bad_file_and_carries_on(tmp_path, docs):
