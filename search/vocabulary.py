@@ -23,13 +23,14 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, takewhile
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.searcher import Snapshot
+from search.segments import SegmentStore, segment_key
 
 WORDS = "words"
 COMMON = 500
@@ -50,13 +51,27 @@ class Lexicon:
     doc_freq: np.ndarray
 
     @classmethod
-    def read(cls, reader: IndexReader) -> Lexicon:
-        words, freqs = [], []
-        if WORDS in reader.schema:
-            for btext, info in reader.iter_field(WORDS):
-                words.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-                freqs.append(info.doc_frequency())
-        return cls(words, np.asarray(freqs, dtype=np.int64))
+    def read(cls, reader: IndexReader, store: SegmentStore | None = None) -> Lexicon:
+        """Each segment's words and frequencies, added up.
+
+        Whoosh's multi-segment ``iter_field`` looks every word up in every
+        segment's hash table (2.4 s for 36,000 words in 5 segments at 100,000
+        reports, the first keystroke's wait after a start); walking each
+        segment's sorted term file takes 0.1 s per segment, and ``store``
+        keeps what was read for later generations, so after a commit only the
+        new segment is walked.
+        """
+        if WORDS not in reader.schema:
+            return cls([], np.zeros(0, dtype=np.int64))
+        store = store or SegmentStore()
+        totals: dict[bytes, int] = {}
+        get = totals.get
+        for leaf, _offset in reader.leaf_readers():
+            words, freqs = store.get(segment_key(leaf), ("lexicon-frequencies", WORDS), lambda leaf=leaf: _words(leaf))
+            for word, freq in zip(words, freqs, strict=True):
+                totals[word] = get(word, 0) + freq
+        ordered = sorted(totals)
+        return cls([w.decode("utf-8") for w in ordered], np.fromiter(map(totals.__getitem__, ordered), np.int64))
 
     def with_prefix(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """The ``limit`` most frequent words starting with ``prefix``, with their whole-index frequency."""
@@ -68,6 +83,17 @@ class Lexicon:
             part = self.doc_freq[lo:hi]
             picked = (lo + np.argpartition(-part, limit)[:limit]).tolist()
         return [(self.words[i], int(self.doc_freq[i])) for i in picked]
+
+
+def _words(segment: IndexReader) -> tuple[list[bytes], list[int]]:
+    """One segment's words of the ``words`` field, in order, and their document frequencies there."""
+    try:
+        items = segment._terms.items_from(WORDS, b"")  # the segment's term file, read in order
+    except AttributeError:  # not a Whoosh segment reader: the general way
+        found = [(btext, info.doc_frequency()) for btext, info in segment.iter_field(WORDS)]
+    else:
+        found = [(key[1], info.doc_frequency()) for key, info in takewhile(lambda item: item[0][0] == WORDS, items)]
+    return [w for w, _ in found], [f for _, f in found]
 
 
 class Vocabulary:
@@ -85,7 +111,7 @@ class Vocabulary:
     def lexicon(self) -> Lexicon:
         # May be the previous generation's while this one's is read: it only
         # proposes candidates, whose frequencies come from this generation.
-        return self.snapshot.derived("lexicon", lambda: Lexicon.read(self.reader), stale_ok=True)
+        return self.snapshot.derived("lexicon", lambda: Lexicon.read(self.reader, self.snapshot.store), stale_ok=True)
 
     def frequency(self, word: str, fieldname: str = WORDS) -> int:
         """How many visible documents contain ``word`` in ``fieldname`` (at most :data:`COMMON`)."""

@@ -187,3 +187,37 @@ def test_signed_in_staff_get_completions_corrections_and_links_from_staff_docume
         r'<aside class="related".*?</aside>', client.get(f"/doc/{woofer}").get_data(as_text=True), re.S
     )
     assert f"/doc/{staff_doc}" in related_block.group()
+
+
+# -- the lexicon behind completions and corrections ------------------------
+
+
+def _whoosh_lexicon(reader) -> tuple[list[str], list[int]]:
+    pairs = [(b.decode("utf-8"), info.doc_frequency()) for b, info in reader.iter_field("words")]
+    return [w for w, _ in pairs], [f for _, f in pairs]
+
+
+def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_commits(mini_hub):
+    """Completions and corrections pick candidates from this lexicon; read per segment (and kept for later
+    generations), it must list the words and document frequencies Whoosh's merged view does."""
+    from ingest.indexing import delete_document
+    from search.segments import SegmentStore
+    from search.vocabulary import Lexicon
+
+    hub = mini_hub
+    for n, text in enumerate(["Zzwidget loudspeakers for churches.", "Zzwidget arrays and zzwidgetry in halls."]):
+        assert hub.ingestor.ingest_bytes(text.encode(), f"extra{n}.txt", f"test:{n}").status == "added"
+    store = SegmentStore()
+    reader = hub.pool.get().searcher.reader()
+    assert len(list(reader.leaf_readers())) >= 2  # more than one segment, or the test proves nothing
+    lexicon = Lexicon.read(reader, store)
+    assert (lexicon.words, lexicon.doc_freq.tolist()) == _whoosh_lexicon(reader)
+    assert lexicon.doc_freq[lexicon.words.index("zzwidget")] == 2
+
+    beam = next(d for d in hub.catalog.all() if d.title == "Beamforming in hearing aids")
+    delete_document(hub.datadir, hub.catalog, beam.id)
+    hub.ingestor.ingest_bytes(b"Zzwidget damping in studios.", "extra2.txt", "test:2")
+    reader = hub.pool.get().searcher.reader()
+    lexicon = Lexicon.read(reader, store)  # the segments read before are reused from the store
+    assert (lexicon.words, lexicon.doc_freq.tolist()) == _whoosh_lexicon(reader)
+    assert lexicon.doc_freq[lexicon.words.index("zzwidget")] == 3
