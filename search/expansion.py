@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from search.segments import SegmentStore, segment_key
+from search.segments import SegmentStore, field_terms, segment_key
 
 
 class Expander:
@@ -73,15 +73,13 @@ class Expander:
         found = self._lexicons.get(fieldname)
         if found is None:
             field = self.reader.schema[fieldname]
-            words: set[str] = set()
+            words: set[bytes] = set()
             for leaf, _ in self.reader.leaf_readers():
                 words.update(
                     self.store.get(
-                        segment_key(leaf),
-                        ("lexicon", fieldname),
-                        lambda leaf=leaf: [field.from_bytes(b) for b in leaf.lexicon(fieldname)],
-                    )
+                        segment_key(leaf), ("terms", fieldname), lambda leaf=leaf: field_terms(leaf, fieldname)
+                    )[0]
                 )
-            found = sorted(words)
+            found = sorted(field.from_bytes(b) for b in words)
             self._lexicons[fieldname] = found
         return found

@@ -20,6 +20,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from itertools import takewhile
 from typing import TypeVar
 
 import numpy as np
@@ -70,6 +71,23 @@ class TermCache:
             while self._bytes > self.max_bytes and self._items:
                 _, old = self._items.popitem(last=False)
                 self._bytes -= old[0].nbytes + old[1].nbytes
+
+
+def field_terms(segment: IndexReader, fieldname: str) -> tuple[list[bytes], list[int]]:
+    """One segment's terms of ``fieldname``, in order, with their document frequencies there.
+
+    Walks the segment's term file in order (about 0.1 s for 36,000 words);
+    Whoosh's ``iter_field`` on a multi-segment reader instead looks every term
+    up in every segment. Callers keep the result per segment in a
+    :class:`SegmentStore`, so later generations read only new segments.
+    """
+    try:
+        items = segment._terms.items_from(fieldname, b"")
+    except AttributeError:  # not a Whoosh segment reader: the general way
+        found = [(btext, info.doc_frequency()) for btext, info in segment.iter_field(fieldname)]
+    else:
+        found = [(key[1], info.doc_frequency()) for key, info in takewhile(lambda i: i[0][0] == fieldname, items)]
+    return [term for term, _ in found], [freq for _, freq in found]
 
 
 def segment_key(reader: IndexReader) -> tuple:

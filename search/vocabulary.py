@@ -23,14 +23,14 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass
-from itertools import islice, takewhile
+from itertools import islice
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.searcher import Snapshot
-from search.segments import SegmentStore, segment_key
+from search.segments import SegmentStore, field_terms, segment_key
 
 WORDS = "words"
 COMMON = 500
@@ -67,7 +67,7 @@ class Lexicon:
         totals: dict[bytes, int] = {}
         get = totals.get
         for leaf, _offset in reader.leaf_readers():
-            words, freqs = store.get(segment_key(leaf), ("lexicon-frequencies", WORDS), lambda leaf=leaf: _words(leaf))
+            words, freqs = store.get(segment_key(leaf), ("terms", WORDS), lambda leaf=leaf: field_terms(leaf, WORDS))
             for word, freq in zip(words, freqs, strict=True):
                 totals[word] = get(word, 0) + freq
         ordered = sorted(totals)
@@ -83,17 +83,6 @@ class Lexicon:
             part = self.doc_freq[lo:hi]
             picked = (lo + np.argpartition(-part, limit)[:limit]).tolist()
         return [(self.words[i], int(self.doc_freq[i])) for i in picked]
-
-
-def _words(segment: IndexReader) -> tuple[list[bytes], list[int]]:
-    """One segment's words of the ``words`` field, in order, and their document frequencies there."""
-    try:
-        items = segment._terms.items_from(WORDS, b"")  # the segment's term file, read in order
-    except AttributeError:  # not a Whoosh segment reader: the general way
-        found = [(btext, info.doc_frequency()) for btext, info in segment.iter_field(WORDS)]
-    else:
-        found = [(key[1], info.doc_frequency()) for key, info in takewhile(lambda item: item[0][0] == WORDS, items)]
-    return [w for w, _ in found], [f for _, f in found]
 
 
 class Vocabulary:
