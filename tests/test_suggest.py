@@ -100,6 +100,17 @@ def test_titles_starting_with_the_typed_word_come_first_then_shorter_ones():
     assert index.complete("hear cones", ("public",)) == []
 
 
+@pytest.mark.parametrize("wordless", [0, 1, 2])
+def test_a_title_without_words_is_never_offered_and_breaks_no_other(wordless):
+    """Titles of only punctuation (a scanned file's "---") sit first, between or last among the others."""
+    titles = [("x", "Hearing loss"), ("y", "Hearing aids in schools")]
+    titles.insert(wordless, ("dash", "— — —"))
+    index = TitleIndex([TitleEntry(doc_id, title, "public") for doc_id, title in titles])
+    assert [e.id for e in index.complete("hear", ("public",))] == ["x", "y"]
+    assert [e.title for e in index.complete("schools", ("public",))] == ["Hearing aids in schools"]
+    assert TitleIndex([TitleEntry("dash", "— — —", "public")]).complete("hear", ("public",)) == []
+
+
 @pytest.mark.parametrize("q", ["", " ", "(((", '"', "-", "a", "title:", "x" * 5000, "\x00\xff", "OR"])
 def test_odd_input_to_suggest_never_fails(client, q):
     data = api(client, "/api/suggest", q=q)
