@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from search.segments import SegmentStore, field_terms, segment_key
+from search.segments import SegmentStore
 
 
 class Expander:
@@ -75,11 +75,7 @@ class Expander:
             field = self.reader.schema[fieldname]
             words: set[bytes] = set()
             for leaf, _ in self.reader.leaf_readers():
-                words.update(
-                    self.store.get(
-                        segment_key(leaf), ("terms", fieldname), lambda leaf=leaf: field_terms(leaf, fieldname)
-                    )[0]
-                )
+                words.update(self.store.field_terms(leaf, fieldname)[0])
             found = sorted(field.from_bytes(b) for b in words)
             self._lexicons[fieldname] = found
         return found

@@ -22,7 +22,7 @@ import heapq
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, groupby, takewhile
+from itertools import accumulate, groupby
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.reading import SegmentReader
@@ -30,6 +30,7 @@ from whoosh.system import emptybytes
 
 from search.posting_blocks import term_writer
 from search.postings import raw_blocks
+from search.segments import term_infos
 
 Columns = tuple[list[int], list[float], list[bytes]]
 """A term's postings as parallel lists: document numbers, weights, encoded values."""
@@ -123,8 +124,7 @@ def _term_and_source(item: tuple) -> tuple[bytes, int]:
 
 def _field_terms(reader: SegmentReader, fieldname: str, number: int) -> Iterator[tuple[bytes, int, object]]:
     """The reader's terms of one field in order, each with the source's number and the term's info."""
-    items = reader._terms.items_from(fieldname, emptybytes)
-    for (_name, tbytes), info in takewhile(lambda item: item[0][0] == fieldname, items):
+    for tbytes, info in term_infos(reader, fieldname):
         yield tbytes, number, info
 
 

@@ -30,7 +30,7 @@ from whoosh.reading import IndexReader, TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.searcher import Snapshot
-from search.segments import SegmentStore, field_terms, segment_key
+from search.segments import SegmentStore
 
 WORDS = "words"
 COMMON = 500
@@ -67,7 +67,7 @@ class Lexicon:
         totals: dict[bytes, int] = {}
         get = totals.get
         for leaf, _offset in reader.leaf_readers():
-            words, freqs = store.get(segment_key(leaf), ("terms", WORDS), lambda leaf=leaf: field_terms(leaf, WORDS))
+            words, freqs = store.field_terms(leaf, WORDS)
             for word, freq in zip(words, freqs, strict=True):
                 totals[word] = get(word, 0) + freq
         ordered = sorted(totals)
