@@ -9,8 +9,10 @@ builds its corpora: :class:`ingest.pipeline.Ingestor`, one call per visibility
 level, into a fresh temporary data directory.
 
 Wall-clock rate depends on what else the shared machine runs; CPU seconds per
-document (the parent's ``process_time`` plus the parser children's user+system
-time) is the steadier figure, so both are printed. Exits 0.
+document (the parent's ``process_time`` plus its child processes' user+system
+time: the parsers, and any background merge) is the steadier figure, so both
+are printed. ``SKH_BACKGROUND_MERGE_DOCS=0`` merges in the commits instead, as
+before (:mod:`search.background_merge`). Exits 0.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ingest.datadir import DataDir  # noqa: E402
 from ingest.pipeline import Explicit, Ingestor  # noqa: E402
 from ingest.taxonomy import load_taxonomy  # noqa: E402
 from ingest.timing import StageTimes  # noqa: E402
+from search.index import open_index  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 STAGES = ("read", "parse", "language", "wait", "areas", "index")
@@ -61,16 +64,22 @@ def ingest(
         thread0 = time.thread_time()
         if profiler:
             profiler.enable()
+        started = taken = 0
         for level, paths in files.items():  # one call per level, as `skh ingest FOLDER --visibility LEVEL`
             done += ingestor.ingest_paths(paths, Explicit(visibility=level)).count("added")
+            started, taken = started + ingestor.merges.started, taken + ingestor.merges.taken
         if profiler:
             profiler.disable()
         wall = time.perf_counter() - wall0
         parent_cpu, children_cpu = time.process_time() - cpu0, _children_cpu() - children0
+        ix = open_index(datadir.index)
+        index_mb = sum(f.stat().st_size for f in Path(ix.storage.folder).iterdir() if f.is_file()) / 2**20
+        print(f"index: {len(ix._segments())} segments, {index_mb:.0f} MB")
         cpu = parent_cpu + children_cpu
         print(
             f"CPU: parent {parent_cpu:.1f} s (main thread {time.thread_time() - thread0:.1f} s), "
-            f"parser children {children_cpu:.1f} s"
+            f"child processes {children_cpu:.1f} s (parsers, and background merges: {started} started, "
+            f"{taken} taken; SKH_BACKGROUND_MERGE_DOCS={ingestor.background_merge_docs})"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -93,7 +102,7 @@ def main() -> None:
     done, wall, cpu = ingest(files, timings, args.profile, args.batch)
     print(
         f"{args.docs} speed-corpus reports: {done} added in {wall:.1f} s = {done / wall:.1f} documents/s; "
-        f"CPU {1000 * cpu / max(done, 1):.2f} ms/document (parent + parser children); "
+        f"CPU {1000 * cpu / max(done, 1):.2f} ms/document (parent + child processes); "
         f"parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
     for stage in STAGES:

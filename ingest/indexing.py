@@ -15,8 +15,9 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.limits import env_number
 from ingest.model import Document
+from search.background_merge import MIN_BACKGROUND_DOCS
 from search.index import make_live, new_generation
-from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, bounded_merge
+from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, MergePolicy, bounded_merge
 from search.schema import IndexDoc
 from search.segment_writer import FastSegmentWriter
 from search.writer import index_writer, write_lock
@@ -44,12 +45,19 @@ def interactive_merge_docs() -> int:
     return max(0, int(env_number("SKH_INTERACTIVE_MERGE_DOCS", INTERACTIVE_MERGE_DOCS)))
 
 
+def background_merge_docs() -> int:
+    """``SKH_BACKGROUND_MERGE_DOCS``: a bulk load's merges of at least this many documents are written by
+    another process while the load goes on (:mod:`search.background_merge`); 0 merges in the commits."""
+    return max(0, int(env_number("SKH_BACKGROUND_MERGE_DOCS", MIN_BACKGROUND_DOCS)))
+
+
 def save_documents(
     datadir: DataDir,
     catalog: Catalog,
     decide: Callable[[Catalog], list[Document]],
     delete_ids: Iterable[str] = (),
     bulk: bool = False,
+    bulk_merge: MergePolicy = BULK_MERGE,
 ) -> list[Document]:
     """Write documents to catalog and index together.
 
@@ -58,7 +66,8 @@ def save_documents(
     means two concurrent uploads of the same file cannot both be added.
     A ``bulk`` load's commits merge index segments as Whoosh would; anything
     else (an upload, an edit, a deletion: a person waits for it) merges a
-    bounded amount (:mod:`search.merging`).
+    bounded amount (:mod:`search.merging`). ``bulk_merge`` is a bulk load's policy (one that merges in
+    the background, :class:`search.background_merge.BackgroundMerges`, for ``skh ingest``).
     """
     with write_lock(datadir.index), catalog.transaction() as conn:
         docs = decide(catalog)
@@ -72,7 +81,7 @@ def save_documents(
         # The index commits last inside the transaction: if it fails the
         # catalog rolls back; if it succeeds the COMMIT that follows is a
         # local SQLite write.
-        merge = BULK_MERGE if bulk else bounded_merge(interactive_merge_docs())
+        merge = bulk_merge if bulk else bounded_merge(interactive_merge_docs())
         with index_writer(datadir.index, merge=merge) as writer:
             for doc in docs:
                 writer.update_document(**to_index_doc(doc).to_fields())

@@ -29,7 +29,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
-from ingest.indexing import save_documents
+from ingest.indexing import background_merge_docs, save_documents
 from ingest.limits import Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
@@ -38,6 +38,8 @@ from ingest.sandbox import Extracted, ParserPool
 from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
+from search.background_merge import BackgroundMerges
+from search.merging import BULK_MERGE, MergePolicy
 
 __all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "prepare"]
 
@@ -193,6 +195,10 @@ class Ingestor:
         self.limits = limits or Limits.from_env()
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
+        self.background_merge_docs = background_merge_docs()
+        """A bulk load's merges of at least this many documents are written by another process (0: none)."""
+        self.merges: BackgroundMerges | None = None
+        """The last bulk load's merge policy, to read how many background merges it started and took."""
 
     def _timed(self, stage: str):
         return self.timings.measure(stage) if self.timings is not None else nullcontext()
@@ -233,16 +239,32 @@ class Ingestor:
         explicit: Explicit | None = None,
         progress: Progress | None = None,
         start: Callable[[int], None] | None = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> Report:
-        """Ingest files and folders; ``start`` hears the number of files, ``progress`` each file's outcome."""
+        """Ingest files and folders; ``start`` hears the number of files, ``progress`` each file's outcome,
+        and ``waiting`` what the load still waits for once every file is done (a background merge)."""
         plan = list(self._plan([Path(p) for p in paths], (explicit or Explicit()).as_metadata()))
         if start:
             start(len(plan))
         report = Report(outcomes=[outcome for _, outcome, _ in plan])
-        window: deque[tuple[Outcome, object, bytes]] = deque()
-        pending = 0  # bytes of the files in the window
         batch: Batch = []
         self._batch_limit = min(FIRST_BATCH, self.batch_size)
+        # A policy of this run's own: threads of one process may each run a load.
+        merges = self.merges = BackgroundMerges(self.background_merge_docs)
+        try:
+            self._run(plan, batch, progress, merges)
+            if batch:
+                self._save(batch, progress, merges)
+            with self._timed("index"):
+                merges.finish(self.datadir.index, waiting)
+        finally:
+            merges.stop()
+        return report
+
+    def _run(self, plan: list, batch: Batch, progress: Progress | None, merge: MergePolicy) -> None:
+        """Read each file, parse it in a child and save full batches; the window keeps the children ahead."""
+        window: deque[tuple[Outcome, object, bytes]] = deque()
+        pending = 0  # bytes of the files in the window
         with ParserPool(self.limits, timed=self.timings is not None, classifier=self.classifier) as pool:
             for path, outcome, meta in plan:
                 if meta is None:
@@ -256,14 +278,11 @@ class Ingestor:
                     continue
                 while window and (len(window) >= WINDOW_FILES or pending + len(data) > WINDOW_BYTES):
                     pending -= len(window[0][2])
-                    self._collect(pool, window.popleft(), batch, progress, bulk=True)
+                    self._collect(pool, window.popleft(), batch, progress, merge)
                 window.append((outcome, pool.submit(data, path.name, str(path.resolve()), meta), data))
                 pending += len(data)
             while window:
-                self._collect(pool, window.popleft(), batch, progress, bulk=True)
-        if batch:
-            self._save(batch, progress, bulk=True)
-        return report
+                self._collect(pool, window.popleft(), batch, progress, merge)
 
     def refresh_classifier(self) -> None:
         """Learn again from the hand-labelled documents (after a staff correction)."""
@@ -291,7 +310,7 @@ class Ingestor:
         batch: Batch = []
         with ParserPool(replace(self.limits, workers=1)) as pool:
             meta = (explicit or Explicit()).as_metadata()
-            self._collect(pool, (outcome, pool.submit(data, filename, source, meta), data), batch, None, bulk=False)
+            self._collect(pool, (outcome, pool.submit(data, filename, source, meta), data), batch, None, None)
         if batch:
             self._save(batch, None)
         return outcome
@@ -303,7 +322,12 @@ class Ingestor:
             progress(outcome)
 
     def _collect(
-        self, pool: ParserPool, entry: tuple[Outcome, object, bytes], batch: Batch, progress, *, bulk: bool
+        self,
+        pool: ParserPool,
+        entry: tuple[Outcome, object, bytes],
+        batch: Batch,
+        progress: Progress | None,
+        merge: MergePolicy | None,
     ) -> None:
         """Take one child's result: a failure is reported now, a document joins the batch."""
         outcome, future, data = entry
@@ -322,13 +346,14 @@ class Ingestor:
                 assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
         if len(batch) >= self._batch_limit:
-            self._save(list(batch), progress, bulk=bulk)
+            self._save(list(batch), progress, merge)
             batch.clear()
             self._batch_limit = self.batch_size
 
-    def _save(self, batch: Batch, progress: Progress | None, bulk: bool = False) -> None:
-        """Catalog and index one batch; a ``bulk`` load's commits may merge much of the index (see
-        :func:`ingest.indexing.save_documents`), one person's save only a bounded amount."""
+    def _save(self, batch: Batch, progress: Progress | None, merge: MergePolicy | None = None) -> None:
+        """Catalog and index one batch. A bulk load gives its ``merge`` policy, which may merge much of the
+        index; without one (a person's save) the commit merges a bounded amount
+        (:func:`ingest.indexing.save_documents`)."""
         stored: list[Path] = []
 
         def decide(catalog: Catalog) -> list[Document]:
@@ -356,14 +381,16 @@ class Ingestor:
 
         try:
             with self._timed("index"):
-                save_documents(self.datadir, self.catalog, decide, bulk=bulk)
+                save_documents(
+                    self.datadir, self.catalog, decide, bulk=merge is not None, bulk_merge=merge or BULK_MERGE
+                )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
                 with suppress(OSError):  # never written (its folder could not be made, say)
                     target.unlink()
             if len(batch) > 1:
                 for item in batch:
-                    self._save([item], progress, bulk=bulk)
+                    self._save([item], progress, merge)
                 return
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None

@@ -19,12 +19,13 @@ the schema does not use; a field that has them takes Whoosh's own path).
 
 from __future__ import annotations
 
-from whoosh.index import FileIndex
+from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.bucket_pool import BucketPool
 from search.fastterms import ColumnIndexer, fast_columns
+from search.merging import reserved_segments
 from search.segment_merge import MergedSegment, can_stream
 
 
@@ -121,3 +122,9 @@ class FastSegmentWriter(SegmentWriter):
         finally:
             for source in merged:
                 source.reader.close()
+
+    def _commit_toc(self, segments) -> None:
+        """Whoosh's, except that the files of a segment a background merge is writing are not deleted."""
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        kept = list(segments) + reserved_segments(self.storage.folder)
+        clean_files(self.storage, self.indexname, self.generation, kept)

@@ -54,7 +54,7 @@ class IngestProgress:
 
             self.bar = tqdm(total=total, unit="file", dynamic_ncols=True, smoothing=0.1)
 
-    def _say(self, line: str) -> None:
+    def say(self, line: str) -> None:
         if self.quiet:
             return
         if self.bar is not None:
@@ -65,11 +65,11 @@ class IngestProgress:
     def file_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         if outcome.status == "failed":
-            self._say(f"FAILED {outcome.path}: {outcome.reason}")
+            self.say(f"FAILED {outcome.path}: {outcome.reason}")
         elif outcome.duplicate_of:
-            self._say(f"DUPLICATE {outcome.path}: same content as document {outcome.duplicate_of}")
+            self.say(f"DUPLICATE {outcome.path}: same content as document {outcome.duplicate_of}")
         for note in outcome.notes:
-            self._say(f"NOTE {outcome.path}: {note}")
+            self.say(f"NOTE {outcome.path}: {note}")
         if self.bar is not None:
             self.bar.set_postfix(self.counts, refresh=False)
             self.bar.update(1)
@@ -104,7 +104,7 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None
     explicit = Explicit(areas=list(areas), type=doc_type, org=org, lang=lang, year=year, visibility=visibility or "")
     show = IngestProgress(bar=not as_json and sys.stderr.isatty(), quiet=as_json)
     try:
-        report = hub.ingestor.ingest_paths(paths, explicit, progress=show.file_done, start=show.start)
+        report = hub.ingestor.ingest_paths(paths, explicit, progress=show.file_done, start=show.start, waiting=show.say)
     finally:
         show.close()
     summary = report.summary()
