@@ -226,8 +226,9 @@ class BackgroundMerges:
         merged: W3Segment = result
         base = 0
         for source in job.sources:
+            already = set(source.deleted)
             for docnum in current[source.segment_id].deleted_docs():
-                if not _contains(source.deleted, docnum):
+                if docnum not in already:
                     merged.delete_document(base + docnum - bisect.bisect_left(source.deleted, docnum))
                     self.carried_deletions += 1
             base += source.doc_count_all - len(source.deleted)
@@ -257,8 +258,3 @@ class BackgroundMerges:
         job, self._job = self._job, None
         if job is not None:
             job.stop()
-
-
-def _contains(ordered: list[int], value: int) -> bool:
-    at = bisect.bisect_left(ordered, value)
-    return at < len(ordered) and ordered[at] == value

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
@@ -107,27 +108,34 @@ def test_deletions_and_updates_made_during_the_merge_are_carried_into_it(tmp_pat
     assert not (Path(open_index(base).storage.folder) / RESERVATION).exists()
 
 
-def test_a_finished_merge_survives_another_writers_commit(tmp_path: Path):
-    """Another writer's commit deletes unlisted segment files and merges small segments; not these."""
+def _upload(base: Path) -> str:
+    """A person's upload in another process, say: its commit deletes unlisted segment files and merges small
+    segments, but not the reserved ones."""
+    _commit(base, bounded_merge(), add=["upload0"])
+    return "upload0"
+
+
+def _optimize(base: Path) -> str:
+    """Everything merged into one segment, the background merge's sources among them."""
+    with write_lock(base), index_writer(base) as writer:
+        writer.add_document(**_doc("late0"))
+        writer.optimize = True
+    return "late0"
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "taken"),
+    [(_upload, 1), (_optimize, 0)],
+    ids=["a finished merge survives another writer's commit", "a merge whose sources were merged is dropped"],
+)
+def test_another_writers_commit_before_the_merge_is_taken(tmp_path: Path, meanwhile, taken: int):
     base = tmp_path / "index"
     ids, merges = _merge_begun(base)
     merges.wait()  # the merged segment is written but not yet in the table of contents
-    _commit(base, bounded_merge(), add=["upload0"])  # a person's upload in another process, say
+    added = meanwhile(base)
     merges.finish(base)
-    assert merges.taken == 1
-    _assert_each_document_once(base, [*ids, "upload0"])
-
-
-def test_a_merge_whose_sources_were_merged_elsewhere_is_dropped(tmp_path: Path):
-    base = tmp_path / "index"
-    ids, merges = _merge_begun(base)
-    merges.wait()
-    with write_lock(base), index_writer(base) as writer:  # e.g. an optimize: everything into one segment
-        writer.add_document(**_doc("late0"))
-        writer.optimize = True
-    merges.finish(base)
-    assert merges.taken == 0
-    _assert_each_document_once(base, [*ids, "late0"])
+    assert merges.taken == taken
+    _assert_each_document_once(base, [*ids, added])
 
 
 def test_a_merging_process_that_dies_loses_nothing(tmp_path: Path):
