@@ -23,7 +23,7 @@ costs the index build and the searches only. The CPU cost is timed afresh every 
 
 Measured (2 shared cores): test nDCG@10 BM25F 0.692, dense only 0.645, RRF (K 300, k0 2) 0.723, convex
 (K 200, w 0.65) 0.735 (p < 0.001); 54..120 ms per document embedded, 15..22 ms per claim
-(one torch thread; two threads 13..253 ms, as they wait on each other on a busy machine). See the README.
+(one torch thread; two threads 13..253 ms, as they wait on each other on a busy machine). See docs/performance.md.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Two systems are indexed and judged on the same queries:
   scored with Whoosh's default ``BM25F()``.
 
 Prints nDCG@10, recall@100 and MAP@100 for both, and the difference.
-Tune on ``--split train`` only; the README reports ``--split test``.
+Tune on ``--split train`` only; docs/performance.md reports ``--split test``.
 Exits 0 whatever the figures are.
 """
 
