@@ -66,6 +66,8 @@ class IngestProgress:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         if outcome.status == "failed":
             self.say(f"FAILED {outcome.path}: {outcome.reason}")
+        elif outcome.status == "skipped":
+            self.say(f"SKIPPED {outcome.path}: {outcome.reason}")
         elif outcome.duplicate_of:
             self.say(f"DUPLICATE {outcome.path}: same content as document {outcome.duplicate_of}")
         for note in outcome.notes:
@@ -88,11 +90,13 @@ class IngestProgress:
 @click.option("--year", type=click.IntRange(1900, 2100), default=None, help="Year of publication.")
 @click.option("--visibility", type=click.Choice(VISIBILITIES), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
-def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None:
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside the folders, wherever they point.")
+def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_symlinks) -> None:
     """Ingest files and folders (recursively).
 
     Metadata, strongest first: these options, a sidecar NAME.meta.json next to
     a file, the folder's manifest.csv, what the file embeds, then guesses.
+    Symbolic links inside the folders, FIFOs and devices are listed as SKIPPED.
     """
     hub = _hub()
     unknown = [a for a in areas if a not in hub.taxonomy.ids]
@@ -104,7 +108,14 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None
     explicit = Explicit(areas=list(areas), type=doc_type, org=org, lang=lang, year=year, visibility=visibility or "")
     show = IngestProgress(bar=not as_json and sys.stderr.isatty(), quiet=as_json)
     try:
-        report = hub.ingestor.ingest_paths(paths, explicit, progress=show.file_done, start=show.start, waiting=show.say)
+        report = hub.ingestor.ingest_paths(
+            paths,
+            explicit,
+            progress=show.file_done,
+            start=show.start,
+            waiting=show.say,
+            follow_symlinks=follow_symlinks,
+        )
     finally:
         show.close()
     summary = report.summary()
