@@ -34,6 +34,7 @@ from ingest.indexing import background_merge_docs, save_documents
 from ingest.limits import Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
+from ingest.orphans import HeldElsewhere
 from ingest.report import Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
 from ingest.store import path_for, store
@@ -170,6 +171,7 @@ class Ingestor:
         batch_size: int = BATCH_DOCUMENTS,
         limits: Limits | None = None,
         timings: StageTimes | None = None,
+        held_elsewhere: HeldElsewhere | None = None,
     ):
         self.datadir = datadir
         self.catalog = catalog
@@ -178,6 +180,7 @@ class Ingestor:
         self.batch_size = batch_size
         self._batch_limit = batch_size  # FIRST_BATCH at the start of a run, then batch_size
         self.limits = limits or Limits.from_env()
+        self.held_elsewhere = held_elsewhere  # originals pending uploads hold (ingest.orphans); None: gc removes
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
         self.background_merge_docs = background_merge_docs()
@@ -377,8 +380,9 @@ class Ingestor:
 
         try:
             with self._timed("index"):
+                bulk_merge = merge or BULK_MERGE
                 save_documents(
-                    self.datadir, self.catalog, decide, bulk=merge is not None, bulk_merge=merge or BULK_MERGE
+                    self.datadir, self.catalog, decide, None, merge is not None, bulk_merge, self.held_elsewhere
                 )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:

@@ -1,4 +1,4 @@
-"""The ``skh`` command line: ingest, search, reindex, stats, serve."""
+"""The ``skh`` command line: ingest, search, reindex, stats, serve (and gc, check, backup, restore: web/ops_cli.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from search.engine import SORTS, SearchRequest
 from search.writer import write_lock
 from web.accounts import ROLES, AccountError
 from web.hub import Hub
+from web.ops_cli import COMMANDS
 from web.results import run_search
 from web.suggestions import warm_suggestions
 
@@ -353,6 +354,10 @@ def seed(corpus: Path) -> None:
             for outcome in report.failed:
                 click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
+
+
+for _command in COMMANDS:  # gc, check, backup, restore
+    main.add_command(_command)
 
 
 if __name__ == "__main__":
