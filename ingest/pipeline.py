@@ -382,7 +382,7 @@ class Ingestor:
             with self._timed("index"):
                 bulk_merge = merge or BULK_MERGE
                 save_documents(
-                    self.datadir, self.catalog, decide, None, merge is not None, bulk_merge, self.held_elsewhere
+                    self.datadir, self.catalog, decide, (), merge is not None, bulk_merge, self.held_elsewhere
                 )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
