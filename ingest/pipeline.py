@@ -31,7 +31,7 @@ from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
 from ingest.indexing import background_merge_docs, save_documents
-from ingest.limits import Limits
+from ingest.limits import Limits, env_number
 from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
@@ -168,7 +168,7 @@ class Ingestor:
         datadir: DataDir,
         catalog: Catalog,
         taxonomy: Taxonomy,
-        batch_size: int = BATCH_DOCUMENTS,
+        batch_size: int | None = None,
         limits: Limits | None = None,
         timings: StageTimes | None = None,
         held_elsewhere: HeldElsewhere | None = None,
@@ -177,8 +177,8 @@ class Ingestor:
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
-        self.batch_size = batch_size
-        self._batch_limit = batch_size  # FIRST_BATCH at the start of a run, then batch_size
+        self.batch_size = batch_size or max(1, int(env_number("SKH_INGEST_BATCH_DOCS", BATCH_DOCUMENTS)))
+        self._batch_limit = self.batch_size  # FIRST_BATCH at the start of a run, then batch_size
         self.limits = limits or Limits.from_env()
         self.held_elsewhere = held_elsewhere  # originals pending uploads hold (ingest.orphans); None: gc removes
         self.timings = timings
