@@ -169,6 +169,10 @@ class Catalog:
         for row in rows:
             yield _from_row(row)
 
+    def hashes(self) -> set[str]:
+        """The SHA-256 of every document's original: what the originals store must keep."""
+        return {row[0] for row in self.connection().execute("SELECT sha256 FROM documents")}
+
     def count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 

@@ -11,6 +11,7 @@ from ingest.datadir import DataDir
 from ingest.indexing import delete_document, save_documents
 from ingest.metadata import normalise
 from ingest.model import Document
+from ingest.orphans import HeldElsewhere
 
 EDITABLE = ("title", "authors", "org", "year", "type", "areas", "visibility", "lang", "abstract")
 
@@ -55,7 +56,8 @@ def update_metadata(datadir: DataDir, catalog: Catalog, doc_id: str, changes: di
     return save_documents(datadir, catalog, decide)[0]
 
 
-def delete(datadir: DataDir, catalog: Catalog, doc_id: str) -> None:
+def delete(datadir: DataDir, catalog: Catalog, doc_id: str, held_elsewhere: HeldElsewhere | None = None) -> None:
+    """Delete a document; its original goes too unless something else holds it (:mod:`ingest.orphans`)."""
     if catalog.get(doc_id) is None:
         raise NotFound(doc_id)
-    delete_document(datadir, catalog, doc_id)
+    delete_document(datadir, catalog, doc_id, held_elsewhere)

@@ -15,6 +15,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.limits import env_number
 from ingest.model import Document
+from ingest.orphans import HeldElsewhere, release_originals
 from search.background_merge import MIN_BACKGROUND_DOCS
 from search.index import make_live, new_generation
 from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, MergePolicy, bounded_merge
@@ -58,6 +59,7 @@ def save_documents(
     delete_ids: Iterable[str] = (),
     bulk: bool = False,
     bulk_merge: MergePolicy = BULK_MERGE,
+    held_elsewhere: HeldElsewhere | None = None,
 ) -> list[Document]:
     """Write documents to catalog and index together.
 
@@ -68,12 +70,33 @@ def save_documents(
     else (an upload, an edit, a deletion: a person waits for it) merges a
     bounded amount (:mod:`search.merging`). ``bulk_merge`` is a bulk load's policy (one that merges in
     the background, :class:`search.background_merge.BackgroundMerges`, for ``skh ingest``).
+
+    Originals the save stops referencing (a document's old bytes, a deleted document's) are removed
+    after the commit if nothing else holds them; ``held_elsewhere`` says what the catalog cannot
+    (pending uploads), and without it they are left for ``skh gc`` (:mod:`ingest.orphans`).
     """
-    with write_lock(datadir.index), catalog.transaction() as conn:
+    with write_lock(datadir.index):
+        docs, replaced = _save(datadir, catalog, decide, list(delete_ids), bulk, bulk_merge)
+        if replaced and held_elsewhere is not None:
+            release_originals(datadir, catalog, replaced, held_elsewhere)
+    return docs
+
+
+def _save(
+    datadir: DataDir,
+    catalog: Catalog,
+    decide: Callable[[Catalog], list[Document]],
+    removed: list[str],
+    bulk: bool,
+    bulk_merge: MergePolicy,
+) -> tuple[list[Document], set[str]]:
+    """One catalog transaction and index commit; returns the documents and the hashes they replaced."""
+    with catalog.transaction() as conn:
         docs = decide(catalog)
-        removed = list(delete_ids)
         if not docs and not removed:
-            return []
+            return [], set()
+        before = catalog.get_many([doc.id for doc in docs] + removed)
+        replaced = {d.sha256 for d in before.values()} - {doc.sha256 for doc in docs}
         for doc in docs:
             catalog.upsert(conn, doc)
         for doc_id in removed:
@@ -87,11 +110,13 @@ def save_documents(
                 writer.update_document(**to_index_doc(doc).to_fields())
             for doc_id in removed:
                 writer.delete_by_term("id", doc_id)
-    return docs
+    return docs, replaced
 
 
-def delete_document(datadir: DataDir, catalog: Catalog, doc_id: str) -> None:
-    save_documents(datadir, catalog, lambda _catalog: [], delete_ids=[doc_id])
+def delete_document(
+    datadir: DataDir, catalog: Catalog, doc_id: str, held_elsewhere: HeldElsewhere | None = None
+) -> None:
+    save_documents(datadir, catalog, lambda _catalog: [], delete_ids=[doc_id], held_elsewhere=held_elsewhere)
 
 
 def reindex(datadir: DataDir, catalog: Catalog) -> int:

@@ -16,6 +16,7 @@ so one bad document costs only itself.
 from __future__ import annotations
 
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,20 +31,21 @@ from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
 from ingest.indexing import background_merge_docs, save_documents
-from ingest.limits import Limits
+from ingest.limits import Limits, env_number
 from ingest.metadata import merge, normalise
 from ingest.model import Document
+from ingest.orphans import HeldElsewhere
 from ingest.report import Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
 from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
+from ingest.walk import Skipped, iter_files
 from search.background_merge import BackgroundMerges
 from search.merging import BULK_MERGE, MergePolicy
 
-__all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "prepare"]
+__all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "iter_files", "prepare"]
 
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 MAX_FILE_BYTES = Limits.from_env().max_file_bytes
 """The size limit when this module was imported (for callers that check before reading an upload)."""
 WINDOW_FILES = 3000
@@ -154,22 +156,6 @@ def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: Are
     return len(changed)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and the files inside folders named (hidden files, sidecars and manifests left out)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and not child.name.startswith(".")
-                    and child.name not in SKIP_NAMES
-                    and not is_metadata_file(child)
-                ):
-                    yield child
-        else:
-            yield path
-
-
 Batch = list[tuple[Document, Outcome, bytes | None]]
 """Documents to save, with their outcome and original (None: stored already)."""
 
@@ -182,17 +168,19 @@ class Ingestor:
         datadir: DataDir,
         catalog: Catalog,
         taxonomy: Taxonomy,
-        batch_size: int = BATCH_DOCUMENTS,
+        batch_size: int | None = None,
         limits: Limits | None = None,
         timings: StageTimes | None = None,
+        held_elsewhere: HeldElsewhere | None = None,
     ):
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
-        self.batch_size = batch_size
-        self._batch_limit = batch_size  # FIRST_BATCH at the start of a run, then batch_size
+        self.batch_size = batch_size or max(1, int(env_number("SKH_INGEST_BATCH_DOCS", BATCH_DOCUMENTS)))
+        self._batch_limit = self.batch_size  # FIRST_BATCH at the start of a run, then batch_size
         self.limits = limits or Limits.from_env()
+        self.held_elsewhere = held_elsewhere  # originals pending uploads hold (ingest.orphans); None: gc removes
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
         self.background_merge_docs = background_merge_docs()
@@ -205,9 +193,14 @@ class Ingestor:
 
     # -- planning: which files, with which explicit metadata -----------------
 
-    def _plan(self, paths: list[Path], given: dict[str, object]) -> Iterator[tuple[Path, Outcome, dict | None]]:
+    def _plan(
+        self, paths: list[Path], given: dict[str, object], follow_symlinks: bool
+    ) -> Iterator[tuple[Path, Outcome, dict | None]]:
         manifests = Manifests.for_roots(paths, self.taxonomy.ids)
-        for path in iter_files(paths):
+        for path in iter_files(paths, follow_symlinks):
+            if isinstance(path, Skipped):  # a link not followed, a FIFO, a device...: reported, never opened
+                yield path.path, Outcome(path=str(path.path), status=path.status, reason=path.reason), None
+                continue
             outcome = Outcome(path=str(path), status="failed")
             try:
                 if is_metadata_file(path):
@@ -220,9 +213,12 @@ class Ingestor:
     def _read(self, path: Path) -> bytes:
         limit = self.limits.max_file_bytes
         try:
-            if path.stat().st_size > limit:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # it changed since the walk: a FIFO would block the read
+                raise IngestError("not a regular file (any more): not opened")
+            if info.st_size > limit:
                 raise IngestError(
-                    f"the file is larger than the {self.limits.describe_size()} limit ({path.stat().st_size:,} bytes)"
+                    f"the file is larger than the {self.limits.describe_size()} limit ({info.st_size:,} bytes)"
                 )
             data = path.read_bytes()
         except OSError as exc:
@@ -240,10 +236,13 @@ class Ingestor:
         progress: Progress | None = None,
         start: Callable[[int], None] | None = None,
         waiting: Callable[[str], None] | None = None,
+        follow_symlinks: bool = False,
     ) -> Report:
         """Ingest files and folders; ``start`` hears the number of files, ``progress`` each file's outcome,
-        and ``waiting`` what the load still waits for once every file is done (a background merge)."""
-        plan = list(self._plan([Path(p) for p in paths], (explicit or Explicit()).as_metadata()))
+        and ``waiting`` what the load still waits for once every file is done (a background merge).
+        Symbolic links inside the folders are followed only with ``follow_symlinks`` (:mod:`ingest.walk`)."""
+        given = (explicit or Explicit()).as_metadata()
+        plan = list(self._plan([Path(p) for p in paths], given, follow_symlinks))
         if start:
             start(len(plan))
         report = Report(outcomes=[outcome for _, outcome, _ in plan])
@@ -268,7 +267,7 @@ class Ingestor:
         with ParserPool(self.limits, timed=self.timings is not None, classifier=self.classifier) as pool:
             for path, outcome, meta in plan:
                 if meta is None:
-                    self._fail(outcome, outcome.reason, progress)
+                    self._fail(outcome, outcome.reason, progress, outcome.status)
                     continue
                 try:
                     with self._timed("read"):
@@ -316,8 +315,8 @@ class Ingestor:
         return outcome
 
     @staticmethod
-    def _fail(outcome: Outcome, reason: str, progress: Progress | None) -> None:
-        outcome.status, outcome.reason, outcome.id = "failed", reason, None
+    def _fail(outcome: Outcome, reason: str, progress: Progress | None, status: str = "failed") -> None:
+        outcome.status, outcome.reason, outcome.id = status, reason, None
         if progress:
             progress(outcome)
 
@@ -381,8 +380,9 @@ class Ingestor:
 
         try:
             with self._timed("index"):
+                bulk_merge = merge or BULK_MERGE
                 save_documents(
-                    self.datadir, self.catalog, decide, bulk=merge is not None, bulk_merge=merge or BULK_MERGE
+                    self.datadir, self.catalog, decide, (), merge is not None, bulk_merge, self.held_elsewhere
                 )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 STATUSES = ("added", "updated", "unchanged", "failed")
+SKIPPED = "skipped"
+"""An entry passed over on purpose (a symbolic link not followed, a FIFO, a device): reported with its
+reason, but not a failure: ``skh ingest`` still exits 0 when nothing failed."""
 
 
 @dataclass
 class Outcome:
     path: str
-    status: str  # added | updated | unchanged | failed
+    status: str  # added | updated | unchanged | failed | skipped
     id: str | None = None
     title: str = ""
     reason: str = ""
@@ -39,4 +42,8 @@ class Report:
         return [o for o in self.outcomes if o.duplicate_of]
 
     def summary(self) -> dict[str, int]:
-        return {s: self.count(s) for s in STATUSES}
+        """Counts per status; "skipped" only when something was skipped (older readers know four keys)."""
+        counts = {s: self.count(s) for s in STATUSES}
+        if skipped := self.count(SKIPPED):
+            counts[SKIPPED] = skipped
+        return counts

@@ -1,4 +1,4 @@
-"""The ``skh`` command line: ingest, search, reindex, stats, serve."""
+"""The ``skh`` command line: ingest, search, reindex, stats, serve (and gc, check, backup, restore: web/ops_cli.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from search.engine import SORTS, SearchRequest
 from search.writer import write_lock
 from web.accounts import ROLES, AccountError
 from web.hub import Hub
+from web.ops_cli import COMMANDS
 from web.results import run_search
 from web.suggestions import warm_suggestions
 
@@ -66,6 +67,8 @@ class IngestProgress:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         if outcome.status == "failed":
             self.say(f"FAILED {outcome.path}: {outcome.reason}")
+        elif outcome.status == "skipped":
+            self.say(f"SKIPPED {outcome.path}: {outcome.reason}")
         elif outcome.duplicate_of:
             self.say(f"DUPLICATE {outcome.path}: same content as document {outcome.duplicate_of}")
         for note in outcome.notes:
@@ -88,11 +91,13 @@ class IngestProgress:
 @click.option("--year", type=click.IntRange(1900, 2100), default=None, help="Year of publication.")
 @click.option("--visibility", type=click.Choice(VISIBILITIES), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
-def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None:
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside the folders, wherever they point.")
+def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_symlinks) -> None:
     """Ingest files and folders (recursively).
 
     Metadata, strongest first: these options, a sidecar NAME.meta.json next to
     a file, the folder's manifest.csv, what the file embeds, then guesses.
+    Symbolic links inside the folders, FIFOs and devices are listed as SKIPPED.
     """
     hub = _hub()
     unknown = [a for a in areas if a not in hub.taxonomy.ids]
@@ -104,7 +109,14 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None
     explicit = Explicit(areas=list(areas), type=doc_type, org=org, lang=lang, year=year, visibility=visibility or "")
     show = IngestProgress(bar=not as_json and sys.stderr.isatty(), quiet=as_json)
     try:
-        report = hub.ingestor.ingest_paths(paths, explicit, progress=show.file_done, start=show.start, waiting=show.say)
+        report = hub.ingestor.ingest_paths(
+            paths,
+            explicit,
+            progress=show.file_done,
+            start=show.start,
+            waiting=show.say,
+            follow_symlinks=follow_symlinks,
+        )
     finally:
         show.close()
     summary = report.summary()
@@ -342,6 +354,10 @@ def seed(corpus: Path) -> None:
             for outcome in report.failed:
                 click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
+
+
+for _command in COMMANDS:  # gc, check, backup, restore
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ class Hub:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.datadir, self.catalog, self.taxonomy)
+        # Pending uploads hold originals too: a save does not remove one that a review still needs.
+        return Ingestor(self.datadir, self.catalog, self.taxonomy, held_elsewhere=lambda: self.pending.hashes())
 
     @cached_property
     def accounts(self) -> Accounts:

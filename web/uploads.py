@@ -4,7 +4,9 @@ Step one extracts text, metadata and suggested areas from each file and parks
 the result here (the original is already in the content-addressed store);
 step two applies the reviewer's corrections and publishes through the same
 pipeline and single writer as the command line. Pending entries belong to the
-user who uploaded them and expire after a day.
+user who uploaded them and expire after a day: they can no longer be published
+then, and ``skh gc`` deletes them (an hour later, so a publish that read one
+just before it expired has finished) and then their originals.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ CREATE TABLE IF NOT EXISTS pending_uploads (
 """
 
 
+LIFETIME = "-1 day"
+"""How long a parked upload waits for its review (an SQLite date modifier)."""
+EXPIRED = "-25 hours"
+"""When ``skh gc`` deletes an abandoned review: past its lifetime, with a margin for a publish under way."""
+_LIVE = f"created_at >= strftime('%Y-%m-%dT%H:%M:%SZ','now','{LIFETIME}')"
+
+
 class PendingUploads:
     def __init__(self, path: Path):
         self._conn = ThreadConnections(path, _SCHEMA).get
@@ -36,7 +45,7 @@ class PendingUploads:
         # the prefix, and the review form's field names would not be "<token>-<field>".
         token = secrets.token_hex(12)
         self._conn().execute(
-            "DELETE FROM pending_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 day')"
+            f"DELETE FROM pending_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now','{EXPIRED}')"
         )
         self._conn().execute(
             "INSERT INTO pending_uploads (token, owner, document) VALUES (?, ?, ?)",
@@ -48,7 +57,7 @@ class PendingUploads:
         """The pending document, if it exists and belongs to ``owner``; removes it."""
         conn = self._conn()
         row = conn.execute(
-            "SELECT document FROM pending_uploads WHERE token = ? AND owner = ?", (token, owner)
+            f"SELECT document FROM pending_uploads WHERE token = ? AND owner = ? AND {_LIVE}", (token, owner)
         ).fetchone()
         if row is None:
             return None
@@ -58,7 +67,19 @@ class PendingUploads:
     def peek(self, owner: str, token: str) -> Document | None:
         row = (
             self._conn()
-            .execute("SELECT document FROM pending_uploads WHERE token = ? AND owner = ?", (token, owner))
+            .execute(f"SELECT document FROM pending_uploads WHERE token = ? AND owner = ? AND {_LIVE}", (token, owner))
             .fetchone()
         )
         return Document(**json.loads(row[0])) if row else None
+
+    def hashes(self) -> set[str]:
+        """The originals the pending uploads hold (expired ones too, until ``skh gc`` deletes them)."""
+        rows = self._conn().execute("SELECT json_extract(document, '$.sha256') FROM pending_uploads")
+        return {row[0] for row in rows if row[0]}
+
+    def expire(self) -> int:
+        """Delete abandoned reviews (past their lifetime, with a margin); returns how many."""
+        cursor = self._conn().execute(
+            f"DELETE FROM pending_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now','{EXPIRED}')"
+        )
+        return cursor.rowcount

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from ingest.curation import NotFound, apply_changes, delete, update_metadata
 from ingest.model import Document
 from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
-from ingest.store import path_for, sha256_of, store
+from ingest.store import sha256_of, store
 from web.access import admin_required, staff_required
 from web.app import get_hub
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
@@ -78,6 +78,7 @@ def upload():
         assign_areas(doc, hub.ingestor.classifier)
         store(hub.datadir.originals, data)
         token = hub.pending.park(current_user.email, doc)
+        store(hub.datadir.originals, data)  # again: a removal may have set it aside before the park (ingest.orphans)
         fields = with_areas(_prefill(MetadataFields(prefix=token), doc), hub.taxonomy)
         reviews.append((token, doc, fields))
     status = 200 if reviews or duplicates else 400
@@ -162,11 +163,9 @@ def remove(doc_id: str):
     if not PostForm().validate_on_submit():
         abort(400)
     try:
-        delete(hub.datadir, hub.catalog, doc_id)
+        delete(hub.datadir, hub.catalog, doc_id, held_elsewhere=hub.pending.hashes)  # removes the original
     except NotFound:
         abort(404)
-    if hub.catalog.by_sha256(doc.sha256) is None:
-        path_for(hub.datadir.originals, doc.sha256).unlink(missing_ok=True)
     hub.accounts.record(current_user.email, "delete", doc_id, title=doc.title)
     flash(f"Deleted “{doc.title}”.")
     return redirect(url_for("pages.home"))

@@ -1,0 +1,123 @@
+"""What an operator's check needs to know about the index: small answers, no Whoosh internals elsewhere.
+
+``skh check`` compares the catalog with the index and reports the index's state; these functions are
+its view of the index (the ids it holds, its generation, format and schema, whether a writer or a
+background merge holds it), and the two safe clean-ups ``--repair`` may make.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.index import current_dir
+from search.merging import RESERVATION, _reservation
+from search.schema import build_schema
+
+
+@dataclass
+class IndexState:
+    """The live index as a check sees it; ``error`` says why it could not be read (then nothing else is known)."""
+
+    generation: str | None = None
+    """The live generation's folder (``CURRENT``), None when no index was built yet."""
+    commit: int = -1
+    """Whoosh's table-of-contents generation: one more per commit."""
+    format_version: int | None = None
+    whoosh_release: str = ""
+    schema_matches: bool = True
+    """The index's fields are the ones this version's schema builds (else: ``skh reindex``)."""
+    segments: int = 0
+    ids: list[str] = field(default_factory=list)
+    """Every live (not deleted) document's id, with repeats if a document is in the index twice."""
+    error: str = ""
+
+    def as_json(self, with_ids: bool = False) -> dict[str, object]:
+        data = asdict(self)
+        if not with_ids:
+            data.pop("ids")
+        return data
+
+
+def _field_types(schema) -> dict[str, str]:
+    return {name: type(schema[name]).__name__ for name in schema.names()}
+
+
+def index_state(base: Path) -> IndexState:
+    """Read the live index: generation, format, schema and every document's id."""
+    folder = current_dir(base)
+    state = IndexState(generation=folder.name if folder else None)
+    if folder is None:
+        return state
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        state.commit, state.format_version = ix.latest_generation(), ix.version
+        state.whoosh_release = ".".join(str(n) for n in ix.release)
+        state.schema_matches = _field_types(ix.schema) == _field_types(build_schema())
+        with ix.reader() as reader:
+            state.segments = len(ix._segments())
+            state.ids = [fields["id"] for _docnum, fields in reader.iter_docs()]
+    except Exception as exc:  # noqa: BLE001 - an unreadable index is what the check reports
+        state.error = f"{exc.__class__.__name__}: {exc}"
+    return state
+
+
+def write_lock_held(base: Path) -> bool:
+    """Whether a writer (an ingest, an upload's save, a rebuild) holds the write lock right now.
+
+    The lock is an ``flock``, which the kernel releases when its holder dies, so a lock held is a
+    writer alive: never a crash's leftover to clear.
+    """
+    path = base / "WRITE.lock"
+    if not path.exists():
+        return False
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+@dataclass
+class MergeState:
+    """A background merge's reservation in the live generation: ``running`` (its owner lives) or ``stale``
+    (its owner died), and the temporary folders merges left."""
+
+    running: bool = False
+    stale: bool = False
+    leftover_folders: list[str] = field(default_factory=list)
+
+
+def merge_state(base: Path) -> MergeState:
+    folder = current_dir(base)
+    if folder is None:
+        return MergeState()
+    running = _reservation(folder) is not None
+    stale = not running and (folder / RESERVATION).exists()
+    leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*.tmp"))
+    return MergeState(running, stale, leftovers)
+
+
+def clear_merge_leftovers(base: Path) -> list[str]:
+    """Remove a dead merge's reservation and temporary folders (never a running merge's); returns names.
+
+    The segment files a dead merge wrote are not in the table of contents: the next commit removes them.
+    """
+    folder = current_dir(base)
+    state = merge_state(base)
+    if folder is None or state.running:
+        return []
+    removed = []
+    if state.stale and _reservation(folder) is None:
+        (folder / RESERVATION).unlink(missing_ok=True)
+        removed.append(RESERVATION)
+    for name in state.leftover_folders:
+        shutil.rmtree(folder / name, ignore_errors=True)
+        removed.append(name)
+    return removed

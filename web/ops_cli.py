@@ -1,0 +1,112 @@
+"""The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``.
+
+They live beside :mod:`web.cli` (registered on its ``main`` group) and are thin: the work is in
+:mod:`ingest.orphans`, :mod:`ingest.check` and :mod:`ingest.backup`. This layer adds what only the web
+knows: pending uploads, which hold originals no document references yet, and expire.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.backup import BackupError, backup, restore
+from ingest.check import check, repair
+from ingest.datadir import DataDir
+from ingest.orphans import collect_garbage, gc_grace_seconds
+from web.hub import Hub
+from web.uploads import PendingUploads
+
+GRACE_HELP = "Leave unreferenced files younger than this (default: SKH_GC_GRACE_MINUTES, 60)."
+
+
+def _hub() -> Hub:
+    try:
+        return Hub.open()
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _grace(minutes: float | None) -> float:
+    return gc_grace_seconds() if minutes is None else max(0.0, minutes) * 60
+
+
+def _pending_in(root: Path) -> set[str]:
+    return PendingUploads(root / "accounts.sqlite3").hashes()
+
+
+@click.command()
+@click.option("--grace-minutes", type=float, default=None, help=GRACE_HELP)
+@click.option("--json", "as_json", is_flag=True)
+def gc(grace_minutes: float | None, as_json: bool) -> None:
+    """Expire abandoned reviews, then remove originals nothing references and crashes' temporary files."""
+    hub = _hub()
+    expired = hub.pending.expire()
+    collected = collect_garbage(hub.datadir, hub.catalog, hub.pending.hashes, _grace(grace_minutes))
+    if as_json:
+        click.echo(json.dumps({"expired_reviews": expired, **collected.as_json()}, indent=2))
+        return
+    for digest in collected.originals:
+        click.echo(f"removed original {digest}")
+    for name in collected.leftovers:
+        click.echo(f"removed temporary file {name}")
+    click.echo(
+        f"{expired} abandoned reviews expired, {len(collected.originals)} orphans and "
+        f"{len(collected.leftovers)} temporary files removed, {collected.kept_young} left for the grace period"
+    )
+
+
+@click.command("check")
+@click.option("--repair", "fix", is_flag=True, help="Rebuild the index if it disagrees, run gc, clear leftovers.")
+@click.option("--grace-minutes", type=float, default=None, help=GRACE_HELP)
+@click.option("--quick", is_flag=True, help="Compare the originals' sizes, not their hashes.")
+@click.option("--json", "as_json", is_flag=True)
+def check_command(fix: bool, grace_minutes: float | None, quick: bool, as_json: bool) -> None:
+    """Check that catalog, index and originals agree; exit 1 on any problem."""
+    hub = _hub()
+    grace = _grace(grace_minutes)
+    report = check(hub.datadir, hub.catalog, hub.pending.hashes(), grace, verify_hashes=not quick)
+    done: list[str] = []
+    if fix and not report.ok:
+        hub.pending.expire()
+        done = repair(hub.datadir, hub.catalog, report, hub.pending.hashes, grace)
+        report = check(hub.datadir, hub.catalog, hub.pending.hashes(), grace, verify_hashes=not quick)
+    if as_json:
+        click.echo(json.dumps({**report.as_json(), "repaired": done}, ensure_ascii=False, indent=2))
+    else:
+        for line in done:
+            click.echo(f"repaired: {line}")
+        for finding in report.findings:
+            examples = f" (e.g. {', '.join(finding.examples)})" if finding.examples and not finding.ok else ""
+            click.echo(f"{'ok     ' if finding.ok else 'PROBLEM'} {finding.name}: {finding.detail}{examples}")
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Copy the catalog, accounts and originals to DEST, consistently, while the service runs."""
+    hub = _hub()
+    try:
+        manifest = backup(hub.datadir, dest, _pending_in)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up {manifest.documents} documents and {manifest.originals} originals to {dest}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace what the data dir holds.")
+def restore_command(source: Path, force: bool) -> None:
+    """Bring a backup back into the data dir (SKH_DATA_DIR) and rebuild the index."""
+    try:
+        manifest, indexed = restore(source, DataDir.from_env(), force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {manifest.documents} documents and {manifest.originals} originals; indexed {indexed}")
+
+
+COMMANDS = (gc, check_command, backup_command, restore_command)
