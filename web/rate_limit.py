@@ -128,7 +128,7 @@ def install(app, counter: RequestCounter, rate: Rate | None, address: Callable[[
         wait = counter.hit(address(), rate)
         if not wait:
             return None
-        seconds = math.ceil(wait)
+        seconds = math.ceil(round(wait, 6))  # 80.00000000001 s of float error is not 81
         message = f"Too many requests from your address. Try again in {seconds} seconds."
         if path.startswith("/api/"):
             response = jsonify(error=message, retry_after=seconds)
