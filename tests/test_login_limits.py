@@ -7,6 +7,7 @@ import http.cookiejar
 import re
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -36,6 +37,7 @@ def http_login(base: str, email: str, password: str) -> tuple[int, str | None]:
 
 def test_the_limit_is_shared_by_four_workers_and_survives_a_restart(hub):
     hub.accounts.add(ANN, "member", PASSWORD)
+    hub.accounts.add(BO, "member", PASSWORD)
     env = {"SKH_INSECURE_COOKIES": "1"}
     proc, base = start_server(hub.datadir.root, extra_env=env, args=("--workers", "4", "--threads", "2"))
     try:
@@ -44,6 +46,11 @@ def test_the_limit_is_shared_by_four_workers_and_survives_a_restart(hub):
         assert [status for status, _ in answers] == [401] * 5 + [429] * 7
         assert 0 < int(answers[5][1]) <= 60
         assert http_login(base, ANN, PASSWORD)[0] == 429  # not even the right password is checked
+        # Guesses sent all at once, to all workers: each is counted before its password is checked,
+        # so no more than five get past the count while the slow hashes run.
+        with ThreadPoolExecutor(8) as pool:
+            statuses = sorted(status for status, _ in pool.map(lambda _: http_login(base, BO, WRONG), range(12)))
+        assert statuses == [401] * 5 + [429] * 7
     finally:
         proc.terminate()
         proc.wait(timeout=20)
