@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.accounts_support import Clock
+from tests.browser_support import free_port
 from tests.conftest import ROOT
 from web.app import create_app
 from web.hub import Hub
@@ -75,3 +80,18 @@ def test_rate_setting():
     assert Rate.parse("0") is None and Rate.parse("off") is None
     with pytest.raises(ValueError, match="SKH_RATE_LIMIT"):
         Rate.parse("lots")
+
+
+@pytest.mark.parametrize("setting", ["SKH_RATE_LIMIT=lots", "SKH_TRUSTED_PROXIES=proxy.example"])
+def test_serve_refuses_a_bad_setting_at_once_with_its_name(tmp_path, setting):
+    name, value = setting.split("=")
+    env = {**os.environ, "SKH_DATA_DIR": str(tmp_path / "data"), name: value}
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "serve", "--port", str(free_port()), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and f"Error: {name}" in done.stderr

@@ -46,14 +46,17 @@ def _secret_key(hub: Hub) -> str:
 
 def prepare_data_dir(hub: Hub) -> None:
     """Create what the web app keeps in the data dir (secret key, account, session, login-failure and
-    request-count tables) before workers fork.
+    request-count tables) before workers fork, and check the settings.
 
     Worker processes starting together on a new data dir would otherwise race to
     create them: two secret keys (sessions made by one worker rejected by the
     other) or two schema set-ups at once (one worker failing with "database is locked").
+    A bad ``SKH_...`` value raises ValueError here, once, rather than in every worker.
     """
     _secret_key(hub)
     _ = hub.accounts, hub.pending, hub.login_throttle, hub.request_counts
+    rate_limit.Rate.parse(os.environ.get("SKH_RATE_LIMIT", "300/minute"))
+    client_address.trusted_proxies()
 
 
 def create_app(hub: Hub | None = None, **config: object) -> Flask:

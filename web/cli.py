@@ -237,8 +237,11 @@ def serve(host, port, threads, workers) -> None:
     from web.app import create_app, prepare_data_dir
     from web.serving import serve as run_server
 
-    hub = _hub()  # fail early, in the parent, if the data directory is unusable
-    prepare_data_dir(hub)
+    hub = _hub()  # fail early, in the parent, if the data directory or a setting is unusable
+    try:
+        prepare_data_dir(hub)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     workers = workers or os.cpu_count() or 1
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
