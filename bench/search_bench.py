@@ -196,7 +196,7 @@ def worker_rss_mb(pid: int) -> list[float]:
 def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) -> dict:
     port = port or free_port()
     data = str(size_dir(size) / "data")
-    env = dict(os.environ, SKH_DATA_DIR=data, SKH_TAXONOMY=str(TAXONOMY), SKH_RESULT_CACHE="0")
+    env = dict(os.environ, SKH_DATA_DIR=data, SKH_TAXONOMY=str(TAXONOMY), SKH_RESULT_CACHE="0", SKH_RATE_LIMIT="0")
     skh = Path(sys.executable).parent / "skh"
     command = [str(skh)] if skh.exists() else [sys.executable, "-m", "web.cli"]
     log_path = size_dir(size) / "serve.log"  # the server's own messages: a worker that died says why

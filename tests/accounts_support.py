@@ -27,3 +27,13 @@ def make_users(hub) -> dict[str, str]:
         hub.accounts.add(email, role, PASSWORD)
         emails[role] = email
     return emails
+
+
+class Clock:
+    """A wall clock the test moves by hand (sessions, login back-off and rate limits take one)."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now

@@ -4,18 +4,23 @@ Accounts are not documents: they live beside the catalog (``accounts.sqlite3``
 in the data dir) so the catalog stays the documents' source of truth and can
 be shared or rebuilt without credentials in it. Passwords are hashed with
 Werkzeug's current default (scrypt); no account or password ships.
+Login sessions live in the same file (``web.sessions``): changing a user's
+password or role, or removing the user, ends all their sessions in the same
+transaction, so an old cookie cannot outlive the change.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ingest.db import ThreadConnections
+from web import sessions
+from web.transactions import immediate
 
 ROLES = ("member", "staff", "admin")
 MIN_PASSWORD = 10
@@ -46,6 +51,8 @@ class AccountError(ValueError):
 class User:
     email: str
     role: str
+    session: str = field(default="", compare=False, repr=False)
+    """The login session's token when this user came from one; empty otherwise."""
 
     # Flask-Login's protocol.
     is_authenticated = True
@@ -53,7 +60,9 @@ class User:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return self.email
+        # The session token, not the e-mail: Flask-Login keeps this in the cookie and hands it
+        # back to the user loader, which looks it up (a user with no session gets no login).
+        return self.session
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,8 @@ class AuditEntry:
 
 class Accounts:
     def __init__(self, path: Path):
-        self._conn = ThreadConnections(path, _SCHEMA).get
+        self._conn = ThreadConnections(path, _SCHEMA + sessions.SCHEMA).get
+        self.sessions = sessions.Sessions(self._conn)
 
     # -- users ---------------------------------------------------------------
 
@@ -97,21 +107,38 @@ class Accounts:
             raise AccountError(f"{email} already has an account") from exc
         return User(email, role)
 
+    def _change(self, email: str, sql: str, params: tuple[object, ...]) -> None:
+        """Change one user's row and end all their sessions, in one transaction."""
+        with immediate(self._conn()) as conn:
+            if not conn.execute(sql, params + (email.strip().lower(),)).rowcount:
+                raise AccountError(f"no account for {email}")
+            self.sessions.end_all(conn, email.strip().lower())
+
     def set_password(self, email: str, password: str) -> None:
         self._check_password(password)
-        cur = self._conn().execute(
-            "UPDATE users SET password_hash = ? WHERE email = ?", (generate_password_hash(password), email.lower())
-        )
-        if not cur.rowcount:
-            raise AccountError(f"no account for {email}")
+        self._change(email, "UPDATE users SET password_hash = ? WHERE email = ?", (generate_password_hash(password),))
+
+    def set_role(self, email: str, role: str) -> None:
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        self._change(email, "UPDATE users SET role = ? WHERE email = ?", (role,))
 
     def remove(self, email: str) -> None:
-        if not self._conn().execute("DELETE FROM users WHERE email = ?", (email.lower(),)).rowcount:
-            raise AccountError(f"no account for {email}")
+        self._change(email, "DELETE FROM users WHERE email = ?", ())
 
     def get(self, email: str) -> User | None:
         row = self._conn().execute("SELECT email, role FROM users WHERE email = ?", (email.lower(),)).fetchone()
         return User(row["email"], row["role"]) if row else None
+
+    def login(self, user: User) -> User:
+        """``user`` with a new server-side session (for ``flask_login.login_user``)."""
+        return User(user.email, user.role, self.sessions.start(user.email))
+
+    def session_user(self, token: str) -> User | None:
+        """The user of a live session (Flask-Login's user loader), with the role as it is now."""
+        email = self.sessions.email_for(token)
+        user = self.get(email) if email else None
+        return User(user.email, user.role, token) if user else None
 
     def all(self) -> list[User]:
         rows = self._conn().execute("SELECT email, role FROM users ORDER BY email")

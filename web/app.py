@@ -7,11 +7,10 @@ import secrets
 import tempfile
 
 from flask import Flask, render_template, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from web import client_address, rate_limit
 from web.hub import Hub
 
 SECURITY_HEADERS = {
@@ -46,14 +45,18 @@ def _secret_key(hub: Hub) -> str:
 
 
 def prepare_data_dir(hub: Hub) -> None:
-    """Create what the web app keeps in the data dir (secret key, account tables) before workers fork.
+    """Create what the web app keeps in the data dir (secret key, account, session, login-failure and
+    request-count tables) before workers fork, and check the settings.
 
     Worker processes starting together on a new data dir would otherwise race to
     create them: two secret keys (sessions made by one worker rejected by the
     other) or two schema set-ups at once (one worker failing with "database is locked").
+    A bad ``SKH_...`` value raises ValueError here, once, rather than in every worker.
     """
     _secret_key(hub)
-    _ = hub.accounts, hub.pending
+    _ = hub.accounts, hub.pending, hub.login_throttle, hub.request_counts
+    rate_limit.Rate.parse(os.environ.get("SKH_RATE_LIMIT", "300/minute"))
+    client_address.trusted_proxies()
 
 
 def create_app(hub: Hub | None = None, **config: object) -> Flask:
@@ -70,25 +73,28 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         REMEMBER_COOKIE_SECURE=os.environ.get("SKH_INSECURE_COOKIES") != "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
+        SKH_RATE_LIMIT=os.environ.get("SKH_RATE_LIMIT", "300/minute"),
+        SKH_TRUSTED_PROXIES=os.environ.get("SKH_TRUSTED_PROXIES", ""),
     )
     app.config.update(config)
+    app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])
     app.extensions["hub"] = hub
 
     CSRFProtect(app)
     login_manager = LoginManager(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(hub.accounts.get)
+    # The cookie holds a server-side session's token (web.sessions), never just the e-mail:
+    # logout, expiry or an account change ends the session for every copy of the cookie.
+    login_manager.user_loader(hub.accounts.session_user)
 
     from web.views import api, auth, documents, pages, staff
 
     for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp):
         app.register_blueprint(blueprint)
 
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
-    app.view_functions["auth.login"] = limiter.limit(
-        auth.LOGIN_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code != 302
-    )(app.view_functions["auth.login"])
+    rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
+    rate_limit.install(app, hub.request_counts, rate, client_address.of_request)
 
     @app.after_request
     def security_headers(response):
@@ -119,7 +125,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     @app.errorhandler(429)
     def too_many(_error):
-        return page(429, "Too many failed attempts. Wait a few minutes and try again.")
+        return page(429, "Too many requests. Wait a little and try again.")
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

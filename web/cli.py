@@ -249,8 +249,11 @@ def serve(host, port, threads, workers) -> None:
     from web.app import create_app, prepare_data_dir
     from web.serving import serve as run_server
 
-    hub = _hub()  # fail early, in the parent, if the data directory is unusable
-    prepare_data_dir(hub)
+    hub = _hub()  # fail early, in the parent, if the data directory or a setting is unusable
+    try:
+        prepare_data_dir(hub)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     workers = workers or os.cpu_count() or 1
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
@@ -309,7 +312,7 @@ def users_add(email: str, role: str, password_stdin: bool) -> None:
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True)
 def users_passwd(email: str, password_stdin: bool) -> None:
-    """Set a new password."""
+    """Set a new password (ends the account's sessions)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
     try:
         _accounts().set_password(email, password)
@@ -318,10 +321,22 @@ def users_passwd(email: str, password_stdin: bool) -> None:
     click.echo(f"password changed for {email}")
 
 
+@users.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def users_role(email: str, role: str) -> None:
+    """Change an account's role (ends the account's sessions)."""
+    try:
+        _accounts().set_role(email, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{email} is now {role}; their sessions were ended")
+
+
 @users.command("remove")
 @click.argument("email")
 def users_remove(email: str) -> None:
-    """Delete an account."""
+    """Delete an account (ends the account's sessions)."""
     try:
         _accounts().remove(email)
     except AccountError as exc:

@@ -12,6 +12,8 @@ from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from search.searcher import SearcherPool
 from web.accounts import Accounts
+from web.login_throttle import LoginThrottle
+from web.rate_limit import RequestCounter
 from web.uploads import PendingUploads
 
 
@@ -40,6 +42,15 @@ class Hub:
     @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self.datadir.root / "accounts.sqlite3")
+
+    @cached_property
+    def login_throttle(self) -> LoginThrottle:
+        return LoginThrottle(self.datadir.root / "accounts.sqlite3")
+
+    @cached_property
+    def request_counts(self) -> RequestCounter:
+        # A file of its own: a count per request must never wait on the accounts database.
+        return RequestCounter(self.datadir.root / "ratelimit.sqlite3")
 
     @cached_property
     def pending(self) -> PendingUploads:

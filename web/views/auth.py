@@ -1,13 +1,15 @@
-"""Logging in and out (Flask-Login sessions; attempts rate-limited)."""
+"""Logging in and out: server-side sessions (web.sessions), failed attempts backed off (web.login_throttle)."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from web.app import get_hub
+from web.client_address import of_request
 from web.forms import LoginForm, PostForm
 
 bp = Blueprint("auth", __name__)
@@ -20,17 +22,28 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
-LOGIN_LIMIT = "10 per 5 minutes"
-"""Failed login attempts allowed per client address (successful ones are not counted)."""
+def _how_long(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = get_hub().accounts.authenticate(form.email.data, form.password.data)
+        hub = get_hub()
+        address = of_request()
+        wait = hub.login_throttle.admit(form.email.data, address)
+        if wait:
+            # Backed off: the password is not even checked, so this answer tells nothing about it.
+            seconds = math.ceil(wait)
+            form.password.errors.append(f"Too many failed log-ins. Wait {_how_long(seconds)} and try again.")
+            return render_template("login.html", form=form), 429, {"Retry-After": str(seconds)}
+        user = hub.accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            hub.login_throttle.succeeded(form.email.data, address)
+            login_user(hub.accounts.login(user))
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Wrong e-mail or password.")
         return render_template("login.html", form=form), 401
@@ -40,6 +53,8 @@ def login():
 @bp.post("/logout")
 def logout():
     if PostForm().validate_on_submit():
+        if current_user.is_authenticated:
+            get_hub().accounts.sessions.end(current_user.get_id())  # every copy of the cookie stops working
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("pages.home"))
