@@ -73,9 +73,11 @@ class Deadline:
     budget_ms: int
 
     def check(self) -> None:
-        if time.monotonic() > self.at:
+        if _clock() > self.at:
             raise QueryTooExpensive(self.budget_ms)
 
+
+_clock = time.monotonic  # one name for the clock, so a test can step it instead of waiting
 
 _current: ContextVar[Deadline | None] = ContextVar("skh_search_deadline", default=None)
 
@@ -95,7 +97,7 @@ def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
     if budget_ms <= 0:
         yield outer
         return
-    at = time.monotonic() + budget_ms / 1000
+    at = _clock() + budget_ms / 1000
     deadline = outer if outer is not None and outer.at <= at else Deadline(at, budget_ms)
     token = _current.set(deadline)
     try:
@@ -107,7 +109,7 @@ def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
 def check() -> None:
     """Raise :class:`QueryTooExpensive` when the current search is past its deadline (cheap: call often)."""
     deadline = _current.get()
-    if deadline is not None and time.monotonic() > deadline.at:
+    if deadline is not None and _clock() > deadline.at:
         raise QueryTooExpensive(deadline.budget_ms)
 
 
@@ -119,9 +121,9 @@ def not_counted() -> Iterator[None]:
     stopped while building what all others then reuse, and the next one again.
     """
     deadline = _current.get()
-    started = time.monotonic()
+    started = _clock()
     try:
         yield
     finally:
         if deadline is not None:
-            deadline.at += time.monotonic() - started
+            deadline.at += _clock() - started

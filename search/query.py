@@ -226,6 +226,7 @@ _WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r'(?:^|\s)(?:-|NOT\s+)(?:[^\W\d_]|["(])')
 _OPERATORS = re.compile(r'["*~^]|\b(?:AND|OR|NOT)\b|(?:^|[\s(])[-+](?:[^\W\d_]|["(])')
 _FIELD = re.compile(r"(\w+):\S")
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "TO"})
 _YEAR = re.compile(r"\d{1,4}")
 _FUZZY_DISTANCE = re.compile(r"(?<=\S)~(\d+)")
 _YEAR_COMPARISON = re.compile(r"\b(year:)(>=|=>|<=|=<|>|<)(\d{1,4})\b", re.IGNORECASE)
@@ -246,7 +247,7 @@ def limited(text: str) -> tuple[str, list[str]]:
     if len(text) > LIMITS.max_chars:
         text = text[: LIMITS.max_chars]
         notes.append(f"Only the first {LIMITS.max_chars} characters of the query were searched.")
-    words = list(islice(_WORD.finditer(text), LIMITS.max_words + 1))
+    words = list(islice((w for w in _WORD.finditer(text) if w.group() not in _OPERATOR_WORDS), LIMITS.max_words + 1))
     if len(words) > LIMITS.max_words:
         text = text[: words[LIMITS.max_words - 1].end()]
         notes.append(f"Only the first {LIMITS.max_words} words of the query were searched.")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from search.analysis import STOP_WORDS
 from search import limits
+from search.analysis import STOP_WORDS
 from search.engine import SearchRequest, search
 from search.searcher import Snapshot
 from search.titles import TitleIndex
