@@ -3,7 +3,7 @@
 Arbitrary unicode, NULs, unbalanced quotes and brackets, ``*`` and ``~``,
 unknown ``field:value``, ranges, huge and negative page numbers, unknown
 parameters: ``parse_query`` + ``search`` never raise, and ``/search`` and
-``/api/search`` never answer 5xx nor log a traceback.
+``/api/search`` (and ``/api/suggest``) never answer 5xx nor log a traceback.
 
 The suite runs a bounded number of examples (profile ``skh``); the bench
 profile runs 10,000 requests per test::
@@ -87,7 +87,7 @@ def test_parse_and_search_never_raise(fuzz_hub, q):
 
 
 @given(
-    path=st.sampled_from(["/search", "/api/search"]),
+    path=st.sampled_from(["/search", "/api/search", "/api/suggest"]),
     q=query_text,
     params=st.lists(st.tuples(st.one_of(st.sampled_from(PARAMS), st.text(max_size=8)), anything), max_size=6),
 )
