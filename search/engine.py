@@ -16,6 +16,7 @@ from whoosh import query as wq
 from search.analysis import LANGUAGES, language_analyzer
 from search.facets import FacetCount, disjunctive_counts
 from search.fastscore import Unsupported, top_k
+from search.limits import time_budget
 from search.query import ParsedQuery, parse_query
 from search.searcher import Snapshot
 
@@ -52,6 +53,7 @@ class SearchResult:
     parsed: ParsedQuery
     relaxed: bool = False  # all-words found nothing; any-word results shown
     terms: dict[str, set[str]] = field(default_factory=dict)  # lang -> stemmed terms for snippets
+    notes: tuple[str, ...] = ()  # what the query limits changed (search.limits), to show with the results
 
 
 def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
@@ -120,7 +122,10 @@ def _positive_leaves(q: wq.Query):
 
 
 def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    """Run ``request`` against ``snapshot``; never raises on user input.
+    """Run ``request`` against ``snapshot``; never raises on user input but :class:`search.limits.QueryTooExpensive`.
+
+    A search past its time budget (:data:`search.limits.LIMITS`) stops where it
+    is and raises; nothing of it runs on, and nothing of it is remembered.
 
     Results are remembered per index generation (see :class:`Snapshot`), so
     the same request again (a reload, paging back, the JSON twin of a page)
@@ -138,9 +143,21 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     )
     found = snapshot.results.get(key)
     if found is None:
-        found = _search(snapshot, request)
+        # The generation's columns and scorer serve every request after this one: built outside its budget.
+        _ = snapshot.columns, snapshot.scorer
+        with time_budget():
+            found = _search(snapshot, request)
         snapshot.results.put(key, found)
     return found
+
+
+def _expansion_notes(snapshot: Snapshot, q: wq.Query) -> tuple[str, ...]:
+    expander = snapshot.scorer.expander
+    for leaf in _positive_leaves(q):
+        if isinstance(leaf, wq.MultiTerm) and type(leaf) is not wq.Variations and expander.capped(leaf):
+            cap = expander.max_expansions
+            return (f"A prefix, wildcard or fuzzy word matched more than {cap} words; the first {cap} were searched.",)
+    return ()
 
 
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
@@ -189,6 +206,7 @@ def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
         parsed=parsed,
         relaxed=relaxed,
         terms=query_terms(snapshot, parsed.query) if not parsed.is_empty else {},
+        notes=parsed.notes + _expansion_notes(snapshot, parsed.query),
     )
 
 

@@ -1,4 +1,4 @@
-"""The index terms a prefix, wildcard or fuzzy query stands for, computed once.
+"""The index terms a prefix, wildcard, fuzzy or range query stands for, computed once and capped.
 
 Whoosh finds a fuzzy term's neighbours by walking a Levenshtein automaton
 over the lexicon in pure Python (seconds on a large index; far more on a
@@ -7,75 +7,145 @@ parser emits the same fuzzy word once per text field. Here the candidates come
 from RapidFuzz's C++ Levenshtein distance over the field's lexicon, held once
 per index generation, and every expansion is cached, so a typo costs
 milliseconds. The result is the set Whoosh's automaton accepts (plain
-Levenshtein distance within ``maxdist``, same prefix), per segment as Whoosh
-expands per segment.
+Levenshtein distance within ``maxdist``, same prefix).
+
+One term never stands for more than :attr:`search.limits.Limits.max_expansions`
+index words: ``a*`` or ``word~2`` on a large index would otherwise score
+thousands of posting lists and keep each list in the cache. The kept words are
+the closest (fuzzy) or the first in index order (prefix, wildcard, range, as
+Elasticsearch keeps them). The set is chosen once over the whole index and
+each segment searches the part of it that it holds, so every segment agrees;
+below the cap that is exactly the set Whoosh expands per segment.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
+from itertools import islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
+from search import limits
 from search.segments import SegmentStore
+
+_CHECK_EVERY = 1024  # lexicon words scanned between deadline checks
+
+
+def expansion_key(q: wq.MultiTerm) -> tuple:
+    """What an expansion depends on (not the boost): a range has bounds, not a text."""
+    if isinstance(q, wq.TermRange):
+        return ("range", q.field(), q.start, q.end, q.startexcl, q.endexcl)
+    return (type(q).__name__, q.field(), q.text, getattr(q, "maxdist", 0), getattr(q, "prefixlength", 0))
 
 
 class Expander:
-    def __init__(self, reader: IndexReader, max_entries: int = 2048, store: SegmentStore | None = None):
+    def __init__(
+        self,
+        reader: IndexReader,
+        max_entries: int = 2048,
+        store: SegmentStore | None = None,
+        max_expansions: int | None = None,
+    ):
         self.reader = reader
         self.store = store or SegmentStore()
         self.max_entries = max_entries
+        self.max_expansions = limits.LIMITS.max_expansions if max_expansions is None else max_expansions
         self._lexicons: dict[str, list[str]] = {}
-        self._cache: OrderedDict[tuple, list[bytes]] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[list[bytes], bool]] = OrderedDict()
         self._lock = threading.Lock()
 
     def expand(self, q: wq.MultiTerm, segment: int | None = None, reader: IndexReader | None = None) -> list[bytes]:
         """Terms of ``q`` in one segment's ``reader`` (or in the whole index when ``segment`` is None)."""
-        key = (segment, type(q).__name__, q.field(), q.text, getattr(q, "maxdist", 0), getattr(q, "prefixlength", 0))
+        key = (segment, *expansion_key(q))
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
-                return found
-        if type(q) is wq.FuzzyTerm:
-            words = self._fuzzy(q)
-            if segment is not None:
-                fieldname = q.field()
-                words = [w for w in words if (fieldname, w) in reader]
+                return found[0]
+        if segment is None:
+            words, capped = self._whole_index(q)
         else:
-            words = [w for w in q._btexts(reader if reader is not None else self.reader) if w]
-        with self._lock:
-            self._cache[key] = words
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
+            fieldname = q.field()
+            words = [w for w in self.expand(q) if (fieldname, w) in reader]
+            capped = False
+        self._remember(key, words, capped)
         return words
 
-    def _fuzzy(self, q: wq.FuzzyTerm) -> list[bytes]:
+    def capped(self, q: wq.MultiTerm) -> bool:
+        """True when ``q`` stands for more index words than it was allowed to."""
+        self.expand(q)
+        with self._lock:
+            found = self._cache.get((None, *expansion_key(q)))
+        return bool(found and found[1])
+
+    def _remember(self, key: tuple, words: list[bytes], capped: bool) -> None:
+        with self._lock:
+            self._cache[key] = (words, capped)
+            while len(self._cache) > self.max_entries:
+                self._cache.popitem(last=False)
+
+    def _whole_index(self, q: wq.MultiTerm) -> tuple[list[bytes], bool]:
         fieldname = q.field()
-        if fieldname not in self.reader.schema:
-            return []
-        lexicon = self._lexicon(fieldname)
+        if not fieldname or fieldname not in self.reader.schema:
+            return [], False
+        cap = self.max_expansions
+        if type(q) is wq.FuzzyTerm:
+            return self._fuzzy(q, cap)
+        if type(q) is wq.Wildcard:
+            found = self._wildcard(q, cap)
+        else:  # prefix and range: a contiguous run of the sorted lexicon, read lazily
+            found = [w for w in islice(q._btexts(self.reader), cap + 1) if w]
+        return found[:cap], len(found) > cap
+
+    def _wildcard(self, q: wq.Wildcard, cap: int) -> list[bytes]:
+        """Whoosh's own wildcard scan (its pattern, after its literal prefix), stopping at ``cap`` + 1 words
+        and checking the deadline as it goes: ``*ing`` reads the whole lexicon."""
+        field = self.reader.schema[q.fieldname]
+        pattern = re.compile(q._get_pattern())
+        prefix = q._find_prefix(q.text)
+        candidates = self.reader.expand_prefix(q.fieldname, prefix) if prefix else self.reader.lexicon(q.fieldname)
+        found = []
+        for n, btext in enumerate(candidates):
+            if n % _CHECK_EVERY == 0:
+                limits.check()
+            if btext and pattern.match(field.from_bytes(btext)):
+                found.append(btext)
+                if len(found) > cap:
+                    break
+        return found
+
+    def _fuzzy(self, q: wq.FuzzyTerm, cap: int) -> tuple[list[bytes], bool]:
+        lexicon = self._lexicon(q.field())
+        limits.check()
         text, prefix = q.text, q.prefixlength
-        found = process.extract(text, lexicon, scorer=Levenshtein.distance, score_cutoff=q.maxdist, limit=None)
-        hits = sorted(index for word, _, index in found if word[:prefix] == text[:prefix])
-        return [lexicon[i].encode("utf-8") for i in hits]
+        maxdist = min(int(q.maxdist), limits.LIMITS.max_fuzzy_distance)
+        found = process.extract(text, lexicon, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
+        hits = [(distance, index) for word, distance, index in found if word[:prefix] == text[:prefix]]
+        capped = len(hits) > cap
+        if capped:
+            hits = sorted(hits)[:cap]  # the closest
+        return [lexicon[i].encode("utf-8") for i in sorted(index for _, index in hits)], capped
 
     def _lexicon(self, fieldname: str) -> list[str]:
         """The field's words in the whole index, sorted (as Whoosh's lexicon lists them).
 
         Built from each segment's words, which are kept for later generations:
-        after a commit only the new segment's lexicon is read.
+        after a commit only the new segment's lexicon is read. Built once per
+        generation for everyone, so its time is not charged to the request
+        that happens to come first (:func:`search.limits.not_counted`).
         """
         found = self._lexicons.get(fieldname)
         if found is None:
-            field = self.reader.schema[fieldname]
-            words: set[bytes] = set()
-            for leaf, _ in self.reader.leaf_readers():
-                words.update(self.store.field_terms(leaf, fieldname)[0])
-            found = sorted(field.from_bytes(b) for b in words)
-            self._lexicons[fieldname] = found
+            with limits.not_counted():
+                field = self.reader.schema[fieldname]
+                words: set[bytes] = set()
+                for leaf, _ in self.reader.leaf_readers():
+                    words.update(self.store.field_terms(leaf, fieldname)[0])
+                found = sorted(field.from_bytes(b) for b in words)
+                self._lexicons[fieldname] = found
         return found

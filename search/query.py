@@ -3,11 +3,17 @@
 The query language: all words required by default (with a fallback to any
 word, decided by the engine), any word for long natural-language queries
 (:func:`is_natural_language`), "phrases", ``title:``, ``author:``, ``org:``,
-``abstract:``, ``-exclude``, ``OR``, ``NOT``, prefix ``*`` and fuzzy ``~``.
+``abstract:``, ``-exclude``, ``OR``, ``NOT``, prefix ``*``, fuzzy ``~`` and year
+ranges (``year:[2010 TO 2020]``, ``year:>=2015``; a range on any other field
+is searched as its two words).
 Words are searched in the fields of every language, each analysed with its
 own stemmer, and each word's terms in one language are scored together as
 one BM25F term (:mod:`search.ranking`). Input that does not parse is
 searched as its plain words: a search box never answers with an error.
+
+What one query may ask for is capped before it is searched
+(:mod:`search.limits`): its length, its number of words and its fuzzy
+distance; each cap that changed the query is said in ``ParsedQuery.notes``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -29,6 +36,7 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import MultifieldPlugin, Plugin
 
 from search.analysis import LANGUAGES, STOP_WORDS
+from search.limits import LIMITS
 from search.ranking import use_bm25f
 from search.stop_waiver import waive_stop_words
 
@@ -69,6 +77,7 @@ class ParsedQuery:
     conjunctive: bool = True
     plain: bool = False  # True when the input did not parse and was taken as words
     boosts: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what the limits changed, to be shown with the results
 
     @property
     def is_empty(self) -> bool:
@@ -136,6 +145,51 @@ class _KnownFieldsPlugin(FieldsPlugin):
         return out
 
 
+class _RangePlugin(Plugin):
+    """Ranges search years only: ``year:[2010 TO 2020]`` (bounds as the index's four-digit years).
+
+    A range over words (``title:[a TO c]``) would stand for every word in
+    between, a query the person hardly meant and one that touches much of the
+    lexicon, so its two words are searched instead, and the result says so.
+    Runs after field names are attached (100) and before aliases (105).
+    """
+
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def filters(self, parser):
+        return [(self._ranges, 104)]
+
+    def _ranges(self, parser, group):
+        out = group.empty_copy()
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                out.append(self._ranges(parser, node))
+            elif isinstance(node, syntax.RangeNode):
+                out.extend(self._range(node))
+            else:
+                out.append(node)
+        return out
+
+    def _range(self, node: syntax.RangeNode) -> list[syntax.SyntaxNode]:
+        bounds = [b for b in (node.start, node.end) if b]
+        if node.fieldname == "year" and bounds and all(_YEAR.fullmatch(b) for b in bounds):
+            node.start = node.start.zfill(4) if node.start else None
+            node.end = node.end.zfill(4) if node.end else None
+            return [node]
+        note = "Ranges work on year only (year:[2010 TO 2020]); other ranges were searched as words."
+        if note not in self.notes:
+            self.notes.append(note)
+        words = []
+        for bound in bounds:
+            word = syntax.WordNode(bound)
+            word.startchar, word.endchar = node.startchar, node.endchar
+            if node.fieldname and node.fieldname != "year":
+                word.set_fieldname(node.fieldname)
+            words.append(word)
+        return words
+
+
 def _field_boosts(boosts: dict[str, float]) -> dict[str, float]:
     """Expand per-part boosts (``title``) to index fields (``title_en``...)."""
     out = {}
@@ -148,12 +202,15 @@ def _field_boosts(boosts: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _parser(schema: Schema, boosts: dict[str, float], conjunctive: bool) -> QueryParser:
+def _parser(
+    schema: Schema, boosts: dict[str, float], conjunctive: bool, ranges: _RangePlugin | None = None
+) -> QueryParser:
     field_boosts = _field_boosts(boosts)
     group = syntax.AndGroup if conjunctive else OrGroup
     parser = QueryParser(None, schema, group=group)
     parser.remove_plugin_class(FieldsPlugin)
     parser.add_plugin(_KnownFieldsPlugin())
+    parser.add_plugin(ranges or _RangePlugin())
     parser.add_plugin(_AliasPlugin(field_boosts))
     parser.add_plugin(MultifieldPlugin(list(field_boosts), fieldboosts=field_boosts))
     # "+" and "-" are operators only at the start of a word: "cochlear-implantat"
@@ -169,6 +226,43 @@ _WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r'(?:^|\s)(?:-|NOT\s+)(?:[^\W\d_]|["(])')
 _OPERATORS = re.compile(r'["*~^]|\b(?:AND|OR|NOT)\b|(?:^|[\s(])[-+](?:[^\W\d_]|["(])')
 _FIELD = re.compile(r"(\w+):\S")
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "TO"})
+_YEAR = re.compile(r"\d{1,4}")
+_FUZZY_DISTANCE = re.compile(r"(?<=\S)~(\d+)")
+_YEAR_COMPARISON = re.compile(r"\b(year:)(>=|=>|<=|=<|>|<)(\d{1,4})\b", re.IGNORECASE)
+_AS_RANGE = {">=": "[{} TO]", "=>": "[{} TO]", ">": "{{{} TO]", "<=": "[TO {}]", "=<": "[TO {}]", "<": "[TO {}}}"}
+
+
+def limited(text: str) -> tuple[str, list[str]]:
+    """``text`` within :data:`search.limits.LIMITS` (length, words, fuzzy distance), and what was changed.
+
+    Done on the text, before parsing, so the query the parser sees is the
+    one searched and the one described: the first so many characters and
+    words, and ``word~N`` with N at most the allowed distance (clamped, not
+    refused: ``listening~9`` finds "listening" and its near misspellings).
+    ``year:>=2015`` is written as the range ``year:[2015 TO]`` here too.
+    """
+    notes = []
+    text = (text or "").strip()
+    if len(text) > LIMITS.max_chars:
+        text = text[: LIMITS.max_chars]
+        notes.append(f"Only the first {LIMITS.max_chars} characters of the query were searched.")
+    words = list(islice((w for w in _WORD.finditer(text) if w.group() not in _OPERATOR_WORDS), LIMITS.max_words + 1))
+    if len(words) > LIMITS.max_words:
+        text = text[: words[LIMITS.max_words - 1].end()]
+        notes.append(f"Only the first {LIMITS.max_words} words of the query were searched.")
+
+    def clamp(match: re.Match[str]) -> str:
+        if int(match.group(1)) <= LIMITS.max_fuzzy_distance:
+            return match.group()
+        note = f"Fuzzy words (~) allow at most {LIMITS.max_fuzzy_distance} edits; larger distances were lowered."
+        if note not in notes:
+            notes.append(note)
+        return f"~{LIMITS.max_fuzzy_distance}"
+
+    text = _FUZZY_DISTANCE.sub(clamp, text)
+    text = _YEAR_COMPARISON.sub(lambda m: m.group(1) + _AS_RANGE[m.group(2)].format(m.group(3)), text)
+    return text, notes
 
 
 def is_natural_language(text: str) -> bool:
@@ -206,13 +300,14 @@ def parse_query(
     only punctuation) the words themselves are searched.
     """
     boosts = dict(DEFAULT_BOOSTS if boosts is None else boosts)
-    text = (text or "").strip()[:1000]
+    text, notes = limited(text)
     auto = conjunctive is None
     if auto:
         conjunctive = not is_natural_language(text)
     if not _WORD.search(text):
-        return ParsedQuery(wq.Every(), text, conjunctive, boosts=boosts)
-    parser = _parser(schema, boosts, conjunctive)
+        return ParsedQuery(wq.Every(), text, conjunctive, boosts=boosts, notes=tuple(notes))
+    ranges = _RangePlugin()
+    parser = _parser(schema, boosts, conjunctive, ranges)
     try:
         parsed = parser.parse(text)
     except Exception:  # noqa: BLE001 - any parser failure falls back to words
@@ -231,13 +326,13 @@ def parse_query(
         if auto and conjunctive and is_natural_language(words):
             # The operators that made it look precise did not parse; what is left is a sentence.
             conjunctive = False
-            parser = _parser(schema, boosts, conjunctive)
+            parser = _parser(schema, boosts, conjunctive, ranges)
         try:
             parsed = parser.parse(words)
         except Exception:  # noqa: BLE001
             parsed = wq.NullQuery
     query = waive_stop_words(use_bm25f(_fuzzy_on_words(parsed)))
-    return ParsedQuery(query, text, conjunctive, plain=plain, boosts=boosts)
+    return ParsedQuery(query, text, conjunctive, plain=plain, boosts=boosts, notes=tuple(notes + ranges.notes))
 
 
 def _without_wordless(q: wq.Query) -> wq.Query:
@@ -264,7 +359,8 @@ def _fuzzy_on_words(q: wq.Query) -> wq.Query:
     """Run fuzzy terms against unstemmed words: "reverberaton~" must reach
     "reverberation", which a stemmed field only holds as "reverber"."""
     if isinstance(q, wq.FuzzyTerm):
-        return wq.FuzzyTerm("words", q.text.lower(), boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
+        maxdist = min(q.maxdist, LIMITS.max_fuzzy_distance)
+        return wq.FuzzyTerm("words", q.text.lower(), boost=q.boost, maxdist=maxdist, prefixlength=q.prefixlength)
     if isinstance(q, wq.compound.CompoundQuery | wq.Not | wq.AndNot | wq.AndMaybe | wq.Require):
         return q.apply(_fuzzy_on_words).normalize()
     return q

@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search import ranking
+from search import limits, ranking
 from search.expansion import Expander
 from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.segments import Segment, SegmentStore, TermCache
@@ -60,6 +60,7 @@ class SegmentScorer:
         return Part(np.zeros(seg.size, dtype=bool), np.zeros(seg.size) if scored else None)
 
     def node(self, q: wq.Query, seg: Segment, scored: bool, coord: bool = False) -> Part:
+        limits.check()  # between nodes: a search past its time budget stops here
         kind = type(q)
         if kind is wq.Term:
             return self._term(q.fieldname, q.text, q.boost, seg, scored, coord)
@@ -243,7 +244,10 @@ class SegmentScorer:
         preloaded = len(words) != 2 and seg.size <= SMALL_SEGMENT
         if coord and preloaded:
             raise Unsupported("a pre-loaded Or inside a coordinated Or")
-        parts = [self._term(fieldname, w, 1.0, seg, scored, coord) for w in words]
+        parts = []
+        for w in words:
+            limits.check()
+            parts.append(self._term(fieldname, w, 1.0, seg, scored, coord))
         mask = np.logical_or.reduce([p.mask for p in parts])
         score = None
         if scored:
@@ -323,6 +327,8 @@ class SegmentScorer:
         matcher = q.matcher(seg.searcher, context)
         ids, scores = [], []
         while matcher.is_active():
+            if len(ids) % 1024 == 0:
+                limits.check()
             ids.append(matcher.id())
             if scored:
                 scores.append(matcher.score())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from search import limits
 from search.analysis import STOP_WORDS
 from search.engine import SearchRequest, search
 from search.searcher import Snapshot
@@ -71,7 +72,7 @@ def correct_word(vocab: Vocabulary, word: str) -> str | None:
     not a misspelt "mean".
     """
     lowered = word.lower()
-    if len(lowered) < 3 or lowered in STOP_WORDS:
+    if not 3 <= len(lowered) <= limits.LIMITS.max_correct_chars or lowered in STOP_WORDS:
         return None
     own = vocab.known(lowered)
     if own > RARE:
@@ -96,9 +97,18 @@ def did_you_mean(snapshot: Snapshot, request: SearchRequest, total: int, relaxed
     strict_total = 0 if relaxed else total
     if strict_total >= FEW or not request.q.strip():
         return None
+    try:
+        with limits.time_budget():  # a suggestion is optional: past its budget there is simply none
+            return _corrected(snapshot, request, strict_total)
+    except limits.QueryTooExpensive:
+        return None
+
+
+def _corrected(snapshot: Snapshot, request: SearchRequest, strict_total: int) -> str | None:
     vocab = vocabulary(snapshot, request.visibility)
     pieces, last, changed = [], 0, False
     for match in correctable_words(request.q)[:12]:
+        limits.check()
         fixed = correct_word(vocab, match.group())
         if fixed is not None:
             pieces.append(request.q[last : match.start()] + fixed)

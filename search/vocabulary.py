@@ -29,6 +29,7 @@ import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from search import limits
 from search.searcher import Snapshot
 from search.segments import SegmentStore
 
@@ -138,6 +139,7 @@ class Vocabulary:
         """
         found: set[str] = set()
         for leaf, _offset in self.reader.leaf_readers():
+            limits.check()
             if WORDS in leaf.schema:
                 found.update(leaf.terms_within(WORDS, word, maxdist, prefix=1))
         found.discard(word)

@@ -17,6 +17,7 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier, reassign_automatic_areas
 from ingest.report import Outcome
 from search.engine import SORTS, SearchRequest
+from search.limits import QueryTooExpensive
 from search.writer import write_lock
 from web.accounts import ROLES, AccountError
 from web.hub import Hub
@@ -160,7 +161,10 @@ def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
         sort=sort,
         per_page=limit,
     )
-    result, hits = run_search(hub, request)
+    try:
+        result, hits = run_search(hub, request)
+    except QueryTooExpensive as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(
             json.dumps(

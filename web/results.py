@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
 from search.engine import SearchRequest, SearchResult, search
+from search.limits import time_budget
 from search.snippets import lead, make_snippet
 from web.facets_view import Facet, build_facets
 from web.hub import Hub
@@ -71,13 +72,16 @@ class SearchPage:
 
 def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
     request = parse_args(args, visibility)
-    result, hits = run_search(hub, request)
-    pairs = state_pairs(args)
-    return SearchPage(
-        request=request,
-        result=result,
-        hits=hits,
-        pairs=pairs,
-        facets=build_facets("/search", pairs, request, result, hub.taxonomy),
-        suggestion=suggestion(hub, request, result, pairs),
-    )
+    # One budget for the whole answer: the search and the did-you-mean search share it (nested budgets
+    # keep the earlier deadline), so one request never costs two budgets.
+    with time_budget():
+        result, hits = run_search(hub, request)
+        pairs = state_pairs(args)
+        return SearchPage(
+            request=request,
+            result=result,
+            hits=hits,
+            pairs=pairs,
+            facets=build_facets("/search", pairs, request, result, hub.taxonomy),
+            suggestion=suggestion(hub, request, result, pairs),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
+from search.limits import QueryTooExpensive
 from web.access import visible_levels
 from web.app import get_hub
 from web.results import search_from_args
@@ -24,6 +25,7 @@ def api_search():
         hits=[h.as_json(url_for("documents.document_page", doc_id=h.doc.id)) for h in view.hits],
         facets={f.name: [v.as_json() for v in f.values] for f in view.facets},
         suggestion=view.suggestion,
+        notices=list(view.result.notes),
     )
 
 
@@ -56,6 +58,12 @@ def api_document(doc_id: str):
         original_url=url_for("documents.original", doc_id=doc.id),
         format=doc.format,
     )
+
+
+@bp.errorhandler(QueryTooExpensive)
+def api_too_expensive(error: QueryTooExpensive):
+    # The search was stopped at its time budget (search.limits): say so, as data, not as a server error.
+    return jsonify(error=str(error)), 503
 
 
 @bp.errorhandler(404)

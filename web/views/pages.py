@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from search.engine import SearchRequest
+from search.limits import QueryTooExpensive
 from web.access import visible_levels
 from web.app import get_hub
 from web.facets_view import build_chips
@@ -42,6 +43,12 @@ def search_page():
         pages=_pagination(pairs, view.result.page, view.result.pages),
         suggestion=view.suggestion,
     )
+
+
+@bp.errorhandler(QueryTooExpensive)
+def too_expensive(error: QueryTooExpensive):
+    # The search was stopped at its time budget (search.limits); the page says why and what to try.
+    return render_template("error.html", code=503, message=str(error)), 503
 
 
 def _pagination(pairs, page: int, pages: int) -> dict[str, object]:

@@ -1,0 +1,129 @@
+"""What one search may cost: caps on the query and a time budget, in one place.
+
+A search box is open to anyone, and a few characters can ask for unbounded
+work: ``word~9`` matches most of the lexicon, ``a*`` thousands of words, a
+pasted page hundreds of clauses. Mature engines cap each of these (Lucene:
+fuzzy edit distance at most 2, a maximum clause count; Elasticsearch: a
+maximum number of terms a prefix or fuzzy word expands to) and stop a search
+that runs too long. The caps below shape the query before any work is done;
+the budget stops whatever still runs too long, so nothing keeps working
+after the answer.
+
+Every cap can be changed through ``SKH_QUERY_<NAME>`` (read once, at import);
+a missing or malformed value keeps the default.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int = 500
+    """Query text longer than this is cut (the README's search box; a pasted abstract still searches)."""
+    max_words: int = 64
+    """Words (clauses) searched; later words are dropped. Lucene's default clause limit is 1024 after
+    expansion; 64 typed words, each searched in every language's fields, stays well below that."""
+    max_fuzzy_distance: int = 2
+    """Edit distance of ``word~N``; a larger N is searched as this (Lucene's own maximum)."""
+    max_expansions: int = 256
+    """Index words one prefix, wildcard, fuzzy or range term may stand for. Past it the closest
+    (fuzzy) or the first in index order (prefix, wildcard, range) are kept, as Elasticsearch does."""
+    max_correct_chars: int = 40
+    """Longer words are never spell-corrected: no word is that long, and the correction's automaton
+    grows with the word."""
+    budget_ms: int = 1000
+    """Time one search may take; past it the search stops and says so (0: no budget)."""
+
+
+def _from_env(env: dict[str, str] | os._Environ) -> Limits:
+    values = {}
+    for spec in fields(Limits):
+        raw = env.get(f"SKH_QUERY_{spec.name.upper()}", "").strip()
+        if raw.isdigit():
+            values[spec.name] = int(raw)
+    return Limits(**values)
+
+
+LIMITS = _from_env(os.environ)
+
+
+class QueryTooExpensive(Exception):
+    """The search ran past its time budget and was stopped; nothing of it keeps running."""
+
+    def __init__(self, budget_ms: int):
+        super().__init__(
+            f"This query is too expensive to answer within {budget_ms / 1000:g} s. "
+            "Try fewer wildcards (*), fuzzy words (~) or OR-ed words."
+        )
+        self.budget_ms = budget_ms
+
+
+@dataclass
+class Deadline:
+    """When the current search must stop (``time.monotonic()`` seconds)."""
+
+    at: float
+    budget_ms: int
+
+    def check(self) -> None:
+        if _clock() > self.at:
+            raise QueryTooExpensive(self.budget_ms)
+
+
+_clock = time.monotonic  # one name for the clock, so a test can step it instead of waiting
+
+_current: ContextVar[Deadline | None] = ContextVar("skh_search_deadline", default=None)
+
+
+@contextmanager
+def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
+    """Run a search under a deadline that :func:`check` enforces.
+
+    The deadline lives in a context variable rather than an argument: the
+    scorer's recursion over query nodes, segments and expansions is deep and
+    shared by every request of a generation, and each request (a server
+    thread) sees only its own deadline. An enclosing budget is kept (a search
+    made inside another, such as did-you-mean's, gets no more time).
+    """
+    budget_ms = LIMITS.budget_ms if budget_ms is None else budget_ms
+    outer = _current.get()
+    if budget_ms <= 0:
+        yield outer
+        return
+    at = _clock() + budget_ms / 1000
+    deadline = outer if outer is not None and outer.at <= at else Deadline(at, budget_ms)
+    token = _current.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _current.reset(token)
+
+
+def check() -> None:
+    """Raise :class:`QueryTooExpensive` when the current search is past its deadline (cheap: call often)."""
+    deadline = _current.get()
+    if deadline is not None and _clock() > deadline.at:
+        raise QueryTooExpensive(deadline.budget_ms)
+
+
+@contextmanager
+def not_counted() -> Iterator[None]:
+    """Work shared by every later request (a generation's lexicon) does not use up this one's budget.
+
+    Without it the first request after a commit on a large index could be
+    stopped while building what all others then reuse, and the next one again.
+    """
+    deadline = _current.get()
+    started = _clock()
+    try:
+        yield
+    finally:
+        if deadline is not None:
+            deadline.at += _clock() - started
