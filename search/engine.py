@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
+from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
 from search.facets import FacetCount, disjunctive_counts
 from search.fastscore import Unsupported, top_k
-from search.limits import time_budget
+from search.limits import expansion_cap, expansion_share, time_budget
 from search.query import ParsedQuery, parse_query
 from search.searcher import Snapshot
 
@@ -155,14 +156,31 @@ def _expansion_notes(snapshot: Snapshot, q: wq.Query) -> tuple[str, ...]:
     expander = snapshot.scorer.expander
     for leaf in _positive_leaves(q):
         if isinstance(leaf, wq.MultiTerm) and type(leaf) is not wq.Variations and expander.capped(leaf):
-            cap = expander.max_expansions
+            cap = expansion_cap(expander.max_expansions)
             return (f"A prefix, wildcard or fuzzy word matched more than {cap} words; the first {cap} were searched.",)
     return ()
 
 
+def _multiterms(q: wq.Query) -> int:
+    """Prefix, wildcard, fuzzy and range terms in ``q`` (each field's copy counted), year ranges left out:
+    the terms whose expansion makes a search expensive."""
+    if q.is_leaf():
+        expensive = isinstance(q, wq.MultiTerm) and type(q) is not wq.Variations and q.field() != "year"
+        return int(expensive)
+    return sum(_multiterms(child) for child in q.children())
+
+
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+    parsed = parse_query(request.q, snapshot.searcher.schema)
+    multiterms = _multiterms(parsed.query)
+    if not multiterms:
+        return _evaluate(snapshot, request, parsed)
+    with expensive_slot(snapshot.folder.parent), expansion_share(multiterms):
+        return _evaluate(snapshot, request, parsed)
+
+
+def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -> SearchResult:
     schema = snapshot.searcher.schema
-    parsed = parse_query(request.q, schema)
     columns = snapshot.columns
     allowed = columns.mask_for("visibility", list(request.visibility))
 

@@ -10,7 +10,8 @@ milliseconds. The result is the set Whoosh's automaton accepts (plain
 Levenshtein distance within ``maxdist``, same prefix).
 
 One term never stands for more than :attr:`search.limits.Limits.max_expansions`
-index words: ``a*`` or ``word~2`` on a large index would otherwise score
+index words, nor a whole query for more than :attr:`~search.limits.Limits.max_total_expansions`
+(:func:`search.limits.expansion_share`): ``a*`` or ``word~2`` on a large index would otherwise score
 thousands of posting lists and keep each list in the cache. The kept words are
 the closest (fuzzy) or the first in index order (prefix, wildcard, range, as
 Elasticsearch keeps them). The set is chosen once over the whole index and
@@ -61,14 +62,15 @@ class Expander:
 
     def expand(self, q: wq.MultiTerm, segment: int | None = None, reader: IndexReader | None = None) -> list[bytes]:
         """Terms of ``q`` in one segment's ``reader`` (or in the whole index when ``segment`` is None)."""
-        key = (segment, *expansion_key(q))
+        cap = limits.expansion_cap(self.max_expansions)
+        key = (segment, cap, *expansion_key(q))
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
                 return found[0]
         if segment is None:
-            words, capped = self._whole_index(q)
+            words, capped = self._whole_index(q, cap)
         else:
             fieldname = q.field()
             words = [w for w in self.expand(q) if (fieldname, w) in reader]
@@ -80,7 +82,7 @@ class Expander:
         """True when ``q`` stands for more index words than it was allowed to."""
         self.expand(q)
         with self._lock:
-            found = self._cache.get((None, *expansion_key(q)))
+            found = self._cache.get((None, limits.expansion_cap(self.max_expansions), *expansion_key(q)))
         return bool(found and found[1])
 
     def _remember(self, key: tuple, words: list[bytes], capped: bool) -> None:
@@ -89,11 +91,10 @@ class Expander:
             while len(self._cache) > self.max_entries:
                 self._cache.popitem(last=False)
 
-    def _whole_index(self, q: wq.MultiTerm) -> tuple[list[bytes], bool]:
+    def _whole_index(self, q: wq.MultiTerm, cap: int) -> tuple[list[bytes], bool]:
         fieldname = q.field()
         if not fieldname or fieldname not in self.reader.schema:
             return [], False
-        cap = self.max_expansions
         if type(q) is wq.FuzzyTerm:
             return self._fuzzy(q, cap)
         if type(q) is wq.Wildcard:

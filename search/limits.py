@@ -40,6 +40,15 @@ class Limits:
     grows with the word."""
     budget_ms: int = 1000
     """Time one search may take; past it the search stops and says so (0: no budget)."""
+    max_total_expansions: int = 1024
+    """Index words all of one query's prefix, wildcard, fuzzy and range terms may stand for together
+    (Lucene's default clause limit). Each such term, in each field it searches, gets an equal share, but
+    never less than 16: ``s* t* c* p*`` searches fewer words per term than ``a*`` alone."""
+    expensive_slots: int = 1
+    """Searches with prefix, wildcard, fuzzy or range terms that may run at once on this index, in all
+    worker processes together; the rest of the machine stays free for ordinary searches."""
+    expensive_wait_ms: int = 300
+    """How long such a search waits for a free slot before it is answered "busy" (503)."""
 
 
 def _from_env(env: dict[str, str] | os._Environ) -> Limits:
@@ -63,6 +72,18 @@ class QueryTooExpensive(Exception):
             "Try fewer wildcards (*), fuzzy words (~) or OR-ed words."
         )
         self.budget_ms = budget_ms
+
+
+class SearchBusy(QueryTooExpensive):
+    """Every slot for expensive searches was taken for the whole wait; the search did not start."""
+
+    def __init__(self, wait_ms: int):
+        Exception.__init__(
+            self,
+            "The service is busy with other searches that use wildcards (*), fuzzy words (~) or ranges. "
+            "Try again in a moment, or search without them.",
+        )
+        self.budget_ms = wait_ms
 
 
 @dataclass
@@ -104,6 +125,33 @@ def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
         yield deadline
     finally:
         _current.reset(token)
+
+
+def remaining_ms() -> int | None:
+    """Milliseconds left in the current search's budget (None: no budget)."""
+    deadline = _current.get()
+    return None if deadline is None else max(0, int((deadline.at - _clock()) * 1000))
+
+
+_expansion_share: ContextVar[int | None] = ContextVar("skh_expansion_share", default=None)
+
+
+@contextmanager
+def expansion_share(multiterms: int) -> Iterator[int]:
+    """Within this block each prefix, wildcard, fuzzy or range term expands to at most its share of
+    :attr:`Limits.max_total_expansions` (and never more than :attr:`Limits.max_expansions`)."""
+    share = max(16, LIMITS.max_total_expansions // max(1, multiterms))
+    token = _expansion_share.set(min(LIMITS.max_expansions, share))
+    try:
+        yield _expansion_share.get()
+    finally:
+        _expansion_share.reset(token)
+
+
+def expansion_cap(default: int) -> int:
+    """The current query's per-term share (see :func:`expansion_share`), else ``default``."""
+    share = _expansion_share.get()
+    return default if share is None else min(default, share)
 
 
 def check() -> None:

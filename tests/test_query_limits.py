@@ -125,7 +125,41 @@ def test_fuzzy_and_prefix_words_expand_to_a_bounded_number_of_words(big_lexicon,
 def test_a_capped_expansion_is_said(big_lexicon):
     result = search(SearcherPool(big_lexicon).get(), SearchRequest(q="a*"))
     assert result.total > 0
-    assert any("first 256 were searched" in note for note in result.notes)
+    share = limits.LIMITS.max_total_expansions // len(multiterms(result.parsed.query))
+    assert any(f"first {share} were searched" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("q", ["s* t* c* p*", "a* OR b* OR c* OR d* OR e* OR f*"])
+def test_a_whole_query_expands_to_a_bounded_number_of_words(big_lexicon, q):
+    """Many expanding words share one total (Lucene's clause limit) instead of 256 words each."""
+    snapshot = SearcherPool(big_lexicon).get()
+    result = search(snapshot, SearchRequest(q=q))
+    leaves = multiterms(result.parsed.query)
+    uncapped = sum(len(snapshot.scorer.expander.expand(leaf)) for leaf in leaves)
+    with limits.expansion_share(len(leaves)):
+        shared = sum(len(snapshot.scorer.expander.expand(leaf)) for leaf in leaves)
+    assert uncapped > limits.LIMITS.max_total_expansions  # the premise: 256 a term would be more
+    assert shared <= max(limits.LIMITS.max_total_expansions, 16 * len(leaves))
+
+
+def test_expensive_searches_wait_for_a_slot_and_ordinary_ones_do_not(big_lexicon, monkeypatch):
+    """While every slot is held (here by another open file, as another worker would hold it), a search with a
+    prefix is answered busy after the wait, and a search of plain words runs as usual."""
+    import fcntl
+    import os
+    from dataclasses import replace
+
+    monkeypatch.setattr(limits, "LIMITS", replace(limits.LIMITS, expensive_slots=1, expensive_wait_ms=50))
+    snapshot = SearcherPool(big_lexicon).get()
+    lock = os.open(snapshot.folder.parent / "EXPENSIVE.0.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(limits.SearchBusy):
+            search(snapshot, SearchRequest(q="ab* zz"))
+        assert search(snapshot, SearchRequest(q="ab")).total >= 0
+    finally:
+        os.close(lock)
+    assert search(snapshot, SearchRequest(q="ab* zz")).parsed is not None  # the slot is free again
 
 
 def test_a_large_fuzzy_distance_is_lowered_not_refused(mini_hub):

@@ -1,0 +1,66 @@
+"""Admission for expensive searches: a few at a time per index, across every worker process.
+
+A prefix, wildcard, fuzzy or range term stands for up to hundreds of index
+words, each a posting list to read and score; a handful of such searches at
+once would take every core and every interpreter lock, and ordinary searches
+would queue behind them (the hostile-query bench, ``bench/hostile_bench.py``).
+Capping each query (:mod:`search.limits`) bounds one search; this bounds how
+many run together. The slots are ``flock`` locks on small files beside the
+index generations, so they hold between threads (each takes its own open file)
+and between the processes of ``skh serve --workers N``, and a crashed process
+lets go of its slot with its file descriptors.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from search import limits
+
+_POLL_S = 0.005
+
+
+@contextmanager
+def expensive_slot(folder: Path) -> Iterator[None]:
+    """Hold one of :attr:`search.limits.Limits.expensive_slots` slots under ``folder``.
+
+    Waits at most :attr:`~search.limits.Limits.expensive_wait_ms` (and never past the search's own budget),
+    then raises :class:`search.limits.SearchBusy`. With no slots configured (0) every search is admitted.
+    """
+    slots = limits.LIMITS.expensive_slots
+    if slots <= 0:
+        yield
+        return
+    wait_ms = limits.LIMITS.expensive_wait_ms
+    left = limits.remaining_ms()
+    if left is not None:
+        wait_ms = min(wait_ms, left)
+    give_up = time.monotonic() + wait_ms / 1000
+    handles = [_open(folder / f"EXPENSIVE.{n}.lock") for n in range(slots)]
+    held = None
+    try:
+        while held is None:
+            for handle in handles:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                held = handle
+                break
+            if held is None:
+                if time.monotonic() >= give_up:
+                    raise limits.SearchBusy(wait_ms)
+                time.sleep(_POLL_S)
+        yield
+    finally:
+        for handle in handles:
+            os.close(handle)  # closing the descriptor also releases its lock
+
+
+def _open(path: Path) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
