@@ -139,3 +139,19 @@ def mini_hub(hub: Hub, tmp_path: Path) -> Hub:
 def client(mini_hub: Hub):
     app = create_app(mini_hub, TESTING=True)
     return app.test_client()
+
+
+@pytest.fixture
+def skh(tmp_path):
+    """`skh` run in-process (click's runner) on a data dir of its own."""
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    runner = CliRunner()
+    env = {"SKH_DATA_DIR": str(tmp_path / "data")}
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke

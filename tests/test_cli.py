@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from tests.conftest import MINI_DOCS, write_mini_corpus
 from web.cli import main
-
-
-@pytest.fixture
-def skh(tmp_path):
-    runner = CliRunner()
-    env = {"SKH_DATA_DIR": str(tmp_path / "data")}
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_ingest_reports_failures_and_goes_on(skh, tmp_path):

@@ -13,23 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import ROOT
-from web.cli import main
 
 SECRET = "Secret outside text about turbine blades and root passwords."
-
-
-@pytest.fixture
-def skh(tmp_path):
-    runner = CliRunner()
-    env = {"SKH_DATA_DIR": str(tmp_path / "data")}
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

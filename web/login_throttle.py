@@ -27,7 +27,6 @@ while the slow password hash runs.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.db import ThreadConnections
+from web.env_settings import positive_number
 from web.transactions import immediate
 
 SCHEMA = """
@@ -65,17 +65,6 @@ KNOWN_FOR = 30 * 86400.0
 """Seconds an address where an account logged in correctly stays exempt from that account's wide counter."""
 
 
-def _setting(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1")
-    return value
-
-
 @dataclass(frozen=True)
 class Backoff:
     free: int = 5
@@ -85,9 +74,9 @@ class Backoff:
     @classmethod
     def from_env(cls) -> Backoff:
         return cls(
-            free=_setting("SKH_LOGIN_FREE_FAILURES", 5),
-            first_wait=_setting("SKH_LOGIN_BACKOFF_SECONDS", 60),
-            max_wait=_setting("SKH_LOGIN_BACKOFF_MAX_SECONDS", 900),
+            free=int(positive_number("SKH_LOGIN_FREE_FAILURES", 5, whole=True)),
+            first_wait=positive_number("SKH_LOGIN_BACKOFF_SECONDS", 60),
+            max_wait=positive_number("SKH_LOGIN_BACKOFF_MAX_SECONDS", 900),
         )
 
     def wait(self, failures: int, free: int) -> float:

@@ -16,13 +16,13 @@ reading pages costs no write; idle expiry is therefore accurate to a minute.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from web.env_settings import positive_number
 from web.transactions import immediate
 
 SCHEMA = """
@@ -43,17 +43,6 @@ MAX_PER_USER = 20
 """Sessions one user may hold; logging in more often ends the oldest, so rows stay bounded."""
 
 
-def _positive(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
-    if value <= 0:
-        raise ValueError(f"{name} must be more than 0")
-    return value
-
-
 @dataclass(frozen=True)
 class Lifetimes:
     idle: float = 120 * 60.0
@@ -64,8 +53,8 @@ class Lifetimes:
     @classmethod
     def from_env(cls) -> Lifetimes:
         return cls(
-            idle=_positive("SKH_SESSION_IDLE_MINUTES", 120) * 60,
-            absolute=_positive("SKH_SESSION_MAX_HOURS", 12) * 3600,
+            idle=positive_number("SKH_SESSION_IDLE_MINUTES", 120) * 60,
+            absolute=positive_number("SKH_SESSION_MAX_HOURS", 12) * 3600,
         )
 
 
