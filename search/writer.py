@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,14 +29,60 @@ from search.segment_writer import FastSegmentWriter
 _thread_lock = threading.RLock()
 _held = threading.local()
 
+POLL_SECONDS = 0.05
+"""How often a bounded wait tries the lock again (``flock`` itself cannot wait with a timeout)."""
+
+
+class WriterBusy(TimeoutError):
+    """Another writer held the index for longer than the caller was willing to wait; nothing was written."""
+
+    def __init__(self, waited: float):
+        super().__init__(f"another writer held the index for more than {waited:g} s")
+        self.waited = waited
+
+
+def _take_flock(handle, deadline: float | None, waiting: Callable[[], None] | None) -> None:
+    """``flock`` the file, telling ``waiting`` once if another process has it; WriterBusy after ``deadline``."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    if waiting is not None:
+        waiting()
+    if deadline is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for another process
+        return
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WriterBusy(0) from None
+            time.sleep(min(POLL_SECONDS, left))
+
 
 @contextmanager
-def write_lock(base: Path) -> Iterator[None]:
+def write_lock(base: Path, timeout: float | None = None, waiting: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the exclusive right to write the index under ``base``.
 
     Re-entrant within a thread, so a rebuild can call code that writes.
+    Without ``timeout`` it waits as long as another writer needs; with one it
+    raises :class:`WriterBusy` after that many seconds, having written nothing
+    (a person waiting on a web page is told instead of left hanging).
+    ``waiting`` is called once if the lock is not free at once, so a command
+    can say what it waits for.
     """
-    with _thread_lock:
+    deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+    if not _thread_lock.acquire(blocking=False):
+        if waiting is not None:
+            waiting()
+            waiting = None
+        if not _thread_lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline - time.monotonic())):
+            raise WriterBusy(timeout or 0)
+    try:
         depth = getattr(_held, "depth", 0)
         if depth:
             _held.depth = depth + 1
@@ -46,13 +93,18 @@ def write_lock(base: Path) -> Iterator[None]:
             return
         base.mkdir(parents=True, exist_ok=True)
         with open(base / "WRITE.lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # waits for another process
+            try:
+                _take_flock(handle, deadline, waiting)
+            except WriterBusy:
+                raise WriterBusy(timeout or 0) from None
             _held.depth = 1
             try:
                 yield
             finally:
                 _held.depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        _thread_lock.release()
 
 
 @contextmanager

@@ -7,14 +7,16 @@ import os
 import sys
 import threading
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import click
 
+from ingest.area_refresh import reassign_automatic_areas
 from ingest.curation import update_metadata
 from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
-from ingest.pipeline import Explicit, build_classifier, reassign_automatic_areas
+from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from search.engine import SORTS, SearchRequest
 from search.writer import write_lock
@@ -171,12 +173,18 @@ def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
 
 @main.command()
 def reindex() -> None:
-    """Re-assign automatic areas, then rebuild the index from the catalog into a new folder and swap it in."""
+    """Re-assign automatic areas, then rebuild the index from the catalog into a new folder and swap it in.
+
+    Uploads and edits go on meanwhile: areas are written in small batches and the rebuild takes the write
+    lock only to apply what was written during it and swap (:mod:`ingest.rebuild`).
+    """
     hub = _hub()
-    with write_lock(hub.datadir.index):  # no upload slips in between the two steps
-        classifier = build_classifier(hub.catalog, hub.taxonomy)
-        reassigned = reassign_automatic_areas(hub.datadir, hub.catalog, classifier)
-        count = rebuild_index(hub.datadir, hub.catalog)
+    say = partial(click.echo, err=True)
+    classifier = build_classifier(hub.catalog, hub.taxonomy)
+    with write_lock(hub.datadir.index, waiting=lambda: say("waiting for another writer to finish")):
+        pass  # waits, and says so, before the work starts rather than at its first batch
+    reassigned = reassign_automatic_areas(hub.datadir, hub.catalog, classifier)
+    count = rebuild_index(hub.datadir, hub.catalog, say=say)
     click.echo(f"reindexed {count} documents ({reassigned} automatic area assignments refreshed, {classifier.method})")
 
 

@@ -1,0 +1,75 @@
+"""Re-running automatic area assignment over the catalog (``skh reindex``) while writers go on.
+
+Classifying every document takes a while (all of them at 100,000), so it is
+done without the write lock, and the results are written in batches through
+:func:`ingest.indexing.save_documents`, each holding the lock for one small
+commit. A document someone changed since it was read (an edit, a new version
+of the file) is classified again from what the catalog holds now, inside that
+batch's lock, so a refresh never overwrites a person's newer change.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ingest.areas import AreaClassifier, assign_areas
+from ingest.catalog import Catalog
+from ingest.datadir import DataDir
+from ingest.indexing import save_documents
+from ingest.model import Document
+
+BATCH = 250
+"""Documents per commit: each holds the write lock for about a second at most."""
+
+
+def reassigned(doc: Document, classifier: AreaClassifier) -> Document | None:
+    """``doc`` with its areas assigned afresh, or None if they are hand-set and still in the taxonomy.
+
+    Hand-set areas are kept unless the taxonomy no longer has them; a document
+    left with none is assigned automatically.
+    """
+    known = set(classifier.taxonomy.ids)
+    if not doc.areas_auto and doc.areas and set(doc.areas) <= known:
+        return None
+    before = (list(doc.areas), doc.areas_auto)
+    doc.areas = [] if doc.areas_auto else [a for a in doc.areas if a in known]
+    assign_areas(doc, classifier)
+    if (doc.areas, doc.areas_auto) != before or doc.areas_auto:
+        return doc
+    return None
+
+
+def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: AreaClassifier) -> int:
+    """Re-run automatic assignment (after a taxonomy change or new hand labels); returns how many changed."""
+    batch: list[tuple[Document, Document]] = []  # (as read, as reassigned)
+    changed = 0
+    for doc in catalog.all():
+        original = copy.deepcopy(doc)
+        new = reassigned(doc, classifier)
+        if new is not None:
+            batch.append((original, new))
+        if len(batch) >= BATCH:
+            changed += _save(datadir, catalog, classifier, batch)
+            batch = []
+    if batch:
+        changed += _save(datadir, catalog, classifier, batch)
+    return changed
+
+
+def _save(
+    datadir: DataDir, catalog: Catalog, classifier: AreaClassifier, batch: list[tuple[Document, Document]]
+) -> int:
+    def decide(current: Catalog) -> list[Document]:
+        now = current.get_many([original.id for original, _new in batch])
+        out = []
+        for original, new in batch:
+            fresh = now.get(original.id)
+            if fresh is None:
+                continue  # deleted meanwhile
+            if fresh == original:
+                out.append(new)
+            elif (again := reassigned(fresh, classifier)) is not None:
+                out.append(again)
+        return out
+
+    return len(save_documents(datadir, catalog, decide))
