@@ -49,16 +49,18 @@ def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: Are
         if new is not None:
             batch.append((original, new))
         if len(batch) >= BATCH:
-            changed += _save(datadir, catalog, classifier, batch)
+            changed += save_reassigned(datadir, catalog, classifier, batch)
             batch = []
     if batch:
-        changed += _save(datadir, catalog, classifier, batch)
+        changed += save_reassigned(datadir, catalog, classifier, batch)
     return changed
 
 
-def _save(
+def save_reassigned(
     datadir: DataDir, catalog: Catalog, classifier: AreaClassifier, batch: list[tuple[Document, Document]]
 ) -> int:
+    """Write ``batch`` (each document as read, and as reassigned); one changed since is classified afresh."""
+
     def decide(current: Catalog) -> list[Document]:
         now = current.get_many([original.id for original, _new in batch])
         out = []

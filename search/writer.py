@@ -4,11 +4,12 @@ Whoosh allows a single writer per index and raises ``LockError`` at a second
 one. Every write in the service (command line, uploads, edits, rebuilds) goes
 through :func:`write_lock`, which serialises writers across threads (a lock)
 and processes (``flock`` on a file), so a second writer waits its turn instead
-of failing. Readers never take this lock.
+of failing. Readers never take this lock. A web request waits only so long
+(``timeout``; :class:`WriterBusy` then) and a command can say that it waits
+(``waiting``); a rebuild holds the lock only to swap (:mod:`ingest.rebuild`).
 
 The lock also covers the caller's catalog transaction, so the catalog and the
-index change together and a rebuild sees a catalog no one is half-way through
-changing.
+index change together.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class WriterBusy(TimeoutError):
         self.waited = waited
 
 
-def _take_flock(handle, deadline: float | None, waiting: Callable[[], None] | None) -> None:
+def _take_flock(handle, timeout: float | None, deadline: float | None, waiting: Callable[[], None] | None) -> None:
     """``flock`` the file, telling ``waiting`` once if another process has it; WriterBusy after ``deadline``."""
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -60,7 +61,7 @@ def _take_flock(handle, deadline: float | None, waiting: Callable[[], None] | No
         except BlockingIOError:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise WriterBusy(0) from None
+                raise WriterBusy(timeout or 0) from None
             time.sleep(min(POLL_SECONDS, left))
 
 
@@ -93,10 +94,7 @@ def write_lock(base: Path, timeout: float | None = None, waiting: Callable[[], N
             return
         base.mkdir(parents=True, exist_ok=True)
         with open(base / "WRITE.lock", "a+b") as handle:
-            try:
-                _take_flock(handle, deadline, waiting)
-            except WriterBusy:
-                raise WriterBusy(timeout or 0) from None
+            _take_flock(handle, timeout, deadline, waiting)
             _held.depth = 1
             try:
                 yield

@@ -261,3 +261,23 @@ def test_a_background_merge_of_the_old_generation_is_dropped_at_the_swap_and_not
     assert not busy_segment_ids(current_dir(hub.datadir.index))
     assert _index_ids(hub) == sorted(d.id for d in hub.catalog.all())
     assert len(_index_ids(hub)) == 6 * 3 + 2
+
+
+def test_an_area_refresh_does_not_overwrite_an_edit_made_after_it_read_the_document(mini_hub):
+    """The refresh classifies without the write lock; a staff edit that lands in between must win."""
+    import copy
+
+    from ingest.area_refresh import reassigned, save_reassigned
+    from ingest.curation import update_metadata
+
+    hub = mini_hub
+    doc = next(hub.catalog.all())
+    doc.areas, doc.areas_auto = [], True  # as if assigned automatically: the refresh will rewrite it
+    save_documents(hub.datadir, hub.catalog, lambda _c: [doc])
+    read = hub.catalog.get(doc.id)
+    computed = reassigned(copy.deepcopy(read), hub.ingestor.classifier)
+    assert computed is not None and computed.areas_auto
+    update_metadata(hub.datadir, hub.catalog, doc.id, {"areas": ["sound-experience"]})  # meanwhile, by hand
+    save_reassigned(hub.datadir, hub.catalog, hub.ingestor.classifier, [(read, computed)])
+    now = hub.catalog.get(doc.id)
+    assert now.areas == ["sound-experience"] and not now.areas_auto
