@@ -11,6 +11,7 @@ batch's lock, so a refresh never overwrites a person's newer change.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from ingest.areas import AreaClassifier, assign_areas
 from ingest.catalog import Catalog
@@ -39,20 +40,33 @@ def reassigned(doc: Document, classifier: AreaClassifier) -> Document | None:
     return None
 
 
-def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: AreaClassifier) -> int:
-    """Re-run automatic assignment (after a taxonomy change or new hand labels); returns how many changed."""
-    batch: list[tuple[Document, Document]] = []  # (as read, as reassigned)
+def reassign_automatic_areas(
+    datadir: DataDir,
+    catalog: Catalog,
+    classifier: AreaClassifier,
+    batch_size: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Re-run automatic assignment (after a taxonomy change or new hand labels); returns how many changed.
+
+    The documents are read a batch at a time, each batch by its own query: a cursor left open across
+    a batch's write would hold an old SQLite snapshot, and the write would then fail ("database is
+    locked") whenever another process had written meanwhile. ``progress`` hears the documents
+    looked at so far, after each batch.
+    """
+    ids = [row[0] for row in catalog.titles()]
     changed = 0
-    for doc in catalog.all():
-        original = copy.deepcopy(doc)
-        new = reassigned(doc, classifier)
-        if new is not None:
-            batch.append((original, new))
-        if len(batch) >= BATCH:
+    for start in range(0, len(ids), batch_size):
+        chunk = catalog.get_many(ids[start : start + batch_size])
+        batch: list[tuple[Document, Document]] = []  # (as read, as reassigned)
+        for doc in chunk.values():
+            original = copy.deepcopy(doc)
+            if (new := reassigned(doc, classifier)) is not None:
+                batch.append((original, new))
+        if batch:
             changed += save_reassigned(datadir, catalog, classifier, batch)
-            batch = []
-    if batch:
-        changed += save_reassigned(datadir, catalog, classifier, batch)
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)))
     return changed
 
 

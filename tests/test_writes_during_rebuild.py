@@ -281,3 +281,26 @@ def test_an_area_refresh_does_not_overwrite_an_edit_made_after_it_read_the_docum
     save_reassigned(hub.datadir, hub.catalog, hub.ingestor.classifier, [(read, computed)])
     now = hub.catalog.get(doc.id)
     assert now.areas == ["sound-experience"] and not now.areas_auto
+
+
+def test_an_area_refresh_goes_on_while_another_connection_writes_between_its_batches(mini_hub):
+    """Seen in the soak bench: with one catalog cursor open across the batches, the first batch written
+    after another process's write failed with "database is locked" (its snapshot was stale)."""
+    from ingest.area_refresh import reassign_automatic_areas
+    from ingest.curation import update_metadata
+
+    hub = mini_hub
+    docs = list(hub.catalog.all())
+    for doc in docs:
+        doc.areas, doc.areas_auto = [], True  # all automatic: every batch writes
+    save_documents(hub.datadir, hub.catalog, lambda _c: docs)
+    title = "Retitled between two batches"
+
+    def write_elsewhere(_done: int) -> None:
+        edit = threading.Thread(target=update_metadata, args=(hub.datadir, hub.catalog, docs[-1].id, {"title": title}))
+        edit.start()  # another thread: its own SQLite connection
+        edit.join()
+
+    changed = reassign_automatic_areas(hub.datadir, hub.catalog, hub.ingestor.classifier, 2, write_elsewhere)
+    assert changed == len(docs)
+    assert hub.catalog.get(docs[-1].id).title == title  # the edit kept
