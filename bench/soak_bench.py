@@ -111,6 +111,8 @@ class Results:
     searchable: list[float] = field(default_factory=list)
     write_waits: dict[str, list[float]] = field(default_factory=lambda: {"ingest": [], "publish": []})
     never_searchable: list[str] = field(default_factory=list)
+    write_log: list[tuple[str, float, float]] = field(default_factory=list)
+    """(kind, seconds into the run when it started, seconds it took) of every write."""
     reindex: dict[str, object] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -139,6 +141,7 @@ class Soak:
         self.results = Results()
         self.run_id = "".join(secrets.choice(string.ascii_lowercase) for _ in range(3))
         self.deadline = 0.0
+        self.start = 0.0
 
     # -- set-up -------------------------------------------------------------------------------------
 
@@ -241,8 +244,7 @@ class Soak:
             t = time.monotonic()
             done = self.skh_run("ingest", "--visibility", "public", str(path), timeout=600, workers=1)
             written = time.monotonic()
-            with self.results.lock:
-                self.results.write_waits["ingest"].append(written - t)
+            self.note_write("ingest", t, written)
             if done.returncode:
                 self.results.error("ingest exit status", done.stderr)
             else:
@@ -290,13 +292,17 @@ class Soak:
             t = time.monotonic()
             done = self.post(opener, "/upload/publish", _publish_form(review, visibility), "publish")
             written = time.monotonic()
-            with self.results.lock:
-                self.results.write_waits["publish"].append(written - t)
+            self.note_write("publish", t, written)
             if done is not None:
                 self.wait_searchable(opener, word, written)
             pause_until = written + self.args.write_every
             while time.monotonic() < min(pause_until, self.deadline):
                 time.sleep(0.1)
+
+    def note_write(self, kind: str, started: float, ended: float) -> None:
+        with self.results.lock:
+            self.results.write_waits[kind].append(ended - started)
+            self.results.write_log.append((kind, round(started - self.start, 1), round(ended - started, 2)))
 
     def reindexer(self, start_at: float) -> None:
         while time.monotonic() < start_at:
@@ -304,6 +310,7 @@ class Soak:
         t = time.monotonic()
         done = self.skh_run("reindex", timeout=3600)
         self.results.reindex = {
+            "started_at_s": round(t - self.start, 1),
             "seconds": round(time.monotonic() - t, 1),
             "output": done.stdout.strip(),
             "messages": done.stderr.strip().splitlines()[-3:],
@@ -315,7 +322,7 @@ class Soak:
         self.seed()
         server = self.start_server()
         try:
-            start = time.monotonic()
+            start = self.start = time.monotonic()
             self.deadline = start + self.args.seconds
             threads = [threading.Thread(target=self.reader, args=(n,), daemon=True) for n in range(READERS)]
             threads += [
@@ -399,6 +406,9 @@ def report(results: Results, seconds: float) -> dict[str, object]:
         "longest_write_wait_s": round(max(every_wait, default=0.0), 2),
         "longest_ingest_s": round(max(waits["ingest"], default=0.0), 2),
         "longest_publish_s": round(max(waits["publish"], default=0.0), 2),
+        "median_ingest_s": round(percentile(waits["ingest"], 0.5), 2),
+        "median_publish_s": round(percentile(waits["publish"], 0.5), 2),
+        "slowest_writes": sorted(results.write_log, key=lambda w: -w[2])[:5],
         "reindex": results.reindex,
     }
 
