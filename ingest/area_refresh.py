@@ -20,7 +20,7 @@ from ingest.indexing import save_documents
 from ingest.model import Document
 
 BATCH = 250
-"""Documents per commit: each holds the write lock for about a second at most."""
+"""Documents per batch: each holds the write lock for one commit of at most this many documents."""
 
 
 def reassigned(doc: Document, classifier: AreaClassifier) -> Document | None:
@@ -73,19 +73,35 @@ def reassign_automatic_areas(
 def save_reassigned(
     datadir: DataDir, catalog: Catalog, classifier: AreaClassifier, batch: list[tuple[Document, Document]]
 ) -> int:
-    """Write ``batch`` (each document as read, and as reassigned); one changed since is classified afresh."""
+    """Write ``batch`` (each document as read, and as reassigned); one changed since is classified afresh.
+
+    Only documents whose areas changed are written to the index as well. The
+    others (most of them, on a re-run with the same taxonomy: only the
+    evidence is new) are updated in the catalog alone, in the same
+    transaction: the index does not hold the evidence, and rewriting every
+    document into the live index would leave it many new segments for the
+    next commit to merge, under the write lock.
+    """
+    evidence_only = 0
 
     def decide(current: Catalog) -> list[Document]:
+        nonlocal evidence_only
         now = current.get_many([original.id for original, _new in batch])
+        conn = current.connection()  # inside save_documents' transaction
         out = []
         for original, new in batch:
             fresh = now.get(original.id)
             if fresh is None:
                 continue  # deleted meanwhile
-            if fresh == original:
-                out.append(new)
-            elif (again := reassigned(fresh, classifier)) is not None:
-                out.append(again)
+            areas = list(fresh.areas)
+            doc = new if fresh == original else reassigned(fresh, classifier)
+            if doc is None:
+                continue
+            if doc.areas != areas:
+                out.append(doc)
+            else:
+                current.upsert(conn, doc)
+                evidence_only += 1
         return out
 
-    return len(save_documents(datadir, catalog, decide))
+    return len(save_documents(datadir, catalog, decide)) + evidence_only

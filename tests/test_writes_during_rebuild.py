@@ -304,3 +304,21 @@ def test_an_area_refresh_goes_on_while_another_connection_writes_between_its_bat
     changed = reassign_automatic_areas(hub.datadir, hub.catalog, hub.ingestor.classifier, 2, write_elsewhere)
     assert changed == len(docs)
     assert hub.catalog.get(docs[-1].id).title == title  # the edit kept
+
+
+def test_an_area_refresh_that_changes_no_areas_leaves_the_live_index_alone(mini_hub):
+    """Seen in the soak bench: the refresh rewrote every automatic document into the live index, and the
+    next one-file `skh ingest` merged those segments under the write lock for a minute."""
+    from ingest.area_refresh import reassign_automatic_areas
+
+    hub = mini_hub
+    docs = list(hub.catalog.all())
+    for doc in docs:
+        doc.areas, doc.areas_auto = [], True
+    save_documents(hub.datadir, hub.catalog, lambda _c: docs)
+    reassign_automatic_areas(hub.datadir, hub.catalog, hub.ingestor.classifier)  # areas assigned: indexed
+    segments = [s.segment_id() for s in open_index(hub.datadir.index)._segments()]
+    evidence = {d.id: d.area_evidence for d in hub.catalog.all()}
+    assert reassign_automatic_areas(hub.datadir, hub.catalog, hub.ingestor.classifier) == len(docs)
+    assert [s.segment_id() for s in open_index(hub.datadir.index)._segments()] == segments
+    assert {d.id: d.area_evidence for d in hub.catalog.all()} == evidence

@@ -113,7 +113,7 @@ def publish():
             with bounded_write(hub):
                 outcome = hub.ingestor.save(doc)
         except WriterBusy:
-            busy.append((token, shown, fields))
+            busy.append((token, shown or doc, fields))
             continue
         if outcome.status == "failed":
             flash(f"{doc.filename}: {outcome.reason}")
