@@ -42,15 +42,48 @@ class WriterBusy(TimeoutError):
         self.waited = waited
 
 
-def _take_flock(handle, timeout: float | None, deadline: float | None, waiting: Callable[[], None] | None) -> None:
-    """``flock`` the file, telling ``waiting`` once if another process has it; WriterBusy after ``deadline``."""
+WaitNotice = Callable[[float | None], None]
+"""Hears ``None`` when a writer of this process starts waiting for another one, then the seconds it waited."""
+
+_wait_notice: WaitNotice | None = None
+
+
+def announce_waits(notice: WaitNotice | None) -> None:
+    """Have every wait of this process for another writer reported to ``notice`` (a command says so, and how
+    long it waited); None stops it."""
+    global _wait_notice
+    _wait_notice = notice
+
+
+class _Wait:
+    """Whether, and since when, one :func:`write_lock` call has been waiting."""
+
+    def __init__(self, waiting: Callable[[], None] | None):
+        self.waiting = waiting
+        self.since: float | None = None
+
+    def blocked(self) -> None:
+        if self.since is not None:
+            return
+        self.since = time.monotonic()
+        if self.waiting is not None:
+            self.waiting()
+        if _wait_notice is not None:
+            _wait_notice(None)
+
+    def ended(self) -> None:
+        if self.since is not None and _wait_notice is not None:
+            _wait_notice(time.monotonic() - self.since)
+
+
+def _take_flock(handle, timeout: float | None, deadline: float | None, wait: _Wait) -> None:
+    """``flock`` the file, telling ``wait`` if another process has it; WriterBusy after ``deadline``."""
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
     except BlockingIOError:
         pass
-    if waiting is not None:
-        waiting()
+    wait.blocked()
     if deadline is None:
         fcntl.flock(handle, fcntl.LOCK_EX)  # waits for another process
         return
@@ -74,13 +107,12 @@ def write_lock(base: Path, timeout: float | None = None, waiting: Callable[[], N
     raises :class:`WriterBusy` after that many seconds, having written nothing
     (a person waiting on a web page is told instead of left hanging).
     ``waiting`` is called once if the lock is not free at once, so a command
-    can say what it waits for.
+    can say what it waits for (and :func:`announce_waits` hears every wait).
     """
     deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+    wait = _Wait(waiting)
     if not _thread_lock.acquire(blocking=False):
-        if waiting is not None:
-            waiting()
-            waiting = None
+        wait.blocked()
         if not _thread_lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline - time.monotonic())):
             raise WriterBusy(timeout or 0)
     try:
@@ -94,7 +126,8 @@ def write_lock(base: Path, timeout: float | None = None, waiting: Callable[[], N
             return
         base.mkdir(parents=True, exist_ok=True)
         with open(base / "WRITE.lock", "a+b") as handle:
-            _take_flock(handle, timeout, deadline, waiting)
+            _take_flock(handle, timeout, deadline, wait)
+            wait.ended()
             _held.depth = 1
             try:
                 yield

@@ -3,6 +3,7 @@ gives up after a bound with a clear answer, keeping what the person submitted (i
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -322,3 +323,25 @@ def test_an_area_refresh_that_changes_no_areas_leaves_the_live_index_alone(mini_
     assert reassign_automatic_areas(hub.datadir, hub.catalog, hub.ingestor.classifier) == len(docs)
     assert [s.segment_id() for s in open_index(hub.datadir.index)._segments()] == segments
     assert {d.id: d.area_evidence for d in hub.catalog.all()} == evidence
+
+
+def test_skh_ingest_says_that_it_waits_for_another_writer_and_how_long(mini_hub, tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text("Late note\n\nA note about anechoic rooms.\n", encoding="utf-8")
+    env = {"SKH_DATA_DIR": str(mini_hub.datadir.root), "PATH": "/usr/bin:/bin"}
+    lock = HeldLock(mini_hub.datadir.index)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "ingest", str(path)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert "waiting for another writer" in proc.stderr.readline()
+    finally:
+        lock.release()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and "1 added" in out, err
+    assert re.search(r"waited \d+\.\d s for another writer", err)

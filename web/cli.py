@@ -19,13 +19,26 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from search.engine import SORTS, SearchRequest
-from search.writer import write_lock
+from search.writer import announce_waits, write_lock
 from web.accounts import ROLES, AccountError
 from web.hub import Hub
 from web.results import run_search
 from web.suggestions import warm_suggestions
 
 ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
+
+
+def _say_waits() -> None:
+    """A command that writes says when it waits for another writer (a rebuild's swap, another load), and
+    how long it waited, instead of sitting silent."""
+
+    def notice(waited: float | None) -> None:
+        if waited is None:
+            click.echo("waiting for another writer to finish", err=True)
+        else:
+            click.echo(f"waited {waited:.1f} s for another writer", err=True)
+
+    announce_waits(notice)
 
 
 def _hub() -> Hub:
@@ -97,6 +110,7 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json) -> None
     a file, the folder's manifest.csv, what the file embeds, then guesses.
     """
     hub = _hub()
+    _say_waits()
     unknown = [a for a in areas if a not in hub.taxonomy.ids]
     if unknown:
         raise click.UsageError(f"unknown area {', '.join(unknown)}; known: {', '.join(hub.taxonomy.ids)}")
