@@ -113,6 +113,8 @@ class Results:
     searchable: list[float] = field(default_factory=list)
     write_waits: dict[str, list[float]] = field(default_factory=lambda: {"ingest": [], "publish": []})
     never_searchable: list[str] = field(default_factory=list)
+    searchable_log: list[tuple[float, float]] = field(default_factory=list)
+    """(seconds into the run when the write returned, seconds until search found it) of every write."""
     ingest_lock_waits: list[float] = field(default_factory=list)
     """Seconds each ``skh ingest`` said it waited for another writer."""
     write_log: list[tuple[str, float, float]] = field(default_factory=list)
@@ -216,8 +218,10 @@ class Soak:
         limit = written_at + SEARCHABLE_WITHIN
         while time.monotonic() < limit:
             if self.found(opener, word):
+                took = time.monotonic() - written_at
                 with self.results.lock:
-                    self.results.searchable.append(time.monotonic() - written_at)
+                    self.results.searchable.append(took)
+                    self.results.searchable_log.append((round(written_at - self.start, 1), round(took, 2)))
                 return
             time.sleep(POLL_SECONDS)
         with self.results.lock:
@@ -410,6 +414,7 @@ def report(results: Results, seconds: float) -> dict[str, object]:
         "never_searchable": results.never_searchable,
         "searchable_p95_s": round(percentile(results.searchable, 0.95), 3),
         "searchable_max_s": round(max(results.searchable, default=0.0), 3),
+        "slowest_to_searchable": sorted(results.searchable_log, key=lambda w: -w[1])[:5],
         "longest_write_wait_s": round(max(every_wait, default=0.0), 2),
         "longest_ingest_lock_wait_s": round(max(results.ingest_lock_waits, default=0.0), 2),
         "longest_ingest_s": round(max(waits["ingest"], default=0.0), 2),
