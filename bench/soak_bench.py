@@ -31,7 +31,6 @@ write never became searchable.
 from __future__ import annotations
 
 import argparse
-import html
 import http.cookiejar
 import json
 import os
@@ -48,7 +47,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +54,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.soak_forms import LoopbackIsSecure, csrf, multipart, publish_form  # noqa: E402
 
 READERS = 8
 STAFF_EMAIL = "soak-staff@cluster.example"
@@ -115,6 +115,7 @@ class Results:
     never_searchable: list[str] = field(default_factory=list)
     searchable_log: list[tuple[float, float]] = field(default_factory=list)
     """(seconds into the run when the write returned, seconds until search found it) of every write."""
+    lost_after_reindex: list[str] = field(default_factory=list)
     ingest_lock_waits: list[float] = field(default_factory=list)
     """Seconds each ``skh ingest`` said it waited for another writer."""
     write_log: list[tuple[str, float, float]] = field(default_factory=list)
@@ -148,6 +149,8 @@ class Soak:
         self.run_id = "".join(secrets.choice(string.ascii_lowercase) for _ in range(3))
         self.deadline = 0.0
         self.start = 0.0
+        self.written: list[tuple[object, str]] = []
+        """(the session that found it, its word) of every write found: checked again after the reindex."""
 
     # -- set-up -------------------------------------------------------------------------------------
 
@@ -218,6 +221,7 @@ class Soak:
         limit = written_at + SEARCHABLE_WITHIN
         while time.monotonic() < limit:
             if self.found(opener, word):
+                self.written.append((opener, word))
                 took = time.monotonic() - written_at
                 with self.results.lock:
                     self.results.searchable.append(took)
@@ -266,10 +270,10 @@ class Soak:
                 time.sleep(0.1)
 
     def login(self):
-        jar = http.cookiejar.CookieJar(policy=_LoopbackIsSecure())
+        jar = http.cookiejar.CookieJar(policy=LoopbackIsSecure())
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = (self.get(opener, "/login", "login") or b"").decode()
-        form = {"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrf_token": _csrf(page)}
+        form = {"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrf_token": csrf(page)}
         self.post(opener, "/login", urllib.parse.urlencode(form).encode(), "login")
         return opener
 
@@ -294,14 +298,14 @@ class Soak:
             number += 1
             text = f"---\ntitle: Soak upload {word}\ntype: report\n---\n# Soak upload\n\nListening test notes {word}.\n"
             page = (self.get(opener, "/upload", "upload form") or b"").decode()
-            fields = [("csrf_token", _csrf(page)), ("visibility", visibility)]
-            body, content_type = _multipart(fields, "files", f"{word}.md", text.encode())
+            fields = [("csrf_token", csrf(page)), ("visibility", visibility)]
+            body, content_type = multipart(fields, "files", f"{word}.md", text.encode())
             review = self.post(opener, "/upload", body, "upload", content_type)
             if review is None:
                 time.sleep(min(self.args.write_every, max(0.0, self.deadline - time.monotonic())))
                 continue
             t = time.monotonic()
-            done = self.post(opener, "/upload/publish", _publish_form(review, visibility), "publish")
+            done = self.post(opener, "/upload/publish", publish_form(review, visibility), "publish")
             written = time.monotonic()
             self.note_write("publish", t, written)
             if done is not None:
@@ -348,6 +352,8 @@ class Soak:
             for thread in threads:  # each stops at the deadline, a write's poll within SEARCHABLE_WITHIN more
                 thread.join(timeout=self.args.seconds + SEARCHABLE_WITHIN + 3600)
             self.results.reindex.setdefault("seconds", None)
+            # Once the rebuilt index is live, every write found before must still be found.
+            self.results.lost_after_reindex = [word for opener, word in self.written if not self.found(opener, word)]
         finally:
             server.terminate()
             try:
@@ -355,48 +361,6 @@ class Soak:
             except subprocess.TimeoutExpired:
                 server.kill()
         return self.results
-
-
-class _LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
-    """Send the server's Secure cookies back over http://127.0.0.1, as browsers do for loopback."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    return match.group(1) if match else ""
-
-
-def _multipart(fields: list[tuple[str, str]], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
-        f"Content-Type: application/octet-stream\r\n\r\n".encode()
-        + data
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def _publish_form(page: str, visibility: str) -> bytes:
-    """The review form as the page filled it in (as a person who accepts the suggestions would send it)."""
-    tokens = re.findall(r'name="token" value="([^"]+)"', page)
-    data = [("csrf_token", _csrf(page))] + [("token", t) for t in tokens]
-    for token in tokens:
-        for name in ("title", "authors", "org", "year", "type"):
-            m = re.search(rf'name="{token}-{name}"[^>]*value="([^"]*)"', page)
-            data.append((f"{token}-{name}", html.unescape(m.group(1)) if m else ""))
-        areas = re.findall(rf'name="{token}-areas" type="checkbox" value="([^"]+)" checked', page)
-        areas += re.findall(rf'checked[^>]*name="{token}-areas"[^>]*value="([^"]+)"', page)
-        data += [(f"{token}-areas", a) for a in areas]
-        data.append((f"{token}-visibility", visibility))
-    return urllib.parse.urlencode(data).encode()
 
 
 def report(results: Results, seconds: float) -> dict[str, object]:
@@ -412,6 +376,7 @@ def report(results: Results, seconds: float) -> dict[str, object]:
         "writes": {"ingest": len(waits["ingest"]), "publish": len(waits["publish"])},
         "searchable": len(results.searchable),
         "never_searchable": results.never_searchable,
+        "lost_after_reindex": results.lost_after_reindex,
         "searchable_p95_s": round(percentile(results.searchable, 0.95), 3),
         "searchable_max_s": round(max(results.searchable, default=0.0), 3),
         "slowest_to_searchable": sorted(results.searchable_log, key=lambda w: -w[1])[:5],
@@ -451,7 +416,7 @@ def main() -> int:
     else:
         for key, value in figures.items():
             print(f"{key}: {value}")
-    return 1 if figures["errors"] or figures["never_searchable"] else 0
+    return 1 if figures["errors"] or figures["never_searchable"] or figures["lost_after_reindex"] else 0
 
 
 if __name__ == "__main__":
