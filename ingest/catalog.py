@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from ingest import changelog
 from ingest.db import ThreadConnections
 from ingest.model import Document
 
@@ -73,7 +74,7 @@ class Catalog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._connections = ThreadConnections(self.path, _SCHEMA)
+        self._connections = ThreadConnections(self.path, _SCHEMA + changelog.SCHEMA)
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:

@@ -2,14 +2,13 @@
 
 Every change goes through :func:`search.writer.write_lock`, so the catalog
 transaction and the index commit happen together and one at a time: a
-document is in both or in neither.
+document is in both or in neither. A rebuild takes the lock only to swap its
+new generation in (:mod:`ingest.rebuild`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-
-from whoosh import index as whoosh_index
 
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
@@ -17,10 +16,8 @@ from ingest.limits import env_number
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere, release_originals
 from search.background_merge import MIN_BACKGROUND_DOCS
-from search.index import make_live, new_generation
 from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, MergePolicy, bounded_merge
 from search.schema import IndexDoc
-from search.segment_writer import FastSegmentWriter
 from search.writer import index_writer, write_lock
 
 
@@ -119,20 +116,11 @@ def delete_document(
     save_documents(datadir, catalog, lambda _catalog: [], delete_ids=[doc_id], held_elsewhere=held_elsewhere)
 
 
-def reindex(datadir: DataDir, catalog: Catalog) -> int:
-    """Rebuild the index from the catalog into a new generation, then swap it in."""
-    with write_lock(datadir.index):
-        folder = new_generation(datadir.index)
-        ix = whoosh_index.open_dir(str(folder))
-        count = 0
-        writer = FastSegmentWriter(ix, limitmb=256)
-        try:
-            for doc in catalog.all():
-                writer.add_document(**to_index_doc(doc).to_fields())
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
-        make_live(datadir.index, folder)
-    return count
+def reindex(datadir: DataDir, catalog: Catalog, say: Callable[[str], None] | None = None) -> int:
+    """Rebuild the index from the catalog into a new generation, then swap it in; the number of documents.
+
+    Writers go on meanwhile: the write lock is held only to swap (:mod:`ingest.rebuild`).
+    """
+    from ingest.rebuild import rebuild  # it builds on this module
+
+    return rebuild(datadir, catalog, say)

@@ -135,27 +135,6 @@ def build_classifier(catalog: Catalog, taxonomy: Taxonomy) -> AreaClassifier:
     return AreaClassifier(taxonomy, examples)
 
 
-def reassign_automatic_areas(datadir: DataDir, catalog: Catalog, classifier: AreaClassifier) -> int:
-    """Re-run automatic assignment (after a taxonomy change or new hand labels).
-
-    Hand-set areas are kept unless the taxonomy no longer has them; a document
-    left with none is assigned automatically. Returns how many changed.
-    """
-    known = set(classifier.taxonomy.ids)
-    changed: list[Document] = []
-    for doc in catalog.all():
-        if not doc.areas_auto and doc.areas and set(doc.areas) <= known:
-            continue
-        before = (list(doc.areas), doc.areas_auto)
-        doc.areas = [] if doc.areas_auto else [a for a in doc.areas if a in known]
-        assign_areas(doc, classifier)
-        if (doc.areas, doc.areas_auto) != before or doc.areas_auto:
-            changed.append(doc)
-    if changed:
-        save_documents(datadir, catalog, lambda _catalog: changed, bulk=True)
-    return len(changed)
-
-
 Batch = list[tuple[Document, Outcome, bytes | None]]
 """Documents to save, with their outcome and original (None: stored already)."""
 

@@ -16,6 +16,7 @@ from web.access import admin_required, staff_required
 from web.app import get_hub
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.views.documents import DOC_ID
+from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write, busy_message
 
 bp = Blueprint("staff", __name__)
 
@@ -94,7 +95,7 @@ def publish():
     if not PostForm().validate_on_submit():
         abort(400)
     tokens = [t for t in request.form.getlist("token") if re.fullmatch(r"[A-Za-z0-9_-]{8,40}", t)]
-    published, reviews = [], []
+    published, reviews, busy = [], [], []
     for token in tokens:
         doc = hub.pending.peek(current_user.email, token)
         if doc is None:
@@ -103,18 +104,31 @@ def publish():
         if not fields.validate():
             reviews.append((token, doc, fields))
             continue
-        hub.pending.take(current_user.email, token)
+        shown = hub.pending.peek(current_user.email, token)  # as it was parked, for the form if we cannot save
         changes = _fields_from(fields)
         apply_changes(doc, changes)
         if not changes["areas"]:  # nothing ticked: the hub decides
             doc.areas = []
             assign_areas(doc, hub.ingestor.classifier)
-        outcome = hub.ingestor.save(doc)
+        try:
+            with bounded_write(hub):
+                outcome = hub.ingestor.save(doc)
+        except WriterBusy:
+            busy.append((token, shown or doc, fields))
+            continue
         if outcome.status == "failed":
             flash(f"{doc.filename}: {outcome.reason}")
             continue
+        # Only now, with the document saved: an upload whose save failed or waited too long stays pending.
+        hub.pending.take(current_user.email, token)
         hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
         published.append(outcome)
+    if busy:
+        flash(busy_message("Your upload is kept: the form below publishes it."))
+        for outcome in published:
+            flash(f"Published “{outcome.title}”.")
+        page = render_template("review.html", reviews=busy + reviews, problems=[], duplicates=[], post=PostForm())
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if reviews:
         return render_template("review.html", reviews=reviews, problems=[], duplicates=[], post=PostForm()), 400
     if len(published) == 1:
@@ -144,7 +158,13 @@ def edit(doc_id: str):
     elif form.validate_on_submit():
         changes = _fields_from(form)
         before = {k: getattr(doc, k) for k in changes}
-        updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes)
+        try:
+            with bounded_write(hub):
+                updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes)
+        except WriterBusy:
+            flash(busy_message("Your changes are still in the form below."))
+            page = render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
+            return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         diff = {k: [before[k], getattr(updated, k)] for k in changes if before[k] != getattr(updated, k)}
         if diff:
             hub.accounts.record(current_user.email, "edit", doc_id, changes=diff)
@@ -163,9 +183,14 @@ def remove(doc_id: str):
     if not PostForm().validate_on_submit():
         abort(400)
     try:
-        delete(hub.datadir, hub.catalog, doc_id, held_elsewhere=hub.pending.hashes)  # removes the original
+        with bounded_write(hub):
+            delete(hub.datadir, hub.catalog, doc_id, held_elsewhere=hub.pending.hashes)  # removes the original
     except NotFound:
         abort(404)
+    except WriterBusy:
+        message = busy_message("The document was not deleted.")
+        page = render_template("error.html", code=503, message=message)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     hub.accounts.record(current_user.email, "delete", doc_id, title=doc.title)
     flash(f"Deleted “{doc.title}”.")
     return redirect(url_for("pages.home"))

@@ -1,0 +1,48 @@
+"""How long a web write (publish, edit, delete) waits for the index, and what it says when it gives up.
+
+A staff member's save waits for the one index writer (:func:`search.writer.write_lock`). Usually that is
+a moment; but another writer (a large ``skh ingest`` batch, the swap of a rebuild, an operator's tool)
+can hold it longer, and a browser left spinning with no word is the worst answer. So a web write waits
+at most ``SKH_WRITE_WAIT_SECONDS`` and then answers 503 with :data:`BUSY`, having written nothing and
+kept what the person submitted (a pending upload stays pending, the edit form keeps its values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ingest.limits import env_number
+from search.writer import WriterBusy, write_lock
+from web.hub import Hub
+
+DEFAULT_WAIT_SECONDS = 15.0
+
+RETRY_AFTER_SECONDS = 10
+"""The ``Retry-After`` a busy answer suggests."""
+
+BUSY = (
+    "The index is busy with another change (for example a rebuild), so nothing was saved yet. "
+    "{kept} Try again in a moment."
+)
+
+__all__ = ["BUSY", "RETRY_AFTER_SECONDS", "WriterBusy", "bounded_write", "busy_message", "write_wait_seconds"]
+
+
+def write_wait_seconds() -> float:
+    """``SKH_WRITE_WAIT_SECONDS``: the longest a web write waits for the index writer (default 15)."""
+    return max(0.0, env_number("SKH_WRITE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+
+
+def busy_message(kept: str) -> str:
+    return BUSY.format(kept=kept)
+
+
+@contextmanager
+def bounded_write(hub: Hub) -> Iterator[None]:
+    """Hold the index writer for a web request's save; raises :class:`WriterBusy` after the bound.
+
+    The save inside takes the same (re-entrant) lock again, so it starts at once.
+    """
+    with write_lock(hub.datadir.index, timeout=write_wait_seconds()):
+        yield
