@@ -17,7 +17,7 @@ from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
 from search.facets import FacetCount, disjunctive_counts
 from search.fastscore import Unsupported, top_k
-from search.limits import expansion_cap, expansion_share, time_budget
+from search.limits import LIMITS, expansion_cap, expansion_share, time_budget
 from search.query import ParsedQuery, parse_query
 from search.searcher import Snapshot
 
@@ -161,22 +161,36 @@ def _expansion_notes(snapshot: Snapshot, q: wq.Query) -> tuple[str, ...]:
     return ()
 
 
-def _multiterms(q: wq.Query) -> int:
+def _multiterms(q: wq.Query) -> list[wq.MultiTerm]:
     """Prefix, wildcard, fuzzy and range terms in ``q`` (each field's copy counted), year ranges left out:
-    the terms whose expansion makes a search expensive."""
+    the terms whose expansion can make a search expensive."""
     if q.is_leaf():
-        expensive = isinstance(q, wq.MultiTerm) and type(q) is not wq.Variations and q.field() != "year"
-        return int(expensive)
-    return sum(_multiterms(child) for child in q.children())
+        expanding = isinstance(q, wq.MultiTerm) and type(q) is not wq.Variations and q.field() != "year"
+        return [q] if expanding else []
+    return [leaf for child in q.children() for leaf in _multiterms(child)]
+
+
+def _is_expensive(snapshot: Snapshot, leaves: list[wq.MultiTerm]) -> bool:
+    """True when the query's expanding terms stand for more than
+    :attr:`~search.limits.Limits.cheap_expansions` index words together, or when one is a wildcard with no
+    leading letters (finding its words reads the whole lexicon). ``loud*`` or ``reverberaton~`` stand for a
+    few words and run like any search; ``s* t* c* p*`` waits for a slot (:mod:`search.admission`)."""
+    if any(type(leaf) is wq.Wildcard and not leaf.text[:1].isalnum() for leaf in leaves):
+        return True
+    expander = snapshot.scorer.expander
+    return sum(len(expander.expand(leaf)) for leaf in leaves) > LIMITS.cheap_expansions
 
 
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.q, snapshot.searcher.schema)
-    multiterms = _multiterms(parsed.query)
-    if not multiterms:
+    leaves = _multiterms(parsed.query)
+    if not leaves:
         return _evaluate(snapshot, request, parsed)
-    with expensive_slot(snapshot.folder.parent), expansion_share(multiterms):
-        return _evaluate(snapshot, request, parsed)
+    with expansion_share(len(leaves)):
+        if not _is_expensive(snapshot, leaves):
+            return _evaluate(snapshot, request, parsed)
+        with expensive_slot(snapshot.folder.parent):
+            return _evaluate(snapshot, request, parsed)
 
 
 def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -> SearchResult:

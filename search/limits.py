@@ -44,9 +44,12 @@ class Limits:
     """Index words all of one query's prefix, wildcard, fuzzy and range terms may stand for together
     (Lucene's default clause limit). Each such term, in each field it searches, gets an equal share, but
     never less than 16: ``s* t* c* p*`` searches fewer words per term than ``a*`` alone."""
+    cheap_expansions: int = 64
+    """Index words a query's prefix, wildcard, fuzzy and range terms may stand for together and still run
+    as an ordinary search (``loud*``, ``reverberaton~``); more make it an expensive search."""
     expensive_slots: int = 1
-    """Searches with prefix, wildcard, fuzzy or range terms that may run at once on this index, in all
-    worker processes together; the rest of the machine stays free for ordinary searches."""
+    """Expensive searches that may run at once on this index, in all worker processes together; the rest
+    of the machine stays free for ordinary searches."""
     expensive_wait_ms: int = 300
     """How long such a search waits for a free slot before it is answered "busy" (503)."""
 
