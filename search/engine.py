@@ -184,10 +184,9 @@ def _is_expensive(snapshot: Snapshot, leaves: list[wq.MultiTerm]) -> bool:
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.q, snapshot.searcher.schema)
     leaves = _multiterms(parsed.query)
-    if not leaves:
-        return _evaluate(snapshot, request, parsed)
+    clauses = sum(1 for _ in parsed.query.leaves())  # each word once per field it searches
     with expansion_share(len(leaves)):
-        if not _is_expensive(snapshot, leaves):
+        if clauses <= LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
             return _evaluate(snapshot, request, parsed)
         with expensive_slot(snapshot.folder.parent):
             return _evaluate(snapshot, request, parsed)

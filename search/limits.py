@@ -47,6 +47,9 @@ class Limits:
     cheap_expansions: int = 64
     """Index words a query's prefix, wildcard, fuzzy and range terms may stand for together and still run
     as an ordinary search (``loud*``, ``reverberaton~``); more make it an expensive search."""
+    cheap_clauses: int = 160
+    """Clauses (each word once per field it searches: eight for a plain word) a query may have and still
+    run as an ordinary search; a pasted page of 64 words is an expensive one (20 words are 160)."""
     expensive_slots: int = 1
     """Expensive searches that may run at once on this index, in all worker processes together; the rest
     of the machine stays free for ordinary searches."""

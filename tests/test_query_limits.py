@@ -144,8 +144,8 @@ def test_a_whole_query_expands_to_a_bounded_number_of_words(big_lexicon, q):
 
 def test_expensive_searches_wait_for_a_slot_and_ordinary_ones_do_not(big_lexicon, monkeypatch):
     """While every slot is held (here by another open file, as another worker would hold it), a search whose
-    words expand to many index words is answered busy after the wait; plain words, and a prefix or fuzzy word
-    that stands for a few index words, run as usual."""
+    words expand to many index words, or that has many clauses, is answered busy after the wait; plain words,
+    and a prefix or fuzzy word that stands for a few index words, run as usual."""
     import fcntl
     import os
     from dataclasses import replace
@@ -155,7 +155,7 @@ def test_expensive_searches_wait_for_a_slot_and_ordinary_ones_do_not(big_lexicon
     lock = os.open(snapshot.folder.parent / "EXPENSIVE.0.lock", os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for expensive in ("a* b*", "*ab*", "s* t* c* p*"):
+        for expensive in ("a* b*", "*ab*", "s* t* c* p*", " ".join(f"listening{n}" for n in range(30))):
             with pytest.raises(limits.SearchBusy):
                 search(snapshot, SearchRequest(q=expensive))
         for cheap in ("listening", "listen*", "listenin~1"):
