@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from search import limits
 
-_POLL_S = 0.005
+_POLL_S = 0.01
 
 
 @contextmanager
@@ -41,6 +42,10 @@ def expensive_slot(folder: Path) -> Iterator[None]:
     if left is not None:
         wait_ms = min(wait_ms, left)
     give_up = time.monotonic() + wait_ms / 1000
+    # Threads of this process queue on a semaphore (no polling, no CPU while they wait); only the few that
+    # pass it poll the file locks that other processes hold.
+    if not _local_slots(slots).acquire(timeout=wait_ms / 1000):
+        raise limits.SearchBusy(wait_ms)
     handles = [_open(folder / f"EXPENSIVE.{n}.lock") for n in range(slots)]
     held = None
     try:
@@ -60,6 +65,18 @@ def expensive_slot(folder: Path) -> Iterator[None]:
     finally:
         for handle in handles:
             os.close(handle)  # closing the descriptor also releases its lock
+        _local_slots(slots).release()
+
+
+_semaphores: dict[int, threading.BoundedSemaphore] = {}
+_semaphores_lock = threading.Lock()
+
+
+def _local_slots(slots: int) -> threading.BoundedSemaphore:
+    with _semaphores_lock:
+        if slots not in _semaphores:
+            _semaphores[slots] = threading.BoundedSemaphore(slots)
+        return _semaphores[slots]
 
 
 def _open(path: Path) -> int:

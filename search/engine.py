@@ -184,11 +184,12 @@ def _is_expensive(snapshot: Snapshot, leaves: list[wq.MultiTerm]) -> bool:
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.q, snapshot.searcher.schema)
     leaves = _multiterms(parsed.query)
-    clauses = sum(1 for _ in parsed.query.leaves())  # each word once per field it searches
+    # Each word once per field it searches; a phrase counts its words.
+    clauses = sum(len(getattr(leaf, "words", ())) or 1 for leaf in parsed.query.leaves())
     with expansion_share(len(leaves)):
         if clauses <= LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
             return _evaluate(snapshot, request, parsed)
-        with expensive_slot(snapshot.folder.parent):
+        with time_budget(LIMITS.budget_ms), expensive_slot(snapshot.folder.parent):
             return _evaluate(snapshot, request, parsed)
 
 

@@ -39,7 +39,11 @@ class Limits:
     """Longer words are never spell-corrected: no word is that long, and the correction's automaton
     grows with the word."""
     budget_ms: int = 1000
-    """Time one search may take; past it the search stops and says so (0: no budget)."""
+    """Time an expensive search (see :attr:`cheap_clauses`, :attr:`cheap_expansions`) may take, its wait for
+    a slot included; past it the search stops and says so (0: no budget)."""
+    ordinary_budget_ms: int = 5000
+    """Time any other answer may take. Such a search is already bounded by the caps above, so this is only a
+    safety net; it is wider so that a first search after a start, reading from a cold disk, is not refused."""
     max_total_expansions: int = 1024
     """Index words all of one query's prefix, wildcard, fuzzy and range terms may stand for together
     (Lucene's default clause limit). Each such term, in each field it searches, gets an equal share, but
@@ -119,7 +123,7 @@ def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
     thread) sees only its own deadline. An enclosing budget is kept (a search
     made inside another, such as did-you-mean's, gets no more time).
     """
-    budget_ms = LIMITS.budget_ms if budget_ms is None else budget_ms
+    budget_ms = LIMITS.ordinary_budget_ms if budget_ms is None else budget_ms
     outer = _current.get()
     if budget_ms <= 0:
         yield outer
