@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -47,25 +48,54 @@ def expensive_slot(folder: Path) -> Iterator[None]:
     if not _local_slots(slots).acquire(timeout=wait_ms / 1000):
         raise limits.SearchBusy(wait_ms)
     handles = [_open(folder / f"EXPENSIVE.{n}.lock") for n in range(slots)]
-    held = None
     try:
-        while held is None:
-            for handle in handles:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue
-                held = handle
-                break
-            if held is None:
-                if time.monotonic() >= give_up:
-                    raise limits.SearchBusy(wait_ms)
-                time.sleep(_POLL_S)
-        yield
+        held = _take_a_slot(handles, give_up, wait_ms)
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            _rest(held, (time.monotonic() - started) * limits.LIMITS.expensive_rest)
     finally:
         for handle in handles:
             os.close(handle)  # closing the descriptor also releases its lock
         _local_slots(slots).release()
+
+
+def _take_a_slot(handles: list[int], give_up: float, wait_ms: int) -> int:
+    """Lock a free slot's file and wait out its rest, or raise :class:`~search.limits.SearchBusy` at ``give_up``."""
+    while True:
+        for handle in handles:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            resting = _rest_until(handle) - time.time()
+            if resting <= 0:
+                return handle
+            if time.monotonic() + resting < give_up:
+                time.sleep(resting)
+                return handle
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        if time.monotonic() >= give_up:
+            raise limits.SearchBusy(wait_ms)
+        time.sleep(_POLL_S)
+
+
+_REST = struct.Struct("<d")
+
+
+def _rest_until(handle: int) -> float:
+    """When the slot's rest after its last search ends (wall-clock seconds, shared by processes)."""
+    data = os.pread(handle, _REST.size, 0)
+    return _REST.unpack(data)[0] if len(data) == _REST.size else 0.0
+
+
+def _rest(handle: int, seconds: float) -> None:
+    """After an expensive search a slot rests in proportion to what it spent (the duty cycle
+    :attr:`~search.limits.Limits.expensive_rest` sets), so expensive searches, however many are sent,
+    take at most part of the machine's time and ordinary ones keep the rest."""
+    if seconds > 0:
+        os.pwrite(handle, _REST.pack(time.time() + seconds), 0)
 
 
 _semaphores: dict[int, threading.BoundedSemaphore] = {}

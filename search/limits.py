@@ -57,6 +57,9 @@ class Limits:
     expensive_slots: int = 1
     """Expensive searches that may run at once on this index, in all worker processes together; the rest
     of the machine stays free for ordinary searches."""
+    expensive_rest: float = 1.0
+    """After an expensive search its slot rests this many times as long as the search took: at 1.0
+    expensive searches use at most half of each slot's time, however many are sent."""
     expensive_wait_ms: int = 300
     """How long such a search waits for a free slot before it is answered "busy" (503)."""
 
@@ -67,6 +70,8 @@ def _from_env(env: dict[str, str] | os._Environ) -> Limits:
         raw = env.get(f"SKH_QUERY_{spec.name.upper()}", "").strip()
         if raw.isdigit():
             values[spec.name] = int(raw)
+        elif spec.type in (float, "float") and raw.replace(".", "", 1).isdigit():
+            values[spec.name] = float(raw)
     return Limits(**values)
 
 

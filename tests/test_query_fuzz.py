@@ -62,7 +62,7 @@ def generous_budget():
     """A minute per search: on a loaded machine an 8-document search can pass the 1 s default (a 503 that
     depends on machine speed); the budget itself is tested with a stepped clock in test_query_limits.py."""
     default = limits.LIMITS
-    limits.LIMITS = dataclasses.replace(default, budget_ms=60_000, ordinary_budget_ms=60_000)
+    limits.LIMITS = dataclasses.replace(default, budget_ms=60_000, ordinary_budget_ms=60_000, expensive_wait_ms=60_000)
     yield
     limits.LIMITS = default
 

@@ -235,3 +235,21 @@ def test_settings_come_from_the_environment():
     parsed = limits._from_env({"SKH_QUERY_MAX_EXPANSIONS": "32", "SKH_QUERY_BUDGET_MS": "junk"})
     assert parsed.max_expansions == 32
     assert parsed.budget_ms == limits.Limits().budget_ms
+
+
+def test_a_slot_rests_after_an_expensive_search(big_lexicon, monkeypatch):
+    """The slot rests in proportion to what the search spent (here 1,000 times as long), so the next expensive
+    search within the rest is answered busy, whichever process sends it, while plain words still run."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(
+        limits, "LIMITS", replace(limits.LIMITS, expensive_slots=1, expensive_wait_ms=50, expensive_rest=1000.0)
+    )
+    snapshot = SearcherPool(big_lexicon).get()
+    assert search(snapshot, SearchRequest(q="s* t*")).total > 0
+    with pytest.raises(limits.SearchBusy):
+        search(snapshot, SearchRequest(q="c* p*"))
+    assert search(snapshot, SearchRequest(q="listening")).total == 3000
+    monkeypatch.setattr(limits, "LIMITS", replace(limits.LIMITS, expensive_rest=0.0))
+    (snapshot.folder.parent / "EXPENSIVE.0.lock").write_bytes(b"")  # the rest ends
+    assert search(snapshot, SearchRequest(q="c* p*")).total > 0
