@@ -22,11 +22,11 @@ from search.background_merge import NICENESS
 from search.engine import SORTS, SearchRequest
 from search.limits import QueryTooExpensive
 from search.writer import announce_waits, write_lock
-from web.accounts import ROLES, AccountError
-from web.hub import Hub
 from web.ops_cli import COMMANDS
+from web.ops_cli import open_hub as _hub
 from web.results import run_search
 from web.suggestions import warm_suggestions
+from web.users_cli import users
 
 ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
 
@@ -42,13 +42,6 @@ def _say_waits() -> None:
             click.echo(f"waited {waited:.1f} s for another writer", err=True)
 
     announce_waits(notice)
-
-
-def _hub() -> Hub:
-    try:
-        return Hub.open()
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -311,76 +304,6 @@ def _warming(app, hub):
     return app
 
 
-@main.group()
-def users() -> None:
-    """Manage accounts (member, staff, admin)."""
-
-
-def _accounts():
-    return _hub().accounts
-
-
-def _password(value: str | None) -> str:
-    return value if value is not None else click.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-@users.command("add")
-@click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
-def users_add(email: str, role: str, password_stdin: bool) -> None:
-    """Create an account; asks for the password."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
-    try:
-        user = _accounts().add(email, role, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"added {user.email} ({user.role})")
-
-
-@users.command("passwd")
-@click.argument("email")
-@click.option("--password-stdin", is_flag=True)
-def users_passwd(email: str, password_stdin: bool) -> None:
-    """Set a new password (ends the account's sessions)."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
-    try:
-        _accounts().set_password(email, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"password changed for {email}")
-
-
-@users.command("role")
-@click.argument("email")
-@click.argument("role", type=click.Choice(ROLES))
-def users_role(email: str, role: str) -> None:
-    """Change an account's role (ends the account's sessions)."""
-    try:
-        _accounts().set_role(email, role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"{email} is now {role}; their sessions were ended")
-
-
-@users.command("remove")
-@click.argument("email")
-def users_remove(email: str) -> None:
-    """Delete an account (ends the account's sessions)."""
-    try:
-        _accounts().remove(email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"removed {email}")
-
-
-@users.command("list")
-def users_list() -> None:
-    """List accounts and their roles."""
-    for user in _accounts().all():
-        click.echo(f"{user.email}\t{user.role}")
-
-
 @main.command("seed")
 @click.argument("corpus", default="corpus/docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def seed(corpus: Path) -> None:
@@ -401,7 +324,7 @@ def seed(corpus: Path) -> None:
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
 
 
-for _command in COMMANDS:  # gc, check, backup, restore
+for _command in (*COMMANDS, users):  # gc, check, backup, restore; users add|passwd|role|remove|list
     main.add_command(_command)
 
 

@@ -23,7 +23,8 @@ from web.uploads import PendingUploads
 GRACE_HELP = "Leave unreferenced files younger than this (default: SKH_GC_GRACE_MINUTES, 60)."
 
 
-def _hub() -> Hub:
+def open_hub() -> Hub:
+    """The data dir's hub, or a clean error (exit 1) when it cannot be opened."""
     try:
         return Hub.open()
     except (OSError, ValueError) as exc:
@@ -43,7 +44,7 @@ def _pending_in(root: Path) -> set[str]:
 @click.option("--json", "as_json", is_flag=True)
 def gc(grace_minutes: float | None, as_json: bool) -> None:
     """Expire abandoned reviews, then remove originals nothing references and crashes' temporary files."""
-    hub = _hub()
+    hub = open_hub()
     expired = hub.pending.expire()
     collected = collect_garbage(hub.datadir, hub.catalog, hub.pending.hashes, _grace(grace_minutes))
     if as_json:
@@ -66,7 +67,7 @@ def gc(grace_minutes: float | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def check_command(fix: bool, grace_minutes: float | None, quick: bool, as_json: bool) -> None:
     """Check that catalog, index and originals agree; exit 1 on any problem."""
-    hub = _hub()
+    hub = open_hub()
     grace = _grace(grace_minutes)
     report = check(hub.datadir, hub.catalog, hub.pending.hashes(), grace, verify_hashes=not quick)
     done: list[str] = []
@@ -89,7 +90,7 @@ def check_command(fix: bool, grace_minutes: float | None, quick: bool, as_json: 
 @click.argument("dest", type=click.Path(path_type=Path))
 def backup_command(dest: Path) -> None:
     """Copy the catalog, accounts and originals to DEST, consistently, while the service runs."""
-    hub = _hub()
+    hub = open_hub()
     try:
         manifest = backup(hub.datadir, dest, _pending_in)
     except BackupError as exc:

@@ -1,0 +1,84 @@
+"""``skh users``: accounts from the command line (add, passwd, role, remove, list).
+
+Registered on :mod:`web.cli`'s ``main`` group. A password change, a role change and a removal end every
+session of that account (:mod:`web.sessions`), so a cookie saved before them opens nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from web.accounts import ROLES, AccountError
+from web.ops_cli import open_hub
+
+
+@click.group()
+def users() -> None:
+    """Manage accounts (member, staff, admin)."""
+
+
+def _accounts():
+    return open_hub().accounts
+
+
+def _password(value: str | None) -> str:
+    return value if value is not None else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        user = _accounts().add(email, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {user.email} ({user.role})")
+
+
+@users.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True)
+def users_passwd(email: str, password_stdin: bool) -> None:
+    """Set a new password (ends the account's sessions)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
+    try:
+        _accounts().set_password(email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"password changed for {email}")
+
+
+@users.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def users_role(email: str, role: str) -> None:
+    """Change an account's role (ends the account's sessions)."""
+    try:
+        _accounts().set_role(email, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{email} is now {role}; their sessions were ended")
+
+
+@users.command("remove")
+@click.argument("email")
+def users_remove(email: str) -> None:
+    """Delete an account (ends the account's sessions)."""
+    try:
+        _accounts().remove(email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {email}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts and their roles."""
+    for user in _accounts().all():
+        click.echo(f"{user.email}\t{user.role}")
