@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.search_bench import MIX, free_port, percentiles  # noqa: E402
+from bench.search_bench import MIX, free_port, percentiles, stop  # noqa: E402
 
 TAXONOMY = ROOT / "corpus" / "areas.toml"
 HOSTILE: list[str] = [
@@ -189,12 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 alone, _ = run_phase(base, args.seconds, args.clients, 0, args.timeout)
                 during, hostile = run_phase(base, args.seconds, args.clients, args.attackers, args.timeout)
             finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                stop(server)
         tracebacks = log_path.read_text().count("Traceback")
     print(
         f"hostile bench: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "

@@ -266,11 +266,7 @@ def http_bench(size: int, clients: int, rounds: int, port: int, workers: int) ->
             "workers": len(worker_rss_mb(server.pid)),
         }
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
         exits = [line for line in log_path.read_text().splitlines() if " exited " in line]
         if exits:
@@ -335,6 +331,16 @@ def main() -> int:
         if http and http["errors"]:
             print(f"HTTP errors: {http['errors']} (first: {http['first_error']})")
     return 0
+
+
+def stop(server: subprocess.Popen, timeout: float = 20) -> None:
+    """End a bench's ``skh serve``: terminate, and kill it if it has not gone within ``timeout`` s."""
+    server.terminate()
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.search_bench import stop  # noqa: E402
 from bench.soak_forms import LoopbackIsSecure, csrf, multipart, publish_form  # noqa: E402
 
 READERS = 8
@@ -355,11 +356,7 @@ class Soak:
             # Once the rebuilt index is live, every write found before must still be found.
             self.results.lost_after_reindex = [word for opener, word in self.written if not self.found(opener, word)]
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         return self.results
 
 

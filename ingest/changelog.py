@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from ingest.db import immediate
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rebuild_marks (
     started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
@@ -51,27 +53,17 @@ class Changes:
 
 def start_logging(conn: sqlite3.Connection) -> None:
     """Register a rebuild (dropping a crashed one's leftovers): every write from now on is logged."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         conn.execute("DELETE FROM rebuild_marks")
         conn.execute("DELETE FROM changes")
         conn.execute("INSERT INTO rebuild_marks DEFAULT VALUES")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def stop_logging(conn: sqlite3.Connection) -> None:
     """The rebuild is over (swapped in or given up): stop logging and empty the log."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         conn.execute("DELETE FROM rebuild_marks")
         conn.execute("DELETE FROM changes")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def last_seq(conn: sqlite3.Connection) -> int:

@@ -184,23 +184,31 @@ def test_write_lock_with_a_timeout_raises_writer_busy_and_says_once_that_it_wait
     assert heard == [1]
 
 
-def test_skh_reindex_says_it_waits_for_another_writer(mini_hub):
+def run_while_another_writes(mini_hub, *args: str) -> tuple[int, str, str]:
+    """Run ``skh ARGS`` while another process holds the write lock; it must say at once that it waits,
+    then finish once the lock is let go. Returns its exit code, output and error output."""
     env = {"SKH_DATA_DIR": str(mini_hub.datadir.root), "PATH": "/usr/bin:/bin"}
     lock = HeldLock(mini_hub.datadir.index)
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "reindex"],
+            [sys.executable, "-m", "web.cli", *args],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert "waiting for another writer" in proc.stderr.readline()
+        first = proc.stderr.readline()
+        assert "waiting for another writer" in first
     finally:
         lock.release()
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    return proc.returncode, out, first + err
+
+
+def test_skh_reindex_says_it_waits_for_another_writer(mini_hub):
+    returncode, out, err = run_while_another_writes(mini_hub, "reindex")
+    assert returncode == 0, err
     assert f"reindexed {mini_hub.catalog.count()} documents" in out
 
 
@@ -328,20 +336,6 @@ def test_an_area_refresh_that_changes_no_areas_leaves_the_live_index_alone(mini_
 def test_skh_ingest_says_that_it_waits_for_another_writer_and_how_long(mini_hub, tmp_path):
     path = tmp_path / "late.txt"
     path.write_text("Late note\n\nA note about anechoic rooms.\n", encoding="utf-8")
-    env = {"SKH_DATA_DIR": str(mini_hub.datadir.root), "PATH": "/usr/bin:/bin"}
-    lock = HeldLock(mini_hub.datadir.index)
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "ingest", str(path)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert "waiting for another writer" in proc.stderr.readline()
-    finally:
-        lock.release()
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0 and "1 added" in out, err
+    returncode, out, err = run_while_another_writes(mini_hub, "ingest", str(path))
+    assert returncode == 0 and "1 added" in out, err
     assert re.search(r"waited \d+\.\d s for another writer", err)

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ingest.db import ThreadConnections
+from ingest.db import ThreadConnections, immediate
 from web import sessions
-from web.transactions import immediate
 
 ROLES = ("member", "staff", "admin")
 MIN_PASSWORD = 10

@@ -33,9 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.db import ThreadConnections
+from ingest.db import ThreadConnections, immediate
 from web.env_settings import positive_number
-from web.transactions import immediate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS login_failures (

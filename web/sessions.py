@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.db import immediate
 from web.env_settings import positive_number
-from web.transactions import immediate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
