@@ -24,6 +24,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/skh serve --host $(HOST) --port $(PORT) --workers 0
 
 test: $(VENV)/.installed-test
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed-test
