@@ -6,21 +6,6 @@ from dataclasses import dataclass, field
 
 VISIBILITIES = ("public", "members", "staff")
 
-METADATA_FIELDS = (
-    "title",
-    "authors",
-    "org",
-    "date",
-    "year",
-    "type",
-    "lang",
-    "areas",
-    "visibility",
-    "doi",
-    "url",
-    "abstract",
-)
-
 
 @dataclass
 class Parsed:

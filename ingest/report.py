@@ -37,10 +37,6 @@ class Report:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
-    @property
-    def duplicates(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.duplicate_of]
-
     def summary(self) -> dict[str, int]:
         """Counts per status; "skipped" only when something was skipped (older readers know four keys)."""
         counts = {s: self.count(s) for s in STATUSES}

@@ -136,8 +136,6 @@ class FieldsTerm(wq.CompoundQuery):
     differs from an ``Or`` of the same terms.
     """
 
-    JOINT = " | "
-
     def __init__(self, subqueries: list[wq.Term], boost: float = 1.0):
         super().__init__(list(subqueries), boost=boost)
 

@@ -148,9 +148,3 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         }
 
     return app
-
-
-def get_hub() -> Hub:
-    from flask import current_app
-
-    return current_app.extensions["hub"]

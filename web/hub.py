@@ -55,3 +55,10 @@ class Hub:
     @cached_property
     def pending(self) -> PendingUploads:
         return PendingUploads(self.datadir.root / "accounts.sqlite3")
+
+
+def get_hub() -> Hub:
+    """The hub of the app handling the current request (set by :func:`web.app.create_app`)."""
+    from flask import current_app
+
+    return current_app.extensions["hub"]

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from search.limits import QueryTooExpensive
 from web.access import visible_levels
-from web.app import get_hub
+from web.hub import get_hub
 from web.results import search_from_args
 from web.suggestions import completions
 from web.views.documents import visible_document

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from web.app import get_hub
 from web.client_address import of_request
 from web.forms import LoginForm, PostForm
+from web.hub import get_hub
 
 bp = Blueprint("auth", __name__)
 

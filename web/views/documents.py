@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from ingest.store import path_for
 from web.access import can_see, visible_levels
-from web.app import get_hub
+from web.hub import get_hub
 from web.suggestions import related_documents
 
 bp = Blueprint("documents", __name__)

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, render_template, request
 from search.engine import SearchRequest
 from search.limits import QueryTooExpensive
 from web.access import visible_levels
-from web.app import get_hub
 from web.facets_view import build_chips
+from web.hub import get_hub
 from web.params import link, without
 from web.results import run_search, search_from_args
 

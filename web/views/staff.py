@@ -13,8 +13,8 @@ from ingest.model import Document
 from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
 from ingest.store import sha256_of, store
 from web.access import admin_required, staff_required
-from web.app import get_hub
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
+from web.hub import get_hub
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write, busy_message
 
