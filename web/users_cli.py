@@ -7,6 +7,8 @@ session of that account (:mod:`web.sessions`), so a cookie saved before them ope
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -27,6 +29,15 @@ def _password(value: str | None) -> str:
     return value if value is not None else click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """An account request that cannot be done ends the command with its reason (exit 1), not a traceback."""
+    try:
+        yield
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @users.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -34,10 +45,8 @@ def _password(value: str | None) -> str:
 def users_add(email: str, role: str, password_stdin: bool) -> None:
     """Create an account; asks for the password."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
-    try:
+    with _account_errors():
         user = _accounts().add(email, role, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"added {user.email} ({user.role})")
 
 
@@ -47,10 +56,8 @@ def users_add(email: str, role: str, password_stdin: bool) -> None:
 def users_passwd(email: str, password_stdin: bool) -> None:
     """Set a new password (ends the account's sessions)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
-    try:
+    with _account_errors():
         _accounts().set_password(email, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"password changed for {email}")
 
 
@@ -59,10 +66,8 @@ def users_passwd(email: str, password_stdin: bool) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 def users_role(email: str, role: str) -> None:
     """Change an account's role (ends the account's sessions)."""
-    try:
+    with _account_errors():
         _accounts().set_role(email, role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{email} is now {role}; their sessions were ended")
 
 
@@ -70,10 +75,8 @@ def users_role(email: str, role: str) -> None:
 @click.argument("email")
 def users_remove(email: str) -> None:
     """Delete an account (ends the account's sessions)."""
-    try:
+    with _account_errors():
         _accounts().remove(email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"removed {email}")
 
 
