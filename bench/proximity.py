@@ -2,10 +2,10 @@
 
 Run: ``.venv/bin/python bench/proximity.py [--split train] [--depth 100] [--limit N]``
 
-Ranks every query with :func:`search.engine.search` (the service's own path,
+Ranks every query with :func:`search.searching.search` (the service's own path,
 as ``bench/relevance.py`` does), then re-scores the ``depth`` best hits with a
 bonus for query words that occur close together, reading word positions from
-the index (``search.postings.positions_for``) for those documents only, per
+the index (``search.engine.format.postings.positions_for``) for those documents only, per
 text part (title, abstract, body). Two published forms, each at a few weights:
 
 * **BM25TP** (Rasolofo & Savoy, 2003): every pair of distinct query words at
@@ -50,9 +50,9 @@ from relevance import build_service_index, found_scifact, judged_queries, load_c
 from whoosh import query as wq  # noqa: E402
 
 from search import ranking  # noqa: E402
-from search.engine import SearchRequest, search  # noqa: E402
-from search.postings import LENGTH_OF_BYTE, positions_for  # noqa: E402
-from search.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.engine.format.postings import LENGTH_OF_BYTE, positions_for  # noqa: E402
+from search.engine.reading.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.searching import SearchRequest, search  # noqa: E402
 
 TP_WINDOW = 5
 UW_WINDOW = 8

@@ -11,7 +11,7 @@ temporary folder that is deleted afterwards.
 Two systems are indexed and judged on the same queries:
 
 * **service** - the project's own schema, analyzers, writer, query parser,
-  weighting model and :func:`search.engine.search`, exactly as the web
+  weighting model and :func:`search.searching.search`, exactly as the web
   service runs them. A SciFact document's title goes to ``title`` and its
   text to ``body`` (see :func:`scifact_doc` for why).
 * **baseline** - a plain Whoosh BM25F set-up: one ``content`` field with
@@ -43,11 +43,11 @@ from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 from whoosh.qparser import OrGroup, QueryParser  # noqa: E402
 
-from search.engine import SearchRequest, search  # noqa: E402
-from search.index import make_live, new_generation  # noqa: E402
+from search.engine.reading.index import make_live, new_generation  # noqa: E402
+from search.engine.reading.searcher import SearcherPool  # noqa: E402
+from search.engine.writing.writer import index_writer, write_lock  # noqa: E402
 from search.schema import IndexDoc  # noqa: E402
-from search.searcher import SearcherPool  # noqa: E402
-from search.writer import index_writer, write_lock  # noqa: E402
+from search.searching import SearchRequest, search  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "eval" / "scifact"
 DEPTH = 100  # ranks retrieved per query: recall@100 and MAP@100 need them all
@@ -120,7 +120,7 @@ def build_service_index(base: Path, corpus: Iterable[dict]) -> None:
 
 
 def service_run(base: Path, queries: dict[str, str]) -> Run:
-    """Rank with :func:`search.engine.search`, the function behind the web page and the API."""
+    """Rank with :func:`search.searching.search`, the function behind the web page and the API."""
     pool = SearcherPool(base)
     run: Run = {}
     for qid, text in queries.items():

@@ -139,7 +139,7 @@ def worker_naive(size: int, rounds: int) -> dict:
 
     from bench.search_naive import naive_search
 
-    # Stock Whoosh: undo search.lean_files (imported with the bench's builders), so its
+    # Stock Whoosh: undo search.engine.format.lean_files (imported with the bench's builders), so its
     # memory is what Whoosh itself takes (it copies each segment into memory).
     compound.BufferFile = structfile.BufferFile
 

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.synthetic import build_index  # noqa: E402
-from search.engine import SearchRequest  # noqa: E402
+from search.engine.reading.searcher import SearcherPool, Snapshot  # noqa: E402
 from search.related import related  # noqa: E402
-from search.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.searching import SearchRequest  # noqa: E402
 from search.suggest import complete, did_you_mean  # noqa: E402
 from search.titles import TitleEntry, TitleIndex, title_words  # noqa: E402
 from search.vocabulary import Lexicon, vocabulary  # noqa: E402
@@ -102,7 +102,9 @@ def main() -> int:
     snapshot = SearcherPool(base).get()
     entries = [TitleEntry(d.id, d.title, d.visibility) for d in docs]
 
-    print("\nonce per index generation (on a large collection, in the background: see search/derived.py)")
+    print(
+        "\nonce per index generation (on a large collection, in the background: see search/engine/reading/derived.py)"
+    )
     _, ms = timed(lambda: snapshot.columns)
     print(f"  facet columns (already used by search)        {ms:8.1f} ms")
     reader = snapshot.searcher.reader()

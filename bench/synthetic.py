@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.index import current_dir, make_live, new_generation
+from search.engine.reading.index import current_dir, make_live, new_generation
 from search.schema import IndexDoc
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Handing catalog documents to the index, and rebuilding it from the catalog.
 
-Every change goes through :func:`search.writer.write_lock`, so the catalog
+Every change goes through :func:`search.engine.writing.writer.write_lock`, so the catalog
 transaction and the index commit happen together and one at a time: a
 document is in both or in neither. A rebuild takes the lock only to swap its
 new generation in (:mod:`ingest.rebuild`).
@@ -15,10 +15,10 @@ from ingest.datadir import DataDir
 from ingest.limits import env_number
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere, release_originals
-from search.background_merge import MIN_BACKGROUND_DOCS
-from search.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, MergePolicy, bounded_merge
+from search.engine.writing.background_merge import MIN_BACKGROUND_DOCS
+from search.engine.writing.merging import BULK_MERGE, INTERACTIVE_MERGE_DOCS, MergePolicy, bounded_merge
+from search.engine.writing.writer import index_writer, write_lock
 from search.schema import IndexDoc
-from search.writer import index_writer, write_lock
 
 
 def to_index_doc(doc: Document) -> IndexDoc:
@@ -45,7 +45,7 @@ def interactive_merge_docs() -> int:
 
 def background_merge_docs() -> int:
     """``SKH_BACKGROUND_MERGE_DOCS``: a bulk load's merges of at least this many documents are written by
-    another process while the load goes on (:mod:`search.background_merge`); 0 merges in the commits."""
+    another process while the load goes on (:mod:`search.engine.writing.background_merge`); 0 merges in the commits."""
     return max(0, int(env_number("SKH_BACKGROUND_MERGE_DOCS", MIN_BACKGROUND_DOCS)))
 
 
@@ -65,8 +65,8 @@ def save_documents(
     means two concurrent uploads of the same file cannot both be added.
     A ``bulk`` load's commits merge index segments as Whoosh would; anything
     else (an upload, an edit, a deletion: a person waits for it) merges a
-    bounded amount (:mod:`search.merging`). ``bulk_merge`` is a bulk load's policy (one that merges in
-    the background, :class:`search.background_merge.BackgroundMerges`, for ``skh ingest``).
+    bounded amount (:mod:`search.engine.writing.merging`). ``bulk_merge`` is a bulk load's policy (one that merges in
+    the background, :class:`search.engine.writing.background_merge.BackgroundMerges`, for ``skh ingest``).
 
     Originals the save stops referencing (a document's old bytes, a deleted document's) are removed
     after the commit if nothing else holds them; ``held_elsewhere`` says what the catalog cannot

@@ -30,7 +30,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.limits import env_number
 from ingest.store import TMP_PREFIX, leftovers, path_for, stored
-from search.writer import write_lock
+from search.engine.writing.writer import write_lock
 
 HeldElsewhere = Callable[[], Collection[str]]
 """Hashes of originals referenced outside the catalog (pending uploads)."""

@@ -41,8 +41,8 @@ from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
-from search.background_merge import BackgroundMerges
-from search.merging import BULK_MERGE, MergePolicy
+from search.engine.writing.background_merge import BackgroundMerges
+from search.engine.writing.merging import BULK_MERGE, MergePolicy
 
 __all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "iter_files", "prepare"]
 

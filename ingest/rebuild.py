@@ -8,7 +8,7 @@ silently for it. So the rebuild holds the lock only for its last step:
    every write from then on is recorded;
 2. without the lock it reads every document in one SQLite read transaction,
    together with the log's newest number, so the snapshot and that number
-   agree, and builds a new generation (:func:`search.index.new_generation`);
+   agree, and builds a new generation (:func:`search.engine.reading.index.new_generation`);
 3. still without the lock it applies what was written meanwhile (re-reading
    those documents from the catalog; a document no longer there is deleted),
    round after round while the rounds shrink;
@@ -19,7 +19,7 @@ silently for it. So the rebuild holds the lock only for its last step:
 Two rebuilds at once wait for each other on a lock file of their own
 (``REBUILD.lock``), so one log and one new generation are in play at a time.
 
-A bulk load's background merge (:mod:`search.background_merge`) reserved on the
+A bulk load's background merge (:mod:`search.engine.writing.background_merge`) reserved on the
 old generation needs nothing from here: when the load's next commit takes the
 result it finds the live folder changed and drops it, and the documents of
 every commit the load made meanwhile are in the change log.
@@ -39,10 +39,10 @@ from ingest import changelog
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.indexing import interactive_merge_docs, to_index_doc
-from search.index import make_live, new_generation
-from search.merging import bounded_merge
-from search.segment_writer import FastSegmentWriter
-from search.writer import write_lock
+from search.engine.reading.index import make_live, new_generation
+from search.engine.writing.merging import bounded_merge
+from search.engine.writing.segment_writer import FastSegmentWriter
+from search.engine.writing.writer import write_lock
 
 LOCKED_CHANGES = 200
 """Catch up without the lock until a round finds at most this many written documents; the rest is applied

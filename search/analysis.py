@@ -91,7 +91,7 @@ class JoinedText(str):
 
     No token spans a newline, so the words of the whole are the words of the
     parts in turn. The index's ``words`` field is the title, abstract and body
-    joined: the writer's fast path (:mod:`search.fastterms`) takes its words
+    joined: the writer's fast path (:mod:`search.engine.writing.fastterms`) takes its words
     from the parts it has just analysed for their own fields rather than
     tokenising the whole text a second time. Anywhere else it is a plain string.
     """

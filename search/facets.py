@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search.postings import postings_arrays
+from search.engine.format.postings import postings_arrays
+from search.engine.reading.segments import SegmentStore, segment_key
 from search.schema import FACET_FIELDS
-from search.segments import SegmentStore, segment_key
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.index import current_dir
-from search.merging import RESERVATION, _reservation
+from search.engine.reading.index import current_dir
+from search.engine.writing.merging import RESERVATION, _reservation
 from search.schema import build_schema
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from search import limits
 from search.analysis import STOP_WORDS
-from search.engine import SearchRequest, search
-from search.searcher import Snapshot
+from search.engine.reading.searcher import Snapshot
+from search.searching import SearchRequest, search
 from search.titles import TitleIndex
 from search.vocabulary import Vocabulary, vocabulary
 

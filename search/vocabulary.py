@@ -30,8 +30,8 @@ from whoosh.reading import IndexReader, TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search import limits
-from search.searcher import Snapshot
-from search.segments import SegmentStore
+from search.engine.reading.searcher import Snapshot
+from search.engine.reading.segments import SegmentStore
 
 WORDS = "words"
 COMMON = 500

@@ -13,12 +13,12 @@ import pytest
 from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
-from search.background_merge import BackgroundMerges
-from search.engine import SearchRequest, search
-from search.index import open_index
-from search.merging import RESERVATION, bounded_merge, busy_segment_ids, release, reserve
+from search.engine.reading.index import open_index
+from search.engine.writing.background_merge import BackgroundMerges
+from search.engine.writing.merging import RESERVATION, bounded_merge, busy_segment_ids, release, reserve
+from search.engine.writing.writer import index_writer, write_lock
 from search.schema import IndexDoc
-from search.writer import index_writer, write_lock
+from search.searching import SearchRequest, search
 from web.hub import Hub
 
 

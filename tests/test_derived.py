@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from search import derived
-from search.derived import DerivedTables
+from search.engine.reading import derived
+from search.engine.reading.derived import DerivedTables
 
 
 def test_a_table_is_built_once_per_generation_and_not_carried_unless_allowed():

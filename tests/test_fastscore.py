@@ -16,14 +16,14 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from bench.speed_corpus import Vocabulary, make_doc
-from search.engine import SearchRequest, search
-from search.fastscore import Scorer, Unsupported, top_k
-from search.index import open_index
+from search.engine.reading.index import open_index
+from search.engine.reading.searcher import SearcherPool, Snapshot
+from search.engine.scoring.fastscore import Scorer, Unsupported, top_k
+from search.engine.writing.writer import index_writer, write_lock
 from search.query import parse_query
 from search.related import related, related_query
 from search.schema import IndexDoc
-from search.searcher import SearcherPool, Snapshot
-from search.writer import index_writer, write_lock
+from search.searching import SearchRequest, search
 
 QUERIES = [
     "hearing",

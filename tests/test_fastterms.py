@@ -19,10 +19,10 @@ from whoosh.reading import SegmentReader
 
 from bench.speed_corpus import Vocabulary, make_doc
 from search.analysis import JoinedText, content_words, language_analyzer, stem_words
-from search.fastterms import fast_columns
-from search.posting_blocks import MIN_COMPRESS
+from search.engine.format.posting_blocks import MIN_COMPRESS
+from search.engine.writing.fastterms import fast_columns
+from search.engine.writing.segment_writer import FastSegmentWriter
 from search.schema import IndexDoc, build_schema
-from search.segment_writer import FastSegmentWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -192,7 +192,7 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, setting
     """Small blocks too: with 128 postings a block, few terms here would span more than one.
 
     Uncompressed, the segment files are Whoosh's byte for byte. Compressed,
-    the writer compresses fewer blocks than Whoosh (see :mod:`search.posting_blocks`),
+    the writer compresses fewer blocks than Whoosh (see :mod:`search.engine.format.posting_blocks`),
     so postings and term index differ in bytes but not in what they say.
     """
     from whoosh.writing import SegmentWriter

@@ -18,7 +18,7 @@ from ingest.extract import IngestError
 from ingest.limits import Limits
 from ingest.pipeline import Ingestor
 from ingest.zipsafety import UnsafeArchive, ZipLimits, check_archive
-from search.engine import SearchRequest, search
+from search.searching import SearchRequest, search
 from tests.filemakers import (
     docx_bytes,
     encrypted_pdf_bytes,

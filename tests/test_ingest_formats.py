@@ -9,7 +9,7 @@ import pytest
 
 from ingest.language import detect_language
 from ingest.pipeline import Explicit
-from search.engine import SearchRequest, search
+from search.searching import SearchRequest, search
 from tests.filemakers import docx_bytes, pdf_bytes
 
 ALL = ("public", "members", "staff")

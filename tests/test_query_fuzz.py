@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from ingest.pipeline import Explicit
 from search import limits
-from search.engine import SearchRequest, search
 from search.query import parse_query
+from search.searching import SearchRequest, search
 from tests.conftest import ROOT, write_mini_corpus
 from web.app import create_app
 from web.hub import Hub

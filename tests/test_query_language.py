@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import Explicit
-from search.engine import SearchRequest, search
+from search.searching import SearchRequest, search
 
 
 def titles(hub, q):

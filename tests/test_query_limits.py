@@ -16,12 +16,12 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from search import limits
-from search.engine import SearchRequest, search
-from search.expansion import Expander
-from search.index import open_index
+from search.engine.reading.index import open_index
+from search.engine.reading.searcher import SearcherPool
+from search.engine.scoring.expansion import Expander
+from search.engine.writing.writer import index_writer, write_lock
 from search.schema import IndexDoc
-from search.searcher import SearcherPool
-from search.writer import index_writer, write_lock
+from search.searching import SearchRequest, search
 
 
 def titles(hub, q: str) -> list[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine import SearchRequest, search
-from search.index import make_live, new_generation
+from search.engine.reading.index import make_live, new_generation
+from search.engine.reading.searcher import SearcherPool
+from search.engine.writing.writer import index_writer, write_lock
 from search.schema import IndexDoc
-from search.searcher import SearcherPool
-from search.writer import index_writer, write_lock
+from search.searching import SearchRequest, search
 
 FILLER = "The study was carried out over two years with a panel of listeners in a laboratory."
 

@@ -116,7 +116,7 @@ def test_real_metadata_and_text_are_found(ingested):
 
 def test_real_documents_are_searchable(ingested):
     _, _, hub = ingested
-    from search.engine import SearchRequest, search
+    from search.searching import SearchRequest, search
 
     result = search(hub.pool.get(), SearchRequest(q="loudness", visibility=("public",), per_page=50))
     titles = [hub.catalog.get(h.id).title for h in result.hits]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ingest.curation import delete
 from ingest.pipeline import Explicit
-from search.engine import SearchRequest, search
-from search.index import open_index
-from search.searcher import SearcherPool
-from search.writer import write_lock
+from search.engine.reading.index import open_index
+from search.engine.reading.searcher import SearcherPool
+from search.engine.writing.writer import write_lock
+from search.searching import SearchRequest, search
 from web.hub import Hub
 
 QUERIES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine import SearchRequest, search
+from search.searching import SearchRequest, search
 from search.snippets import make_snippet
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ingest.curation import delete
 from ingest.pipeline import Explicit
 from ingest.store import path_for, sha256_of, store
-from search.writer import index_writer, write_lock
+from search.engine.writing.writer import index_writer, write_lock
 from tests.accounts_support import login, make_users
 from tests.conftest import MINI_DOCS, ROOT
 from tests.test_staff import upload

@@ -12,8 +12,8 @@ from html import unescape
 import pytest
 
 from ingest.pipeline import Explicit
-from search.engine import SearchRequest
 from search.related import related
+from search.searching import SearchRequest
 from search.suggest import complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex
 from tests.accounts_support import login, make_users
@@ -212,7 +212,7 @@ def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_co
     """Completions and corrections pick candidates from this lexicon; read per segment (and kept for later
     generations), it must list the words and document frequencies Whoosh's merged view does."""
     from ingest.indexing import delete_document
-    from search.segments import SegmentStore
+    from search.engine.reading.segments import SegmentStore
     from search.vocabulary import Lexicon
 
     hub = mini_hub

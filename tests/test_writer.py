@@ -7,7 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
-from search.engine import SearchRequest, search
+from search.searching import SearchRequest, search
 from web.hub import Hub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def test_readers_see_a_commit_without_reopening(hub: Hub, tmp_path: Path):
 
 
 def _segment_sizes(hub: Hub) -> list[int]:
-    from search.index import open_index
+    from search.engine.reading.index import open_index
 
     return sorted(segment.doc_count_all() for segment in open_index(hub.datadir.index)._segments())
 
@@ -80,8 +80,8 @@ def test_a_persons_save_never_makes_a_large_merge_but_a_bulk_load_does(hub: Hub,
     """Whoosh's policy can make a one-document upload merge half the index (minutes at 100,000 reports)."""
     from whoosh.writing import NO_MERGE
 
+    from search.engine.writing.writer import index_writer, write_lock
     from search.schema import IndexDoc
-    from search.writer import index_writer, write_lock
 
     monkeypatch.setenv("SKH_INTERACTIVE_MERGE_DOCS", "30")  # 30 documents stand in for the default 5,000
     with write_lock(hub.datadir.index):

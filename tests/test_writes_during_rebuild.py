@@ -14,10 +14,10 @@ from whoosh.writing import NO_MERGE
 
 from ingest.indexing import reindex, save_documents
 from ingest.pipeline import prepare
-from search.background_merge import BackgroundMerges
-from search.index import current_dir, open_index
-from search.merging import busy_segment_ids
-from search.writer import WriterBusy, write_lock
+from search.engine.reading.index import current_dir, open_index
+from search.engine.writing.background_merge import BackgroundMerges
+from search.engine.writing.merging import busy_segment_ids
+from search.engine.writing.writer import WriterBusy, write_lock
 from tests.accounts_support import csrf_token
 from tests.test_staff import REPORT, publish, staff, upload  # noqa: F401 - staff is a fixture
 
@@ -28,7 +28,7 @@ HOLD_LIMIT = 60
 HOLDER = """
 import select, sys
 from pathlib import Path
-from search.writer import write_lock
+from search.engine.writing.writer import write_lock
 with write_lock(Path(sys.argv[1])):
     print("held", flush=True)
     select.select([sys.stdin], [], [], float(sys.argv[2]))

@@ -18,10 +18,10 @@ from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
-from search.background_merge import NICENESS
-from search.engine import SORTS, SearchRequest
+from search.engine.writing.background_merge import NICENESS
+from search.engine.writing.writer import announce_waits, write_lock
 from search.limits import QueryTooExpensive
-from search.writer import announce_waits, write_lock
+from search.searching import SORTS, SearchRequest
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
 from web.results import run_search

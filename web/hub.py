@@ -10,7 +10,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from search.searcher import SearcherPool
+from search.engine.reading.searcher import SearcherPool
 from web.accounts import Accounts
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter

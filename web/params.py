@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 
 from werkzeug.datastructures import MultiDict
 
-from search.engine import SORTS, SearchRequest
+from search.searching import SORTS, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
 SCALAR_PARAMS = ("q", "year_from", "year_to", "sort")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
-from search.engine import SearchRequest, SearchResult, search
 from search.limits import time_budget
+from search.searching import SearchRequest, SearchResult, search
 from search.snippets import lead, make_snippet
 from web.facets_view import Facet, build_facets
 from web.hub import Hub

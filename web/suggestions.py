@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import url_for
 
 from ingest.model import Document
-from search.engine import SearchRequest, SearchResult
 from search.related import related
+from search.searching import SearchRequest, SearchResult
 from search.suggest import Completion, complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex
 from search.vocabulary import vocabulary
@@ -23,7 +23,7 @@ def title_index(hub: Hub) -> TitleIndex:
     """Every catalog title, indexed once per index generation (catalog and index change together).
 
     On a large collection the previous generation's index answers while the
-    new one is built (:mod:`search.derived`); :func:`completions` checks each
+    new one is built (:mod:`search.engine.reading.derived`); :func:`completions` checks each
     title it offers against the catalog, so a stale index can never show one
     that was hidden since.
     """
@@ -36,7 +36,8 @@ def warm_suggestions(hub: Hub) -> None:
     """Build the title index and the lexicon now (a worker's start), not in the first keystroke.
 
     At 100,000 reports the first completion after a start otherwise waited about 2 s for them; later
-    generations reuse what earlier ones read (:mod:`search.derived`, :class:`search.segments.SegmentStore`).
+    generations reuse what earlier ones read
+    (:mod:`search.engine.reading.derived`, :class:`search.engine.reading.segments.SegmentStore`).
     """
     title_index(hub)
     _ = vocabulary(hub.pool.get(), ("public",)).lexicon  # shared by every visibility set

@@ -1,6 +1,6 @@
 """How long a web write (publish, edit, delete) waits for the index, and what it says when it gives up.
 
-A staff member's save waits for the one index writer (:func:`search.writer.write_lock`). Usually that is
+A staff member's save waits for the one index writer (:func:`search.engine.writing.writer.write_lock`). Usually that is
 a moment; but another writer (a large ``skh ingest`` batch, the swap of a rebuild, an operator's tool)
 can hold it longer, and a browser left spinning with no word is the worst answer. So a web write waits
 at most ``SKH_WRITE_WAIT_SECONDS`` and then answers 503 with :data:`BUSY`, having written nothing and
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ingest.limits import env_number
-from search.writer import WriterBusy, write_lock
+from search.engine.writing.writer import WriterBusy, write_lock
 from web.hub import Hub
 
 DEFAULT_WAIT_SECONDS = 15.0

@@ -108,7 +108,7 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
     """A function giving ``field.index(text)`` as parallel lists (terms, frequencies, weights, values), or None.
 
     Lists rather than a tuple per term: the writer files each term's posting
-    straight from them (:meth:`search.bucket_pool.BucketPool.add_columns`).
+    straight from them (:meth:`search.engine.writing.bucket_pool.BucketPool.add_columns`).
     """
     chain = _chain(getattr(field, "analyzer", None))
     fmt = field.format

@@ -15,7 +15,7 @@ save waits for the write lock.
 document segments of many uploads are still merged as they accumulate) but
 never takes a merge past ``max_docs`` documents; the large merges are left to
 the next bulk load (``skh ingest``) or ``skh reindex``. A bulk load writes its
-large merges in another process (:mod:`search.background_merge`); the
+large merges in another process (:mod:`search.engine.writing.background_merge`); the
 reservation below keeps that merge's files and sources safe from every other
 writer's commit.
 """
@@ -75,7 +75,7 @@ def merge_into(writer, chosen: Sequence[object], segments: Sequence[object]) -> 
 def bounded_merge(max_docs: int = INTERACTIVE_MERGE_DOCS) -> MergePolicy:
     """Whoosh's ``MERGE_SMALL``, except that a merge of more than ``max_docs`` documents is not made.
 
-    Segments that a bulk load is merging in the background (:mod:`search.background_merge`) are left
+    Segments that a bulk load is merging in the background (:mod:`search.engine.writing.background_merge`) are left
     alone, so that work is not wasted.
     """
 

@@ -6,7 +6,7 @@ documents (minutes on 2 cores). The parser children have filled their window
 and wait too, so a core idles through each merge.
 
 :class:`BackgroundMerges` is the merge policy of one bulk load. Where Whoosh's
-rule (:func:`search.merging.small_merge`) picks a merge of at least
+rule (:func:`search.engine.writing.merging.small_merge`) picks a merge of at least
 ``min_docs`` documents, it starts a child process that writes the merged
 segment from the chosen segments' files, and the commit goes on without
 merging. The child runs at a lower priority, so it takes the CPU time the load
@@ -19,7 +19,7 @@ at its end) takes the finished segment in place of its sources:
 * if a source is gone (another writer merged it, or the index was rebuilt),
   the result is dropped: the sources are still there, and nothing is lost;
 * while the child writes, the index folder holds a reservation
-  (:data:`search.merging.RESERVATION`), so no writer's commit deletes its
+  (:data:`search.engine.writing.merging.RESERVATION`), so no writer's commit deletes its
   files as leftovers and no other merge takes its sources.
 
 The index stays what it was until the swap, one commit writes the table of
@@ -42,7 +42,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from search.merging import busy_segment_ids, merge_into, release, reserve, small_merge
+from search.engine.writing.merging import busy_segment_ids, merge_into, release, reserve, small_merge
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class _OwnTemporaries(FileStorage):
 
 def _merge_main(folder: str, indexname: str, segment: W3Segment, sources: list, conn) -> None:
     """The child: write ``segment`` from ``sources`` and send it back (or why it failed)."""
-    from search.segment_writer import FastSegmentWriter  # the child imports what it needs itself
+    from search.engine.writing.segment_writer import FastSegmentWriter  # the child imports what it needs itself
 
     try:
         os.nice(NICENESS)
@@ -242,7 +242,7 @@ class BackgroundMerges:
 
     def finish(self, base: Path, waiting: Callable[[str], None] | None = None) -> None:
         """Wait for a running merge and commit its result (the end of the load); ``waiting`` hears why."""
-        from search.writer import index_writer, write_lock
+        from search.engine.writing.writer import index_writer, write_lock
 
         self._closing = True  # the last commit merges in place what it merges
         if self._job is None:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from whoosh.writing import IndexWriter
 
-from search.index import open_index
-from search.merging import MergePolicy
-from search.segment_writer import FastSegmentWriter
+from search.engine.reading.index import open_index
+from search.engine.writing.merging import MergePolicy
+from search.engine.writing.segment_writer import FastSegmentWriter
 
 _thread_lock = threading.RLock()
 _held = threading.local()
@@ -144,7 +144,7 @@ def index_writer(base: Path, merge: MergePolicy | None = None, **options: object
 
     Must be used inside :func:`write_lock`; Whoosh's own lock is then always
     free, but a ``timeout`` still guards against a crashed process's leftovers.
-    The writer analyses text with :mod:`search.fastterms` (the same postings,
+    The writer analyses text with :mod:`search.engine.writing.fastterms` (the same postings,
     several times faster).
     """
     ix = open_index(base)

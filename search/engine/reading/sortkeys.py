@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search.segments import SegmentStore, segment_key
+from search.engine.reading.segments import SegmentStore, segment_key
 
 
 class SortKeys:

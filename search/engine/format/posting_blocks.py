@@ -7,7 +7,7 @@ For a segment of 2,500 reports that is 1.8 million Python calls, the largest
 single cost of a commit (``bench/ingest_speed.py --profile``).
 
 :func:`term_writer` returns a function that writes a term's postings, already
-grouped and in document order (:class:`search.bucket_pool.BucketPool` holds
+grouped and in document order (:class:`search.engine.writing.bucket_pool.BucketPool` holds
 them that way), block by block with list slices and builtins, and records the
 term as ``W3FieldWriter.finish_term`` would (its term-index row written in
 one piece, :func:`_term_index_adder`). The layout is Whoosh's own, so

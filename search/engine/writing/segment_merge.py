@@ -9,11 +9,11 @@ of twenty segments took 11 of the build's 29 minutes.
 Each segment's terms are already sorted and its documents get consecutive
 new numbers, so the merged segment is written here by walking the term lists
 of all the sources side by side (a k-way merge): the new documents' postings
-(held per term by :class:`search.bucket_pool.BucketPool`) and each merged
+(held per term by :class:`search.engine.writing.bucket_pool.BucketPool`) and each merged
 segment's, read block by block with whole-block operations and renumbered.
 Memory holds one term's postings at a time. The bytes written are the bytes
 Whoosh's own merge writes, but for which small blocks are compressed
-(:mod:`search.posting_blocks`; ``tests/test_fastterms.py`` compares them).
+(:mod:`search.engine.format.posting_blocks`; ``tests/test_fastterms.py`` compares them).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.reading import SegmentReader
 from whoosh.system import emptybytes
 
-from search.posting_blocks import term_writer
-from search.postings import raw_blocks
-from search.segments import term_infos
+from search.engine.format.posting_blocks import term_writer
+from search.engine.format.postings import raw_blocks
+from search.engine.reading.segments import term_infos
 
 Columns = tuple[list[int], list[float], list[bytes]]
 """A term's postings as parallel lists: document numbers, weights, encoded values."""

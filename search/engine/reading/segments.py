@@ -27,7 +27,7 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from search.postings import length_bytes
+from search.engine.format.postings import length_bytes
 
 T = TypeVar("T")
 

@@ -32,7 +32,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from search import limits
-from search.segments import SegmentStore
+from search.engine.reading.segments import SegmentStore
 
 _CHECK_EVERY = 1024  # lexicon words scanned between deadline checks
 

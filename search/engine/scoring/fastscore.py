@@ -7,7 +7,7 @@ operations over posting lists, over the whole index at once: a word's (or a
 phrase's, or an expansion's) matches and scores over all segments are cached
 per generation as one array pair, and ``And``/``Or``/``Not`` combine
 whole-index arrays. Nodes whose result depends on the segment are computed
-segment by segment by :mod:`search.segment_scoring`, which also computes each
+segment by segment by :mod:`search.engine.scoring.segment_scoring`, which also computes each
 leaf's per-segment arrays. The result is the score Whoosh would give each
 document, so the ranking is Whoosh's ranking (every match scored), only
 computed faster.
@@ -26,8 +26,8 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from search import limits, ranking
-from search.segment_scoring import MAX_EXPANSIONS, Part, SegmentScorer, Unsupported
-from search.segments import SegmentStore
+from search.engine.reading.segments import SegmentStore
+from search.engine.scoring.segment_scoring import MAX_EXPANSIONS, Part, SegmentScorer, Unsupported
 
 __all__ = ["Scorer", "Unsupported", "top_k"]
 

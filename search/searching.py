@@ -15,11 +15,11 @@ from whoosh import query as wq
 
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
+from search.engine.reading.searcher import Snapshot
+from search.engine.scoring.fastscore import Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
-from search.fastscore import Unsupported, top_k
 from search.limits import LIMITS, expansion_cap, expansion_share, time_budget
 from search.query import ParsedQuery, parse_query
-from search.searcher import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_FIELDS = ("area", "type", "org", "lang")
@@ -60,7 +60,7 @@ class SearchResult:
 def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of the documents ``q`` matches (deleted ones excluded) and Whoosh's score for each.
 
-    Scores come from array scoring (:mod:`search.fastscore`), which gives
+    Scores come from array scoring (:mod:`search.engine.scoring.fastscore`), which gives
     Whoosh's own BM25F scores; a weighting it does not model is scored by
     Whoosh's matchers instead. Browsing (``Every``) has no scores.
     """

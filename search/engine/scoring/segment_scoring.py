@@ -1,6 +1,6 @@
 """Whoosh's scores for one query node over one index segment, as arrays.
 
-The per-segment half of :mod:`search.fastscore`: a term's scores are BM25F
+The per-segment half of :mod:`search.engine.scoring.fastscore`: a term's scores are BM25F
 over its postings with Whoosh's idf, average field length, ``B`` and ``K1``
 and its one-byte field lengths; a :class:`search.ranking.FieldsTerm` is one
 true-BM25F term over a language's text parts, computed as its own matcher
@@ -20,9 +20,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search import limits, ranking
-from search.expansion import Expander
-from search.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
-from search.segments import Segment, SegmentStore, TermCache
+from search.engine.format.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
+from search.engine.reading.segments import Segment, SegmentStore, TermCache
+from search.engine.scoring.expansion import Expander
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this

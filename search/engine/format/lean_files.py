@@ -8,7 +8,7 @@ again. Here each part is read straight from the shared, read-only mapping,
 so a searcher costs what it touches, and the page cache is shared between
 processes.
 
-Installed once, on import of :mod:`search.index`, by replacing the
+Installed once, on import of :mod:`search.engine.reading.index`, by replacing the
 ``BufferFile`` name Whoosh's compound storage uses; everything else about
 reading is Whoosh's own.
 """

@@ -10,9 +10,9 @@ cost of ingest (``bench/ingest_speed.py --profile``).
 :class:`BucketPool` appends each posting to its term's list instead (documents
 arrive in increasing number, so each list is already in order), sorts only
 the distinct terms, and reads each field's lengths once per segment.
-:func:`search.segment_merge.write_postings` then writes the segment (with any
+:func:`search.engine.writing.segment_merge.write_postings` then writes the segment (with any
 segments being merged into it) in Whoosh's own format: byte for byte but for
-which small blocks are compressed (:mod:`search.posting_blocks`;
+which small blocks are compressed (:mod:`search.engine.format.posting_blocks`;
 ``tests/test_fastterms.py`` compares the files).
 
 Memory stays bounded as with Whoosh: past ``limitmb`` the pool hands what it
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from whoosh.system import emptybytes
 from whoosh.writing import PostingPool
 
-from search.segment_merge import write_postings
+from search.engine.writing.segment_merge import write_postings
 
 _POSTING_BYTES = 120
 """Rough bytes held per posting (a tuple of three plus the list slot), for the memory limit."""
@@ -59,7 +59,8 @@ class BucketPool(PostingPool):
     def add_columns(
         self, fieldname: str, docnum: int, terms: Sequence[bytes], weights: Sequence[float], values: Sequence[bytes]
     ) -> None:
-        """Add one document's postings for one field as parallel lists (:func:`search.fastterms.fast_columns`)."""
+        """Add one document's postings for one field as parallel lists
+        (:func:`search.engine.writing.fastterms.fast_columns`)."""
         if self.buckets is None:
             self.add_field(fieldname, docnum, zip(terms, weights, values, strict=True))
             return

@@ -2,14 +2,14 @@
 
 :class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` (same codec, same
 files, same schema pickled in the index) whose ``add_document`` asks
-:func:`search.fastterms.fast_columns` for a field's postings instead of
+:func:`search.engine.writing.fastterms.fast_columns` for a field's postings instead of
 running Whoosh's token chain, for the fields whose analysis it reproduces
-exactly. Postings are held per term (:class:`search.bucket_pool.BucketPool`)
+exactly. Postings are held per term (:class:`search.engine.writing.bucket_pool.BucketPool`)
 and written, with those of any segments being merged, by
-:func:`search.segment_merge.write_postings`. Stored values, lengths, columns,
+:func:`search.engine.writing.segment_merge.write_postings`. Stored values, lengths, columns,
 the merge policy and the commit are Whoosh's own, and the files are the ones
 Whoosh would have written but for which small posting blocks are compressed
-(``tests/test_fastterms.py``; :mod:`search.posting_blocks`), readable by any
+(``tests/test_fastterms.py``; :mod:`search.engine.format.posting_blocks`), readable by any
 Whoosh reader.
 
 ``add_document`` mirrors ``whoosh.writing.SegmentWriter.add_document`` of the
@@ -23,10 +23,10 @@ from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from search.bucket_pool import BucketPool
-from search.fastterms import ColumnIndexer, fast_columns
-from search.merging import reserved_segments
-from search.segment_merge import MergedSegment, can_stream
+from search.engine.writing.bucket_pool import BucketPool
+from search.engine.writing.fastterms import ColumnIndexer, fast_columns
+from search.engine.writing.merging import reserved_segments
+from search.engine.writing.segment_merge import MergedSegment, can_stream
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -96,7 +96,8 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def add_postings_to_pool(self, reader, startdoc: int, docmap: dict[int, int] | None) -> None:
-        """A merged segment's postings are written at flush, straight from its files (:mod:`search.segment_merge`)."""
+        """A merged segment's postings are written at flush, straight from its files
+        (:mod:`search.engine.writing.segment_merge`)."""
         if not self.pool.in_buckets or not can_stream(reader):
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged.append((reader.segment(), startdoc, docmap))

@@ -16,7 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
-from search import lean_files
+from search.engine.format import lean_files
 from search.schema import build_schema
 
 lean_files.install()

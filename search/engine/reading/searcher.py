@@ -19,12 +19,12 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from search.derived import DerivedTables, T
+from search.engine.reading.derived import DerivedTables, T
+from search.engine.reading.index import current_dir, open_index
+from search.engine.reading.segments import SegmentStore, segment_key
+from search.engine.reading.sortkeys import SortKeys
+from search.engine.scoring.fastscore import Scorer
 from search.facets import FacetColumns
-from search.fastscore import Scorer
-from search.index import current_dir, open_index
-from search.segments import SegmentStore, segment_key
-from search.sortkeys import SortKeys
 
 
 class ResultCache:
@@ -84,7 +84,7 @@ class Snapshot:
 
         For per-generation tables other modules need (vocabularies, title
         lists). With ``stale_ok`` the previous generation's value may be served
-        while this one's is built: see :mod:`search.derived`.
+        while this one's is built: see :mod:`search.engine.reading.derived`.
         """
         return self.tables.get(key, build, stale_ok)
 

@@ -1,0 +1,1 @@
+"""Evaluating a parsed query as array operations, with the scores Whoosh would give."""

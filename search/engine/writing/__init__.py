@@ -1,0 +1,1 @@
+"""Writing the index: the one writer, its segment writer and the merges."""
