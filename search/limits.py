@@ -16,11 +16,18 @@ a missing or malformed value keeps the default.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, fields
+
+from search.engine import budget
+from search.engine.budget import (  # noqa: F401  (the search layer's names for the engine's budget)
+    Deadline,
+    QueryTooExpensive,
+    check,
+    not_counted,
+    remaining_ms,
+)
 
 
 @dataclass(frozen=True)
@@ -78,17 +85,6 @@ def _from_env(env: dict[str, str] | os._Environ) -> Limits:
 LIMITS = _from_env(os.environ)
 
 
-class QueryTooExpensive(Exception):
-    """The search ran past its time budget and was stopped; nothing of it keeps running."""
-
-    def __init__(self, budget_ms: int):
-        super().__init__(
-            f"This query is too expensive to answer within {budget_ms / 1000:g} s. "
-            "Try fewer wildcards (*), fuzzy words (~) or OR-ed words."
-        )
-        self.budget_ms = budget_ms
-
-
 class SearchBusy(QueryTooExpensive):
     """Every slot for expensive searches was taken for the whole wait; the search did not start."""
 
@@ -101,92 +97,19 @@ class SearchBusy(QueryTooExpensive):
         self.budget_ms = wait_ms
 
 
-@dataclass
-class Deadline:
-    """When the current search must stop (``time.monotonic()`` seconds)."""
-
-    at: float
-    budget_ms: int
-
-    def check(self) -> None:
-        if _clock() > self.at:
-            raise QueryTooExpensive(self.budget_ms)
-
-
-_clock = time.monotonic  # one name for the clock, so a test can step it instead of waiting
-
-_current: ContextVar[Deadline | None] = ContextVar("skh_search_deadline", default=None)
-
-
 @contextmanager
 def time_budget(budget_ms: int | None = None) -> Iterator[Deadline | None]:
-    """Run a search under a deadline that :func:`check` enforces.
-
-    The deadline lives in a context variable rather than an argument: the
-    scorer's recursion over query nodes, segments and expansions is deep and
-    shared by every request of a generation, and each request (a server
-    thread) sees only its own deadline. An enclosing budget is kept (a search
-    made inside another, such as did-you-mean's, gets no more time).
-    """
-    budget_ms = LIMITS.ordinary_budget_ms if budget_ms is None else budget_ms
-    outer = _current.get()
-    if budget_ms <= 0:
-        yield outer
-        return
-    at = _clock() + budget_ms / 1000
-    deadline = outer if outer is not None and outer.at <= at else Deadline(at, budget_ms)
-    token = _current.set(deadline)
-    try:
+    """:func:`search.engine.budget.time_budget`, by default with :attr:`Limits.ordinary_budget_ms`."""
+    with budget.time_budget(LIMITS.ordinary_budget_ms if budget_ms is None else budget_ms) as deadline:
         yield deadline
-    finally:
-        _current.reset(token)
-
-
-def remaining_ms() -> int | None:
-    """Milliseconds left in the current search's budget (None: no budget)."""
-    deadline = _current.get()
-    return None if deadline is None else max(0, int((deadline.at - _clock()) * 1000))
-
-
-_expansion_share: ContextVar[int | None] = ContextVar("skh_expansion_share", default=None)
 
 
 @contextmanager
 def expansion_share(multiterms: int) -> Iterator[int]:
-    """Within this block each prefix, wildcard, fuzzy or range term expands to at most its share of
-    :attr:`Limits.max_total_expansions` (and never more than :attr:`Limits.max_expansions`)."""
-    share = max(16, LIMITS.max_total_expansions // max(1, multiterms))
-    token = _expansion_share.set(min(LIMITS.max_expansions, share))
-    try:
-        yield _expansion_share.get()
-    finally:
-        _expansion_share.reset(token)
+    """Each expanding term's share of :attr:`Limits.max_total_expansions`, at most :attr:`Limits.max_expansions`."""
+    with budget.expansion_share(multiterms, LIMITS.max_total_expansions, LIMITS.max_expansions) as share:
+        yield share
 
 
 def expansion_cap(default: int) -> int:
-    """The current query's per-term share (see :func:`expansion_share`), else ``default``."""
-    share = _expansion_share.get()
-    return default if share is None else min(default, share)
-
-
-def check() -> None:
-    """Raise :class:`QueryTooExpensive` when the current search is past its deadline (cheap: call often)."""
-    deadline = _current.get()
-    if deadline is not None and _clock() > deadline.at:
-        raise QueryTooExpensive(deadline.budget_ms)
-
-
-@contextmanager
-def not_counted() -> Iterator[None]:
-    """Work shared by every later request (a generation's lexicon) does not use up this one's budget.
-
-    Without it the first request after a commit on a large index could be
-    stopped while building what all others then reuse, and the next one again.
-    """
-    deadline = _current.get()
-    started = _clock()
-    try:
-        yield
-    finally:
-        if deadline is not None:
-            deadline.at += _clock() - started
+    return budget.expansion_cap(default)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from search import limits
+from search.engine import budget
 from search.engine.reading.index import open_index
 from search.engine.reading.searcher import SearcherPool
 from search.engine.scoring.expansion import Expander
@@ -194,7 +196,7 @@ def test_ordinary_queries_carry_no_notes(mini_hub):
 def slow_clock(monkeypatch):
     """Every look at the clock is 0.4 s later: the third check of a 1 s budget finds it spent."""
     ticks = itertools.count()
-    monkeypatch.setattr(limits, "_clock", lambda: next(ticks) * 0.4)
+    monkeypatch.setattr(budget, "_clock", lambda: next(ticks) * 0.4)
 
 
 def test_a_search_past_its_budget_stops_with_a_clear_503(client, mini_hub, slow_clock, monkeypatch):
@@ -209,7 +211,7 @@ def test_a_search_past_its_budget_stops_with_a_clear_503(client, mini_hub, slow_
     with pytest.raises(limits.QueryTooExpensive):
         search(mini_hub.pool.get(), SearchRequest(q="hearing aids OR woofer"))
     # Nothing of the stopped search was remembered: with time to spare it is answered.
-    monkeypatch.setattr(limits, "_clock", limits.time.monotonic)
+    monkeypatch.setattr(budget, "_clock", time.monotonic)
     assert client.get("/api/search", query_string={"q": "hearing aids OR woofer"}).get_json()["total"] == 2
 
 
@@ -227,7 +229,7 @@ def test_the_command_line_says_too_expensive(mini_hub, slow_clock):
 
 def test_a_zero_budget_means_none(mini_hub, slow_clock):
     with limits.time_budget(0):
-        assert limits._current.get() is None
+        assert budget._current.get() is None
         limits.check()
 
 

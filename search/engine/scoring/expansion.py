@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from search import limits
+from search.engine import budget
 from search.engine.reading.segments import SegmentStore
 
 _CHECK_EVERY = 1024  # lexicon words scanned between deadline checks
@@ -50,19 +50,23 @@ class Expander:
         reader: IndexReader,
         max_entries: int = 2048,
         store: SegmentStore | None = None,
-        max_expansions: int | None = None,
+        max_expansions: int = 256,
+        max_fuzzy_distance: int = 2,
     ):
+        """``max_expansions`` and ``max_fuzzy_distance`` are the caps when a search sets no tighter share
+        (:func:`search.engine.budget.expansion_share`); the search layer's own are in :mod:`search.limits`."""
         self.reader = reader
         self.store = store or SegmentStore()
         self.max_entries = max_entries
-        self.max_expansions = limits.LIMITS.max_expansions if max_expansions is None else max_expansions
+        self.max_expansions = max_expansions
+        self.max_fuzzy_distance = max_fuzzy_distance
         self._lexicons: dict[str, list[str]] = {}
         self._cache: OrderedDict[tuple, tuple[list[bytes], bool]] = OrderedDict()
         self._lock = threading.Lock()
 
     def expand(self, q: wq.MultiTerm, segment: int | None = None, reader: IndexReader | None = None) -> list[bytes]:
         """Terms of ``q`` in one segment's ``reader`` (or in the whole index when ``segment`` is None)."""
-        cap = limits.expansion_cap(self.max_expansions)
+        cap = budget.expansion_cap(self.max_expansions)
         key = (segment, cap, *expansion_key(q))
         with self._lock:
             found = self._cache.get(key)
@@ -82,7 +86,7 @@ class Expander:
         """True when ``q`` stands for more index words than it was allowed to."""
         self.expand(q)
         with self._lock:
-            found = self._cache.get((None, limits.expansion_cap(self.max_expansions), *expansion_key(q)))
+            found = self._cache.get((None, budget.expansion_cap(self.max_expansions), *expansion_key(q)))
         return bool(found and found[1])
 
     def _remember(self, key: tuple, words: list[bytes], capped: bool) -> None:
@@ -113,7 +117,7 @@ class Expander:
         found = []
         for n, btext in enumerate(candidates):
             if n % _CHECK_EVERY == 0:
-                limits.check()
+                budget.check()
             if btext and pattern.match(field.from_bytes(btext)):
                 found.append(btext)
                 if len(found) > cap:
@@ -122,9 +126,9 @@ class Expander:
 
     def _fuzzy(self, q: wq.FuzzyTerm, cap: int) -> tuple[list[bytes], bool]:
         lexicon = self._lexicon(q.field())
-        limits.check()
+        budget.check()
         text, prefix = q.text, q.prefixlength
-        maxdist = min(int(q.maxdist), limits.LIMITS.max_fuzzy_distance)
+        maxdist = min(int(q.maxdist), self.max_fuzzy_distance)
         found = process.extract(text, lexicon, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
         hits = [(distance, index) for word, distance, index in found if word[:prefix] == text[:prefix]]
         capped = len(hits) > cap
@@ -138,11 +142,11 @@ class Expander:
         Built from each segment's words, which are kept for later generations:
         after a commit only the new segment's lexicon is read. Built once per
         generation for everyone, so its time is not charged to the request
-        that happens to come first (:func:`search.limits.not_counted`).
+        that happens to come first (:func:`search.engine.budget.not_counted`).
         """
         found = self._lexicons.get(fieldname)
         if found is None:
-            with limits.not_counted():
+            with budget.not_counted():
                 field = self.reader.schema[fieldname]
                 words: set[bytes] = set()
                 for leaf, _ in self.reader.leaf_readers():

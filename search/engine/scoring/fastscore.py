@@ -25,7 +25,8 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from search import limits, ranking
+from search import ranking
+from search.engine import budget
 from search.engine.reading.segments import SegmentStore
 from search.engine.scoring.segment_scoring import MAX_EXPANSIONS, Part, SegmentScorer, Unsupported
 
@@ -75,7 +76,7 @@ class Scorer:
         a coordinated ``Or``, a node Whoosh scores) is still evaluated segment
         by segment, exactly as before, and placed into the global arrays.
         """
-        limits.check()  # between nodes: a search past its time budget stops here
+        budget.check()  # between nodes: a search past its time budget stops here
         kind = type(q)
         if kind in _CACHED_LEAVES or (isinstance(q, wq.MultiTerm) and kind is not wq.Variations):
             ids, scores = self._global_leaf(q, scored)
@@ -133,7 +134,7 @@ class Scorer:
         part = self._empty_global(scored)
         mask, score = part.mask, part.score
         for sub in q.subqueries:
-            limits.check()
+            budget.check()
             kind = type(sub)
             if kind in _CACHED_LEAVES or (isinstance(sub, wq.MultiTerm) and kind is not wq.Variations):
                 ids, scores = self._global_leaf(sub, scored)
@@ -182,7 +183,7 @@ class Scorer:
         mask = np.zeros(self.doc_count_all, dtype=bool)
         score = np.zeros(self.doc_count_all, dtype=np.float64)
         for seg in self.segments:
-            limits.check()
+            budget.check()
             part = self.local.by_whoosh(q, seg, True)
             mask[seg.offset : seg.offset + seg.size] = part.mask
             score[seg.offset : seg.offset + seg.size] = part.score

@@ -19,7 +19,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search import limits, ranking
+from search import ranking
+from search.engine import budget
 from search.engine.format.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.engine.reading.segments import Segment, SegmentStore, TermCache
 from search.engine.scoring.expansion import Expander
@@ -60,7 +61,7 @@ class SegmentScorer:
         return Part(np.zeros(seg.size, dtype=bool), np.zeros(seg.size) if scored else None)
 
     def node(self, q: wq.Query, seg: Segment, scored: bool, coord: bool = False) -> Part:
-        limits.check()  # between nodes: a search past its time budget stops here
+        budget.check()  # between nodes: a search past its time budget stops here
         kind = type(q)
         if kind is wq.Term:
             return self._term(q.fieldname, q.text, q.boost, seg, scored, coord)
@@ -246,7 +247,7 @@ class SegmentScorer:
             raise Unsupported("a pre-loaded Or inside a coordinated Or")
         parts = []
         for w in words:
-            limits.check()
+            budget.check()
             parts.append(self._term(fieldname, w, 1.0, seg, scored, coord))
         mask = np.logical_or.reduce([p.mask for p in parts])
         score = None
@@ -328,7 +329,7 @@ class SegmentScorer:
         ids, scores = [], []
         while matcher.is_active():
             if len(ids) % 1024 == 0:
-                limits.check()
+                budget.check()
             ids.append(matcher.id())
             if scored:
                 scores.append(matcher.score())
