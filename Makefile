@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest bench-search corpus clean
+.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -50,6 +50,13 @@ bench-suggest: $(VENV)/.installed-test
 SIZES ?= 10000,30000,100000
 bench-search: $(VENV)/.installed-test
 	$(PY) bench/search_bench.py --sizes $(SIZES)
+
+# Issue #15: search p95 in-process and ingest documents/s of main before the step (OLD, a commit or folder)
+# against this tree, measured interleaved in one run. WRITE_DOCS=1 appends the table to docs/performance.md.
+SIZE ?= 20000
+OLD ?= 3c9521f
+bench-side-by-side: $(VENV)/.installed-test
+	$(PY) bench/side_by_side.py --old $(OLD) --size $(SIZE) $(if $(WRITE_DOCS),--write-docs)
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py

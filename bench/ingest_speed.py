@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.search_build import children_cpu as _children_cpu  # noqa: E402
 from bench.speed_corpus import write_corpus  # noqa: E402
 from ingest.catalog import Catalog  # noqa: E402
 from ingest.datadir import DataDir  # noqa: E402
@@ -41,11 +42,6 @@ from search.engine.reading.index import open_index  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 STAGES = ("read", "parse", "language", "wait", "areas", "index")
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def ingest(

@@ -107,6 +107,20 @@ def _pairs(q: str, options: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def time_mix(run, passes: int = 1) -> list[float]:
+    """Seconds each request of ``passes`` passes over :data:`MIX` took; ``run(q, options)`` answers one.
+
+    Shared with ``bench/side_by_side.py``, which times one pass at a time, alternating checkouts.
+    """
+    samples = []
+    for _ in range(passes):
+        for q, options in MIX:
+            t = time.perf_counter()
+            run(q, options)
+            samples.append(time.perf_counter() - t)
+    return samples
+
+
 def worker_lean(size: int, rounds: int) -> dict:
     from werkzeug.datastructures import MultiDict
 
@@ -118,12 +132,8 @@ def worker_lean(size: int, rounds: int) -> dict:
     t0 = time.perf_counter()
     hub.pool.get().warm()
     open_s = time.perf_counter() - t0
-    cold, warm = [], []
-    for n in range(rounds + 1):
-        for q, options in MIX:
-            t = time.perf_counter()
-            search_from_args(hub, MultiDict(_pairs(q, options)), ("public",))
-            (cold if n == 0 else warm).append(time.perf_counter() - t)
+    cold = time_mix(lambda q, options: search_from_args(hub, MultiDict(_pairs(q, options)), ("public",)))
+    warm = time_mix(lambda q, options: search_from_args(hub, MultiDict(_pairs(q, options)), ("public",)), rounds)
     return {
         "open_s": open_s,
         "cold": percentiles(cold),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -61,25 +62,11 @@ def build_lean(size: int, log=print) -> dict:
     data = folder / "data"
     shutil.rmtree(data, ignore_errors=True)
     hub = Hub.open(data, taxonomy=str(TAXONOMY))
-    done, failed = 0, 0
-    t1 = time.perf_counter()
-    seen = 0
-
-    def progress(outcome) -> None:
-        nonlocal seen
-        seen += 1
-        if seen % 5000 == 0:
-            log(f"  size {size}: {seen} ingested ({seen / (time.perf_counter() - t1):.0f} documents/s)")
-
-    # One call per visibility level, as `skh ingest FOLDER --visibility LEVEL` would make.
-    for level, paths in files.items():
-        report = hub.ingestor.ingest_paths(paths, Explicit(visibility=level), progress=progress)
-        done += report.count("added")
-        failed += len(report.failed)
-    seconds = time.perf_counter() - t1
+    took = ingest_files(hub, files, log=lambda m: log(f"  size {size}: {m}"))
+    done, seconds = took["documents"], took["seconds"]
     lean = {
         "documents": done,
-        "failed": failed,
+        "failed": took["failed"],
         "ingest_seconds": round(seconds, 1),
         "ingest_docs_per_s": round(done / seconds, 1),
         "generate_seconds": round(generated, 1),
@@ -90,6 +77,38 @@ def build_lean(size: int, log=print) -> dict:
     info["lean"] = lean
     _write_json(info_path, info)
     return lean
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of this process's finished child processes (the parsers, background merges)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ingest_files(hub: Hub, files: dict[str, list[Path]], log=print, every: int = 5000) -> dict:
+    """Ingest ``files`` (paths per visibility level) through ``hub``'s ingestor, timed.
+
+    One call per visibility level, as `skh ingest FOLDER --visibility LEVEL` would make. Shared by
+    :func:`build_lean` and ``bench/side_by_side.py``, so both measure documents/s the same way.
+    CPU seconds (this process plus its finished children) are returned too: on a shared machine they
+    are steadier than the wall clock.
+    """
+    done, failed, seen = 0, 0, 0
+    cpu0, children0, t0 = time.process_time(), children_cpu(), time.perf_counter()
+
+    def progress(outcome) -> None:
+        nonlocal seen
+        seen += 1
+        if seen % every == 0:
+            log(f"{seen} ingested ({seen / (time.perf_counter() - t0):.0f} documents/s)")
+
+    for level, paths in files.items():
+        report = hub.ingestor.ingest_paths(paths, Explicit(visibility=level), progress=progress)
+        done += report.count("added")
+        failed += len(report.failed)
+    seconds = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0 + children_cpu() - children0
+    return {"documents": done, "failed": failed, "seconds": seconds, "cpu_seconds": cpu}
 
 
 def naive_schema() -> Schema:

@@ -37,7 +37,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -47,16 +46,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.search_bench import stop  # noqa: E402
+from bench.search_bench import free_port, stop  # noqa: E402
 from bench.soak_forms import LoopbackIsSecure, csrf, multipart, publish_form  # noqa: E402
+from bench.soak_results import Results, report  # noqa: E402
 
 READERS = 8
 STAFF_EMAIL = "soak-staff@cluster.example"
@@ -83,19 +81,6 @@ MIX = [
 ]
 
 
-def percentile(samples: list[float], p: float) -> float:
-    if not samples:
-        return 0.0
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def unique_word(prefix: str, number: int) -> str:
     """Letters only (so the analyser keeps it one token), different for every write of every run."""
     letters = string.ascii_lowercase
@@ -104,30 +89,6 @@ def unique_word(prefix: str, number: int) -> str:
         n, r = divmod(n, 26)
         out.append(letters[r])
     return f"{prefix}{''.join(out)}"
-
-
-@dataclass
-class Results:
-    errors: Counter = field(default_factory=Counter)
-    first_errors: dict[str, str] = field(default_factory=dict)
-    reads: list[float] = field(default_factory=list)
-    searchable: list[float] = field(default_factory=list)
-    write_waits: dict[str, list[float]] = field(default_factory=lambda: {"ingest": [], "publish": []})
-    never_searchable: list[str] = field(default_factory=list)
-    searchable_log: list[tuple[float, float]] = field(default_factory=list)
-    """(seconds into the run when the write returned, seconds until search found it) of every write."""
-    lost_after_reindex: list[str] = field(default_factory=list)
-    ingest_lock_waits: list[float] = field(default_factory=list)
-    """Seconds each ``skh ingest`` said it waited for another writer."""
-    write_log: list[tuple[str, float, float]] = field(default_factory=list)
-    """(kind, seconds into the run when it started, seconds it took) of every write."""
-    reindex: dict[str, object] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def error(self, kind: str, detail: str = "") -> None:
-        with self.lock:
-            self.errors[kind] += 1
-            self.first_errors.setdefault(kind, detail[:300])
 
 
 class Soak:
@@ -358,34 +319,6 @@ class Soak:
         finally:
             stop(server)
         return self.results
-
-
-def report(results: Results, seconds: float) -> dict[str, object]:
-    waits = results.write_waits
-    every_wait = results.ingest_lock_waits + waits["publish"]  # a command's start-up is not a wait
-    return {
-        "seconds": seconds,
-        "errors": dict(results.errors),
-        "first_errors": results.first_errors,
-        "reads": len(results.reads),
-        "read_p50_ms": round(percentile(results.reads, 0.50) * 1000, 1),
-        "read_p95_ms": round(percentile(results.reads, 0.95) * 1000, 1),
-        "writes": {"ingest": len(waits["ingest"]), "publish": len(waits["publish"])},
-        "searchable": len(results.searchable),
-        "never_searchable": results.never_searchable,
-        "lost_after_reindex": results.lost_after_reindex,
-        "searchable_p95_s": round(percentile(results.searchable, 0.95), 3),
-        "searchable_max_s": round(max(results.searchable, default=0.0), 3),
-        "slowest_to_searchable": sorted(results.searchable_log, key=lambda w: -w[1])[:5],
-        "longest_write_wait_s": round(max(every_wait, default=0.0), 2),
-        "longest_ingest_lock_wait_s": round(max(results.ingest_lock_waits, default=0.0), 2),
-        "longest_ingest_s": round(max(waits["ingest"], default=0.0), 2),
-        "longest_publish_s": round(max(waits["publish"], default=0.0), 2),
-        "median_ingest_s": round(percentile(waits["ingest"], 0.5), 2),
-        "median_publish_s": round(percentile(waits["publish"], 0.5), 2),
-        "slowest_writes": sorted(results.write_log, key=lambda w: -w[2])[:5],
-        "reindex": results.reindex,
-    }
 
 
 def main() -> int:
