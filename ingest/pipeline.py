@@ -30,8 +30,8 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
-from ingest.indexing import background_merge_docs, save_documents
-from ingest.limits import Limits, env_number
+from ingest.indexing import save_documents
+from ingest.limits import BATCH_DOCUMENTS, IngestSettings, Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
@@ -41,25 +41,25 @@ from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
-from search.engine.writing.background_merge import BackgroundMerges
-from search.engine.writing.merging import BULK_MERGE, MergePolicy
+from search import BulkLoad
 
-__all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "iter_files", "prepare"]
+__all__ = [
+    "BATCH_DOCUMENTS",
+    "Explicit",
+    "IngestError",
+    "Ingestor",
+    "Outcome",
+    "Report",
+    "extract",
+    "iter_files",
+    "prepare",
+]
 
-MAX_FILE_BYTES = Limits.from_env().max_file_bytes
-"""The size limit when this module was imported (for callers that check before reading an upload)."""
 WINDOW_FILES = 3000
 WINDOW_BYTES = 64 * 1024 * 1024
 """Files handed to the children ahead of the one being collected: at most this many, holding at most
 this many bytes (beyond one file). Deeper than a batch, so the children can parse the whole next batch
 while the parent commits one to the index (10-15 s for 2,500 reports), shallow enough to bound memory."""
-
-BATCH_DOCUMENTS = 2500
-"""Documents per catalog transaction and index commit. A commit writes one index segment, whose cost grows
-with its distinct terms more than with its documents (1,000 reports: 71 terms per report; 2,500: about 35),
-and fewer segments mean fewer merges: 10,000 reports went in at 69 documents/s in batches of 2,500 against 47
-in batches of 1,000 (``bench/ingest_speed.py``, noisy). The postings of a batch are held in memory up to the
-writer's ``limitmb`` (512 MB), past which they spill to disk as before."""
 
 FIRST_BATCH = 250
 """Documents in the first commit of a run. Until the first commit the parent has nothing to do but wait for
@@ -151,21 +151,25 @@ class Ingestor:
         limits: Limits | None = None,
         timings: StageTimes | None = None,
         held_elsewhere: HeldElsewhere | None = None,
+        settings: IngestSettings | None = None,
     ):
+        """Without ``settings`` they are read from the environment now; ``batch_size`` and ``limits``
+        override theirs (tests and benchmarks)."""
+        self.settings = settings or IngestSettings.from_env()
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
-        self.batch_size = batch_size or max(1, int(env_number("SKH_INGEST_BATCH_DOCS", BATCH_DOCUMENTS)))
+        self.batch_size = batch_size or self.settings.batch_docs
         self._batch_limit = self.batch_size  # FIRST_BATCH at the start of a run, then batch_size
-        self.limits = limits or Limits.from_env()
+        self.limits = limits or self.settings.parse
         self.held_elsewhere = held_elsewhere  # originals pending uploads hold (ingest.orphans); None: gc removes
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
-        self.background_merge_docs = background_merge_docs()
+        self.background_merge_docs = self.settings.background_merge_docs
         """A bulk load's merges of at least this many documents are written by another process (0: none)."""
-        self.merges: BackgroundMerges | None = None
-        """The last bulk load's merge policy, to read how many background merges it started and took."""
+        self.merges: BulkLoad | None = None
+        """The last bulk load, to read how many background merges it started and took."""
 
     def _timed(self, stage: str):
         return self.timings.measure(stage) if self.timings is not None else nullcontext()
@@ -227,19 +231,17 @@ class Ingestor:
         report = Report(outcomes=[outcome for _, outcome, _ in plan])
         batch: Batch = []
         self._batch_limit = min(FIRST_BATCH, self.batch_size)
-        # A policy of this run's own: threads of one process may each run a load.
-        merges = self.merges = BackgroundMerges(self.background_merge_docs)
-        try:
-            self._run(plan, batch, progress, merges)
+        # A load of this run's own: threads of one process may each run a load.
+        with BulkLoad(self.datadir.index, self.background_merge_docs) as load:
+            self.merges = load
+            self._run(plan, batch, progress, load)
             if batch:
-                self._save(batch, progress, merges)
+                self._save(batch, progress, load)
             with self._timed("index"):
-                merges.finish(self.datadir.index, waiting)
-        finally:
-            merges.stop()
+                load.finish(waiting)
         return report
 
-    def _run(self, plan: list, batch: Batch, progress: Progress | None, merge: MergePolicy) -> None:
+    def _run(self, plan: list, batch: Batch, progress: Progress | None, load: BulkLoad) -> None:
         """Read each file, parse it in a child and save full batches; the window keeps the children ahead."""
         window: deque[tuple[Outcome, object, bytes]] = deque()
         pending = 0  # bytes of the files in the window
@@ -256,11 +258,11 @@ class Ingestor:
                     continue
                 while window and (len(window) >= WINDOW_FILES or pending + len(data) > WINDOW_BYTES):
                     pending -= len(window[0][2])
-                    self._collect(pool, window.popleft(), batch, progress, merge)
+                    self._collect(pool, window.popleft(), batch, progress, load)
                 window.append((outcome, pool.submit(data, path.name, str(path.resolve()), meta), data))
                 pending += len(data)
             while window:
-                self._collect(pool, window.popleft(), batch, progress, merge)
+                self._collect(pool, window.popleft(), batch, progress, load)
 
     def refresh_classifier(self) -> None:
         """Learn again from the hand-labelled documents (after a staff correction)."""
@@ -305,7 +307,7 @@ class Ingestor:
         entry: tuple[Outcome, object, bytes],
         batch: Batch,
         progress: Progress | None,
-        merge: MergePolicy | None,
+        load: BulkLoad | None,
     ) -> None:
         """Take one child's result: a failure is reported now, a document joins the batch."""
         outcome, future, data = entry
@@ -324,14 +326,13 @@ class Ingestor:
                 assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
         if len(batch) >= self._batch_limit:
-            self._save(list(batch), progress, merge)
+            self._save(list(batch), progress, load)
             batch.clear()
             self._batch_limit = self.batch_size
 
-    def _save(self, batch: Batch, progress: Progress | None, merge: MergePolicy | None = None) -> None:
-        """Catalog and index one batch. A bulk load gives its ``merge`` policy, which may merge much of the
-        index; without one (a person's save) the commit merges a bounded amount
-        (:func:`ingest.indexing.save_documents`)."""
+    def _save(self, batch: Batch, progress: Progress | None, load: BulkLoad | None = None) -> None:
+        """Catalog and index one batch. A bulk ``load``'s commits may merge much of the index; without one
+        (a person's save) the commit merges a bounded amount (:func:`ingest.indexing.save_documents`)."""
         stored: list[Path] = []
 
         def decide(catalog: Catalog) -> list[Document]:
@@ -359,9 +360,13 @@ class Ingestor:
 
         try:
             with self._timed("index"):
-                bulk_merge = merge or BULK_MERGE
                 save_documents(
-                    self.datadir, self.catalog, decide, (), merge is not None, bulk_merge, self.held_elsewhere
+                    self.datadir,
+                    self.catalog,
+                    decide,
+                    load=load,
+                    held_elsewhere=self.held_elsewhere,
+                    max_merge_docs=self.settings.interactive_merge_docs,
                 )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
@@ -369,7 +374,7 @@ class Ingestor:
                     target.unlink()
             if len(batch) > 1:
                 for item in batch:
-                    self._save([item], progress, merge)
+                    self._save([item], progress, load)
                 return
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None
