@@ -10,7 +10,9 @@ file that fails with the reason, carrying on with the rest.
 A document is written whole or not at all: its original, catalog row and
 index entry are written together under the one write lock, and a batch that
 fails to save takes back the originals it stored and is retried file by file,
-so one bad document costs only itself.
+so one bad document costs only itself; unless the storage failed (a full disk, a
+read-only data dir): then the load stops once with that cause
+(:mod:`ingest.storage_errors`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ingest.model import Document
 from ingest.orphans import HeldElsewhere
 from ingest.report import Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
+from ingest.storage_errors import StorageFailed, storage_failure
 from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
@@ -52,7 +55,6 @@ __all__ = [
     "Report",
     "extract",
     "iter_files",
-    "prepare",
 ]
 
 WINDOW_FILES = 3000
@@ -89,16 +91,6 @@ class Explicit:
 
     def as_metadata(self) -> dict[str, object]:
         return normalise({k: v for k, v in self.__dict__.items() if v})
-
-
-def prepare(
-    data: bytes, filename: str, source: str, explicit: dict[str, object], classifier: AreaClassifier
-) -> Document:
-    """Turn one file's bytes into a catalog document in this process, or raise IngestError.
-
-    For evaluation scripts on trusted files; ingesting goes through the sandbox.
-    """
-    return assign_areas(extract(data, filename, source, explicit), classifier)
 
 
 def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | None:
@@ -372,6 +364,9 @@ class Ingestor:
             for target in stored:
                 with suppress(OSError):  # never written (its folder could not be made, say)
                     target.unlink()
+            cause = storage_failure(exc)
+            if cause is not None and load is not None:  # every retry would fail the same way
+                raise StorageFailed(cause, len(batch)) from exc
             if len(batch) > 1:
                 for item in batch:
                     self._save([item], progress, load)

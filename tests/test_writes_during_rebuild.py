@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.areas import assign_areas
+from ingest.extract import extract
 from ingest.indexing import reindex, save_documents
-from ingest.pipeline import prepare
 from search import BulkLoad
 from search.engine.reading.index import current_dir, open_index
 from search.engine.writing.merging import busy_segment_ids
@@ -241,11 +242,13 @@ def test_two_rebuilds_at_once_both_finish_and_leave_one_whole_index(mini_hub):
 
 def _docs(hub, prefix: str, count: int) -> list:
     return [
-        prepare(
-            f"Report {prefix}{i}\n\nLoudspeaker series {prefix}mark{i} measured.".encode(),
-            f"{prefix}{i}.txt",
-            f"{prefix}{i}.txt",
-            {"visibility": "public"},
+        assign_areas(
+            extract(
+                f"Report {prefix}{i}\n\nLoudspeaker series {prefix}mark{i} measured.".encode(),
+                f"{prefix}{i}.txt",
+                f"{prefix}{i}.txt",
+                {"visibility": "public"},
+            ),
             hub.ingestor.classifier,
         )
         for i in range(count)

@@ -19,6 +19,7 @@ from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
+from ingest.storage_errors import StorageFailed
 from search import BACKGROUND_NICENESS, SORTS, QueryTooExpensive, SearchRequest, announce_waits, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
@@ -128,6 +129,8 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_
             waiting=show.say,
             follow_symlinks=follow_symlinks,
         )
+    except StorageFailed as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         show.close()
     summary = report.summary()
