@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ingest.model import Document
 from ingest.taxonomy import Taxonomy
-from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search import content_words, language_analyzer, normalise_lang, stem_words
 
 TITLE_WEIGHT = 3
 SECOND_AREA_RATIO = 0.55

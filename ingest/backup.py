@@ -29,7 +29,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.indexing import reindex
 from ingest.store import path_for, stored
-from search.engine.writing.writer import write_lock
+from search import write_lock
 
 MANIFEST = "MANIFEST.json"
 FORMAT = 1

@@ -23,8 +23,7 @@ from ingest.datadir import DataDir
 from ingest.indexing import reindex
 from ingest.orphans import HeldElsewhere, collect_garbage, find_unreferenced
 from ingest.store import file_hash, path_for
-from search.engine.writing.writer import write_lock
-from search.inspect import clear_merge_leftovers, index_state, merge_state, write_lock_held
+from search import clear_merge_leftovers, index_state, merge_state, write_lock, write_lock_held
 
 EXAMPLES = 5
 

@@ -44,8 +44,11 @@ def apply_changes(doc: Document, changes: dict[str, object]) -> Document:
     return doc
 
 
-def update_metadata(datadir: DataDir, catalog: Catalog, doc_id: str, changes: dict[str, object]) -> Document:
-    """Apply ``changes`` (already validated by the caller) and reindex the document."""
+def update_metadata(
+    datadir: DataDir, catalog: Catalog, doc_id: str, changes: dict[str, object], max_merge_docs: int | None = None
+) -> Document:
+    """Apply ``changes`` (already validated by the caller) and reindex the document, merging at most
+    ``max_merge_docs`` documents in the index (default: ``SKH_INTERACTIVE_MERGE_DOCS``)."""
 
     def decide(current: Catalog) -> list[Document]:
         doc = current.get(doc_id)
@@ -53,11 +56,17 @@ def update_metadata(datadir: DataDir, catalog: Catalog, doc_id: str, changes: di
             raise NotFound(doc_id)
         return [apply_changes(doc, changes)]
 
-    return save_documents(datadir, catalog, decide)[0]
+    return save_documents(datadir, catalog, decide, max_merge_docs=max_merge_docs)[0]
 
 
-def delete(datadir: DataDir, catalog: Catalog, doc_id: str, held_elsewhere: HeldElsewhere | None = None) -> None:
+def delete(
+    datadir: DataDir,
+    catalog: Catalog,
+    doc_id: str,
+    held_elsewhere: HeldElsewhere | None = None,
+    max_merge_docs: int | None = None,
+) -> None:
     """Delete a document; its original goes too unless something else holds it (:mod:`ingest.orphans`)."""
     if catalog.get(doc_id) is None:
         raise NotFound(doc_id)
-    delete_document(datadir, catalog, doc_id, held_elsewhere)
+    delete_document(datadir, catalog, doc_id, held_elsewhere, max_merge_docs)

@@ -1,4 +1,4 @@
-"""Where a deployment keeps its data (``SKH_DATA_DIR``, default ``./var``)."""
+"""Where a deployment keeps its data (``SKH_DATA_DIR``, default ``./var``: ingest's settings)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ class DataDir:
     root: Path
 
     @classmethod
-    def from_env(cls, root: str | os.PathLike[str] | None = None) -> DataDir:
-        return cls(Path(root or os.environ.get("SKH_DATA_DIR") or "var").resolve())
+    def at(cls, root: str | os.PathLike[str]) -> DataDir:
+        return cls(Path(root).resolve())
 
     @property
     def catalog(self) -> Path:

@@ -2,8 +2,10 @@
 
 Pure (bytes and explicit metadata in, a :class:`Document` or a reason out), so
 it runs in the parser child process (:mod:`ingest.sandbox`) and, for the
-benchmarks and evaluations, in-process. Areas are assigned later, in the
-parent, where the classifier lives.
+benchmarks and evaluations, in-process. Areas are assigned after it: in the
+same parser child when its pool was given the area classifier (a bulk load,
+:mod:`ingest.sandbox`), otherwise by the ingestor once the document is back
+(:func:`ingest.areas.assign_areas`).
 """
 
 from __future__ import annotations

@@ -28,9 +28,9 @@ from pathlib import Path
 
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
-from ingest.limits import env_number
+from ingest.limits import IngestSettings
 from ingest.store import TMP_PREFIX, leftovers, path_for, stored
-from search.engine.writing.writer import write_lock
+from search import write_lock
 
 HeldElsewhere = Callable[[], Collection[str]]
 """Hashes of originals referenced outside the catalog (pending uploads)."""
@@ -41,7 +41,7 @@ ASIDE = f"{TMP_PREFIX}discard-"
 
 def gc_grace_seconds() -> float:
     """``SKH_GC_GRACE_MINUTES`` (60): how old an unreferenced file must be before gc removes it."""
-    return max(0.0, env_number("SKH_GC_GRACE_MINUTES", 60)) * 60
+    return IngestSettings.from_env().gc_grace_minutes * 60
 
 
 def _aside(path: Path) -> Path:

@@ -10,7 +10,9 @@ file that fails with the reason, carrying on with the rest.
 A document is written whole or not at all: its original, catalog row and
 index entry are written together under the one write lock, and a batch that
 fails to save takes back the originals it stored and is retried file by file,
-so one bad document costs only itself.
+so one bad document costs only itself; unless the storage failed (a full disk, a
+read-only data dir): then the load stops once with that cause
+(:mod:`ingest.storage_errors`).
 """
 
 from __future__ import annotations
@@ -30,36 +32,36 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
-from ingest.indexing import background_merge_docs, save_documents
-from ingest.limits import Limits, env_number
+from ingest.indexing import save_documents
+from ingest.limits import BATCH_DOCUMENTS, IngestSettings, Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
 from ingest.report import Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
+from ingest.storage_errors import StorageFailed, storage_failure
 from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
-from search.engine.writing.background_merge import BackgroundMerges
-from search.engine.writing.merging import BULK_MERGE, MergePolicy
+from search import BulkLoad
 
-__all__ = ["Explicit", "IngestError", "Ingestor", "Outcome", "Report", "extract", "iter_files", "prepare"]
+__all__ = [
+    "BATCH_DOCUMENTS",
+    "Explicit",
+    "IngestError",
+    "Ingestor",
+    "Outcome",
+    "Report",
+    "extract",
+    "iter_files",
+]
 
-MAX_FILE_BYTES = Limits.from_env().max_file_bytes
-"""The size limit when this module was imported (for callers that check before reading an upload)."""
 WINDOW_FILES = 3000
 WINDOW_BYTES = 64 * 1024 * 1024
 """Files handed to the children ahead of the one being collected: at most this many, holding at most
 this many bytes (beyond one file). Deeper than a batch, so the children can parse the whole next batch
 while the parent commits one to the index (10-15 s for 2,500 reports), shallow enough to bound memory."""
-
-BATCH_DOCUMENTS = 2500
-"""Documents per catalog transaction and index commit. A commit writes one index segment, whose cost grows
-with its distinct terms more than with its documents (1,000 reports: 71 terms per report; 2,500: about 35),
-and fewer segments mean fewer merges: 10,000 reports went in at 69 documents/s in batches of 2,500 against 47
-in batches of 1,000 (``bench/ingest_speed.py``, noisy). The postings of a batch are held in memory up to the
-writer's ``limitmb`` (512 MB), past which they spill to disk as before."""
 
 FIRST_BATCH = 250
 """Documents in the first commit of a run. Until the first commit the parent has nothing to do but wait for
@@ -89,16 +91,6 @@ class Explicit:
 
     def as_metadata(self) -> dict[str, object]:
         return normalise({k: v for k, v in self.__dict__.items() if v})
-
-
-def prepare(
-    data: bytes, filename: str, source: str, explicit: dict[str, object], classifier: AreaClassifier
-) -> Document:
-    """Turn one file's bytes into a catalog document in this process, or raise IngestError.
-
-    For evaluation scripts on trusted files; ingesting goes through the sandbox.
-    """
-    return assign_areas(extract(data, filename, source, explicit), classifier)
 
 
 def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | None:
@@ -151,21 +143,25 @@ class Ingestor:
         limits: Limits | None = None,
         timings: StageTimes | None = None,
         held_elsewhere: HeldElsewhere | None = None,
+        settings: IngestSettings | None = None,
     ):
+        """Without ``settings`` they are read from the environment now; ``batch_size`` and ``limits``
+        override theirs (tests and benchmarks)."""
+        self.settings = settings or IngestSettings.from_env()
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.classifier = build_classifier(catalog, taxonomy)
-        self.batch_size = batch_size or max(1, int(env_number("SKH_INGEST_BATCH_DOCS", BATCH_DOCUMENTS)))
+        self.batch_size = batch_size or self.settings.batch_docs
         self._batch_limit = self.batch_size  # FIRST_BATCH at the start of a run, then batch_size
-        self.limits = limits or Limits.from_env()
+        self.limits = limits or self.settings.parse
         self.held_elsewhere = held_elsewhere  # originals pending uploads hold (ingest.orphans); None: gc removes
         self.timings = timings
         """Set (by the benchmark) to collect seconds per stage."""
-        self.background_merge_docs = background_merge_docs()
+        self.background_merge_docs = self.settings.background_merge_docs
         """A bulk load's merges of at least this many documents are written by another process (0: none)."""
-        self.merges: BackgroundMerges | None = None
-        """The last bulk load's merge policy, to read how many background merges it started and took."""
+        self.merges: BulkLoad | None = None
+        """The last bulk load, to read how many background merges it started and took."""
 
     def _timed(self, stage: str):
         return self.timings.measure(stage) if self.timings is not None else nullcontext()
@@ -227,19 +223,17 @@ class Ingestor:
         report = Report(outcomes=[outcome for _, outcome, _ in plan])
         batch: Batch = []
         self._batch_limit = min(FIRST_BATCH, self.batch_size)
-        # A policy of this run's own: threads of one process may each run a load.
-        merges = self.merges = BackgroundMerges(self.background_merge_docs)
-        try:
-            self._run(plan, batch, progress, merges)
+        # A load of this run's own: threads of one process may each run a load.
+        with BulkLoad(self.datadir.index, self.background_merge_docs) as load:
+            self.merges = load
+            self._run(plan, batch, progress, load)
             if batch:
-                self._save(batch, progress, merges)
+                self._save(batch, progress, load)
             with self._timed("index"):
-                merges.finish(self.datadir.index, waiting)
-        finally:
-            merges.stop()
+                load.finish(waiting)
         return report
 
-    def _run(self, plan: list, batch: Batch, progress: Progress | None, merge: MergePolicy) -> None:
+    def _run(self, plan: list, batch: Batch, progress: Progress | None, load: BulkLoad) -> None:
         """Read each file, parse it in a child and save full batches; the window keeps the children ahead."""
         window: deque[tuple[Outcome, object, bytes]] = deque()
         pending = 0  # bytes of the files in the window
@@ -256,11 +250,11 @@ class Ingestor:
                     continue
                 while window and (len(window) >= WINDOW_FILES or pending + len(data) > WINDOW_BYTES):
                     pending -= len(window[0][2])
-                    self._collect(pool, window.popleft(), batch, progress, merge)
+                    self._collect(pool, window.popleft(), batch, progress, load)
                 window.append((outcome, pool.submit(data, path.name, str(path.resolve()), meta), data))
                 pending += len(data)
             while window:
-                self._collect(pool, window.popleft(), batch, progress, merge)
+                self._collect(pool, window.popleft(), batch, progress, load)
 
     def refresh_classifier(self) -> None:
         """Learn again from the hand-labelled documents (after a staff correction)."""
@@ -305,7 +299,7 @@ class Ingestor:
         entry: tuple[Outcome, object, bytes],
         batch: Batch,
         progress: Progress | None,
-        merge: MergePolicy | None,
+        load: BulkLoad | None,
     ) -> None:
         """Take one child's result: a failure is reported now, a document joins the batch."""
         outcome, future, data = entry
@@ -324,14 +318,13 @@ class Ingestor:
                 assign_areas(doc, self.classifier)
         batch.append((doc, outcome, data))
         if len(batch) >= self._batch_limit:
-            self._save(list(batch), progress, merge)
+            self._save(list(batch), progress, load)
             batch.clear()
             self._batch_limit = self.batch_size
 
-    def _save(self, batch: Batch, progress: Progress | None, merge: MergePolicy | None = None) -> None:
-        """Catalog and index one batch. A bulk load gives its ``merge`` policy, which may merge much of the
-        index; without one (a person's save) the commit merges a bounded amount
-        (:func:`ingest.indexing.save_documents`)."""
+    def _save(self, batch: Batch, progress: Progress | None, load: BulkLoad | None = None) -> None:
+        """Catalog and index one batch. A bulk ``load``'s commits may merge much of the index; without one
+        (a person's save) the commit merges a bounded amount (:func:`ingest.indexing.save_documents`)."""
         stored: list[Path] = []
 
         def decide(catalog: Catalog) -> list[Document]:
@@ -359,17 +352,24 @@ class Ingestor:
 
         try:
             with self._timed("index"):
-                bulk_merge = merge or BULK_MERGE
                 save_documents(
-                    self.datadir, self.catalog, decide, (), merge is not None, bulk_merge, self.held_elsewhere
+                    self.datadir,
+                    self.catalog,
+                    decide,
+                    load=load,
+                    held_elsewhere=self.held_elsewhere,
+                    max_merge_docs=self.settings.interactive_merge_docs,
                 )
         except Exception as exc:  # noqa: BLE001 - rolled back; find the one file that cannot be saved
             for target in stored:
                 with suppress(OSError):  # never written (its folder could not be made, say)
                     target.unlink()
+            cause = storage_failure(exc)
+            if cause is not None and load is not None:  # every retry would fail the same way
+                raise StorageFailed(cause, len(batch)) from exc
             if len(batch) > 1:
                 for item in batch:
-                    self._save([item], progress, merge)
+                    self._save([item], progress, load)
                 return
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None

@@ -8,7 +8,7 @@ silently for it. So the rebuild holds the lock only for its last step:
    every write from then on is recorded;
 2. without the lock it reads every document in one SQLite read transaction,
    together with the log's newest number, so the snapshot and that number
-   agree, and builds a new generation (:func:`search.engine.reading.index.new_generation`);
+   agree, and builds a new generation (:func:`search.build_generation`);
 3. still without the lock it applies what was written meanwhile (re-reading
    those documents from the catalog; a document no longer there is deleted),
    round after round while the rounds shrink;
@@ -19,7 +19,7 @@ silently for it. So the rebuild holds the lock only for its last step:
 Two rebuilds at once wait for each other on a lock file of their own
 (``REBUILD.lock``), so one log and one new generation are in play at a time.
 
-A bulk load's background merge (:mod:`search.engine.writing.background_merge`) reserved on the
+A bulk load's background merge (:class:`search.BulkLoad`) reserved on the
 old generation needs nothing from here: when the load's next commit takes the
 result it finds the live folder changed and drops it, and the documents of
 every commit the load made meanwhile are in the change log.
@@ -28,21 +28,19 @@ every commit the load made meanwhile are in the change log.
 from __future__ import annotations
 
 import fcntl
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from ingest import changelog
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.indexing import interactive_merge_docs, to_index_doc
-from search.engine.reading.index import make_live, new_generation
-from search.engine.writing.merging import bounded_merge
-from search.engine.writing.segment_writer import FastSegmentWriter
-from search.engine.writing.writer import write_lock
+from search import build_generation, make_live, new_generation, update_generation, write_lock
+
+log = logging.getLogger(__name__)
 
 LOCKED_CHANGES = 200
 """Catch up without the lock until a round finds at most this many written documents; the rest is applied
@@ -74,13 +72,15 @@ def rebuild_lock(base: Path, waiting: Callable[[], None] | None = None) -> Itera
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None) -> int:
+def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None, max_merge_docs: int | None = None) -> int:
     """Rebuild the index from the catalog into a new generation and swap it in; the number of documents.
 
     ``say`` hears what the rebuild is doing; it is first called when the new generation is built and
-    before what was written meanwhile is applied.
+    before what was written meanwhile is applied. Catching up merges at most ``max_merge_docs`` documents
+    a commit (default: ``SKH_INTERACTIVE_MERGE_DOCS``).
     """
     tell = say or (lambda _message: None)
+    merge_docs = interactive_merge_docs() if max_merge_docs is None else max_merge_docs
     with rebuild_lock(datadir.index, waiting=lambda: tell("waiting for another rebuild to finish")):
         conn = catalog.connection()
         with write_lock(datadir.index, waiting=lambda: tell("waiting for another writer to finish")):
@@ -91,11 +91,11 @@ def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None) -> int:
             count, seq = _build(catalog, folder)
             tell(f"built {count:,} documents; applying what was written meanwhile")
             for _round in range(MAX_ROUNDS):
-                seq, applied = _catch_up(catalog, folder, seq)
+                seq, applied = _catch_up(catalog, folder, seq, merge_docs)
                 if applied <= LOCKED_CHANGES:
                     break
             with write_lock(datadir.index, waiting=lambda: tell("waiting for another writer to swap it in")):
-                seq, _applied = _catch_up(catalog, folder, seq)
+                seq, _applied = _catch_up(catalog, folder, seq, merge_docs)
                 make_live(datadir.index, folder)
                 folder = None  # live: no longer ours to remove
                 count = catalog.count()
@@ -106,8 +106,8 @@ def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None) -> int:
             try:
                 with write_lock(datadir.index):
                     changelog.stop_logging(conn)
-            except Exception:  # noqa: BLE001 - the next rebuild clears the log; the first error is the one to see
-                pass
+            except Exception as exc:  # noqa: BLE001 - the next rebuild clears the log; the first error is the one to see
+                log.warning("the failed rebuild could not stop the change log (%s); the next rebuild clears it", exc)
             raise
     return count
 
@@ -115,24 +115,20 @@ def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None) -> int:
 def _build(catalog: Catalog, folder: Path) -> tuple[int, int]:
     """Write every document into the new generation from one snapshot; the count and the log's number then."""
     conn = catalog.connection()
-    writer = FastSegmentWriter(whoosh_index.open_dir(str(folder)), limitmb=256)
     count = 0
-    conn.execute("BEGIN")  # deferred: the snapshot starts with the first read, the log's number
-    try:
-        seq = changelog.last_seq(conn)
-        for doc in catalog.all():
-            writer.add_document(**to_index_doc(doc).to_fields())
-            count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        conn.execute("COMMIT")
-    writer.commit(optimize=True)
+    with build_generation(folder) as index:  # commits after the read transaction ends
+        conn.execute("BEGIN")  # deferred: the snapshot starts with the first read, the log's number
+        try:
+            seq = changelog.last_seq(conn)
+            for doc in catalog.all():
+                index.add(to_index_doc(doc))
+                count += 1
+        finally:
+            conn.execute("COMMIT")
     return count, seq
 
 
-def _catch_up(catalog: Catalog, folder: Path, seq: int) -> tuple[int, int]:
+def _catch_up(catalog: Catalog, folder: Path, seq: int, max_merge_docs: int) -> tuple[int, int]:
     """Apply to the new generation the documents written after ``seq``; the log's new number, how many."""
     conn = catalog.connection()
     conn.execute("BEGIN")  # the log and the documents from one snapshot
@@ -145,15 +141,10 @@ def _catch_up(catalog: Catalog, folder: Path, seq: int) -> tuple[int, int]:
         conn.execute("COMMIT")
     if not changes.doc_ids:
         return changes.seq, 0
-    writer = FastSegmentWriter(whoosh_index.open_dir(str(folder)), limitmb=256)
-    try:
+    with update_generation(folder, max_merge_docs) as index:
         for doc_id in changes.doc_ids:
             if doc_id in current:
-                writer.update_document(**to_index_doc(current[doc_id]).to_fields())
+                index.put(to_index_doc(current[doc_id]))
             else:
-                writer.delete_by_term("id", doc_id)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(mergetype=bounded_merge(interactive_merge_docs()))
+                index.delete(doc_id)
     return changes.seq, len(changes.doc_ids)

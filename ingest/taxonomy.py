@@ -46,7 +46,7 @@ class Taxonomy:
 
 def load_taxonomy(path: str | os.PathLike[str] | None = None) -> Taxonomy:
     """Read and check the taxonomy file; raises ValueError with the reason."""
-    path = Path(path or os.environ.get("SKH_TAXONOMY") or DEFAULT_TAXONOMY)
+    path = Path(path or DEFAULT_TAXONOMY)
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
     areas = []

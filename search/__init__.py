@@ -1,6 +1,109 @@
 """The search index: schema, analysis, writing, querying, facets and snippets.
 
 This package knows nothing about files, the catalog or the web; it takes
-plain :class:`search.schema.IndexDoc` records in and gives plain results out,
-so the index can always be rebuilt from whatever holds the source of truth.
+plain :class:`IndexDoc` records in and gives plain results out, so the index
+can always be rebuilt from whatever holds the source of truth.
+
+This module is the one way in for ingest, the web app and the command line:
+they import only names listed in ``__all__`` here (``from search import X``),
+never a submodule, and never Whoosh (import-linter checks both, see
+``pyproject.toml``). Behind it the search features (``search/*.py``) and the
+engine (``search/engine/``) can be reorganised without touching the callers.
+
+Two functions are exported under other names than their own, so that no name
+here is both a function and a submodule (``search.related``,
+``search.vocabulary``): ``find_related`` and ``vocabulary_for``.
 """
+
+from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search.engine.reading.searcher import SearcherPool, Snapshot
+from search.engine.writing.background_merge import NICENESS
+from search.engine.writing.sessions import (
+    INTERACTIVE_MERGE_DOCS,
+    MIN_BACKGROUND_DOCS,
+    BulkLoad,
+    DocumentWriter,
+    build_generation,
+    make_live,
+    new_generation,
+    update_generation,
+    write_documents,
+)
+from search.engine.writing.writer import WriterBusy, announce_waits, write_lock
+from search.inspect import (
+    IndexState,
+    MergeState,
+    clear_merge_leftovers,
+    index_state,
+    merge_state,
+    write_lock_held,
+)
+from search.limits import LIMITS, Limits, QueryTooExpensive, SearchBusy, SearchSettings, time_budget
+from search.related import related as find_related
+from search.schema import IndexDoc
+from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
+from search.snippets import lead, make_snippet
+from search.suggest import Completion, complete, did_you_mean
+from search.titles import TitleEntry, TitleIndex, TitleRow, shared_title_index
+from search.vocabulary import vocabulary as vocabulary_for
+
+BACKGROUND_NICENESS = NICENESS
+"""The ``nice`` increment of background index work (a bulk load's merge child; ``skh reindex`` uses it too)."""
+
+__all__ = [
+    # searching
+    "SORTS",
+    "Hit",
+    "SearchRequest",
+    "SearchResult",
+    "search",
+    # what one search may cost
+    "LIMITS",
+    "Limits",
+    "QueryTooExpensive",
+    "SearchBusy",
+    "SearchSettings",
+    "time_budget",
+    # showing and suggesting
+    "Completion",
+    "TitleEntry",
+    "TitleIndex",
+    "TitleRow",
+    "complete",
+    "did_you_mean",
+    "lead",
+    "make_snippet",
+    "find_related",
+    "shared_title_index",
+    "vocabulary_for",
+    # documents and text analysis
+    "IndexDoc",
+    "content_words",
+    "language_analyzer",
+    "normalise_lang",
+    "stem_words",
+    # the open index
+    "SearcherPool",
+    "Snapshot",
+    # writing
+    "BACKGROUND_NICENESS",
+    "INTERACTIVE_MERGE_DOCS",
+    "MIN_BACKGROUND_DOCS",
+    "BulkLoad",
+    "DocumentWriter",
+    "WriterBusy",
+    "announce_waits",
+    "build_generation",
+    "make_live",
+    "new_generation",
+    "update_generation",
+    "write_documents",
+    "write_lock",
+    # inspecting the index (skh check)
+    "IndexState",
+    "MergeState",
+    "clear_merge_leftovers",
+    "index_state",
+    "merge_state",
+    "write_lock_held",
+]

@@ -9,16 +9,19 @@ that runs too long. The caps below shape the query before any work is done;
 the budget stops whatever still runs too long, so nothing keeps working
 after the answer.
 
-Every cap can be changed through ``SKH_QUERY_<NAME>`` (read once, at import);
-a missing or malformed value keeps the default.
+Every cap can be changed through ``SKH_QUERY_<NAME>``; a missing or malformed
+value keeps the default. :class:`SearchSettings` is the search layer's section
+of the service's settings (the caps and the engine's cache sizes), read when
+the app or a command starts; :data:`LIMITS`, read at import from the same
+environment, serves code that has no settings at hand.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from search.engine import budget
 from search.engine.budget import (  # noqa: F401  (the search layer's names for the engine's budget)
@@ -34,6 +37,9 @@ from search.engine.budget import (  # noqa: F401  (the search layer's names for 
 class Limits:
     max_chars: int = 500
     """Query text longer than this is cut (the README's search box; a pasted abstract still searches)."""
+    max_suggest_chars: int = 200
+    """Text the search box's completions look at: they complete the last word of what is typed, and
+    whatever is typed before the 200th character is a query, not a prefix."""
     max_words: int = 64
     """Words (clauses) searched; later words are dropped. Lucene's default clause limit is 1024 after
     expansion; 64 typed words, each searched in every language's fields, stays well below that."""
@@ -71,7 +77,7 @@ class Limits:
     """How long such a search waits for a free slot before it is answered "busy" (503)."""
 
 
-def _from_env(env: dict[str, str] | os._Environ) -> Limits:
+def _from_env(env: Mapping[str, str]) -> Limits:
     values = {}
     for spec in fields(Limits):
         raw = env.get(f"SKH_QUERY_{spec.name.upper()}", "").strip()
@@ -83,6 +89,39 @@ def _from_env(env: dict[str, str] | os._Environ) -> Limits:
 
 
 LIMITS = _from_env(os.environ)
+
+DEFAULT_RESULT_CACHE = 256
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """The search layer's section of the settings: what one search may cost, and the engine's caches."""
+
+    limits: Limits = field(default_factory=Limits)
+    """``SKH_QUERY_<NAME>`` for each of :class:`Limits`' fields."""
+    cache_mb: int | None = None
+    """``SKH_CACHE_MB``: memory the engine's caches of one index may hold (unset: the engine's default)."""
+    result_cache: int = DEFAULT_RESULT_CACHE
+    """``SKH_RESULT_CACHE``: finished results remembered per index generation (0: none, as the speed bench runs)."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SearchSettings:
+        """A malformed cache size is a ValueError naming it (a number is expected, no default is guessed)."""
+        return cls(
+            limits=_from_env(env),
+            cache_mb=_whole(env, "SKH_CACHE_MB", None),
+            result_cache=_whole(env, "SKH_RESULT_CACHE", DEFAULT_RESULT_CACHE),
+        )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
 class SearchBusy(QueryTooExpensive):

@@ -19,6 +19,7 @@ distance; each cap that changed the query is said in ``ParsedQuery.notes``.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -33,6 +34,7 @@ from whoosh.qparser import (
     QueryParser,
     syntax,
 )
+from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.plugins import MultifieldPlugin, Plugin
 
 from search.analysis import LANGUAGES, STOP_WORDS
@@ -222,6 +224,8 @@ def _parser(
     return parser
 
 
+log = logging.getLogger(__name__)
+
 _WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r'(?:^|\s)(?:-|NOT\s+)(?:[^\W\d_]|["(])')
 _OPERATORS = re.compile(r'["*~^]|\b(?:AND|OR|NOT)\b|(?:^|[\s(])[-+](?:[^\W\d_]|["(])')
@@ -308,18 +312,12 @@ def parse_query(
         return ParsedQuery(wq.Every(), text, conjunctive, boosts=boosts, notes=tuple(notes))
     ranges = _RangePlugin()
     parser = _parser(schema, boosts, conjunctive, ranges)
-    try:
-        parsed = parser.parse(text)
-    except Exception:  # noqa: BLE001 - any parser failure falls back to words
-        parsed = wq.NullQuery
+    parsed = _parse_or_nothing(parser, text, "the query")
     parsed = _without_wordless(parsed)
     plain = False
     if parsed is wq.NullQuery and _NEGATION.search(text):
         # Whoosh drops a query that only excludes; "-noise" means all but noise.
-        try:
-            parsed = parser.parse("*:* " + text)
-        except Exception:  # noqa: BLE001
-            parsed = wq.NullQuery
+        parsed = _parse_or_nothing(parser, "*:* " + text, "the excluding query")
     if parsed is wq.NullQuery or isinstance(parsed, wq.Every):
         words = " ".join(w.lower() for w in _WORD.findall(text))
         plain = True
@@ -327,12 +325,23 @@ def parse_query(
             # The operators that made it look precise did not parse; what is left is a sentence.
             conjunctive = False
             parser = _parser(schema, boosts, conjunctive, ranges)
-        try:
-            parsed = parser.parse(words)
-        except Exception:  # noqa: BLE001
-            parsed = wq.NullQuery
+        parsed = _parse_or_nothing(parser, words, "the query's words")
     query = waive_stop_words(use_bm25f(_fuzzy_on_words(parsed)))
     return ParsedQuery(query, text, conjunctive, plain=plain, boosts=boosts, notes=tuple(notes + ranges.notes))
+
+
+PARSE_ERRORS = (QueryParserError, ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError)
+"""What Whoosh's parser raises on input it cannot make sense of (its plugins are not strict about odd
+operator sequences). Anything else, such as a search that ran out of budget, is not a parse failure."""
+
+
+def _parse_or_nothing(parser: QueryParser, text: str, what: str) -> wq.Query:
+    """``parser.parse(text)``, or NullQuery (the caller falls back to plainer words) with the reason logged."""
+    try:
+        return parser.parse(text)
+    except PARSE_ERRORS as exc:
+        log.info("%s did not parse (%s: %s); searching plainer words", what, type(exc).__name__, exc)
+        return wq.NullQuery
 
 
 def _without_wordless(q: wq.Query) -> wq.Query:

@@ -131,7 +131,7 @@ def complete(
     documents: int = 5,
 ) -> list[Completion]:
     """Completions of ``text``: the query with its last word completed, then matching titles."""
-    text = (text or "")[:200]
+    text = (text or "")[: limits.LIMITS.max_suggest_chars]
     if not _WORD.search(text):
         return []
     out: list[Completion] = []

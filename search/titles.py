@@ -14,12 +14,16 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from search.analysis import TOKEN_PATTERN
+
+if TYPE_CHECKING:
+    from search.engine.reading.searcher import Snapshot
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 
@@ -122,3 +126,18 @@ class TitleIndex:
             keep = np.argpartition(score, limit)[:limit]
             found, score = found[keep], score[keep]
         return [self.entry(n) for n in found[np.lexsort((found, score))]]
+
+
+TitleRow = tuple[str, str, str]
+"""A title's document id, title and visibility, as whoever holds the titles gives them."""
+
+
+def shared_title_index(snapshot: Snapshot, rows: Callable[[], Iterable[TitleRow]]) -> TitleIndex:
+    """The title index of ``rows()``, built once per index generation and shared by all threads.
+
+    ``rows`` is called only when a generation needs a new index. The caller keeps the titles in step
+    with the index (the catalog and the index change together). On a large collection the previous
+    generation's index answers while the new one is built (:mod:`search.engine.reading.derived`), so a
+    caller must check a completed title against its own records before showing it.
+    """
+    return snapshot.derived("titles", lambda: TitleIndex(TitleEntry(*row) for row in rows()), stale_ok=True)

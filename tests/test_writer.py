@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from search.searching import SearchRequest, search
 from web.hub import Hub
+from web.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +85,8 @@ def test_a_persons_save_never_makes_a_large_merge_but_a_bulk_load_does(hub: Hub,
     from search.engine.writing.writer import index_writer, write_lock
     from search.schema import IndexDoc
 
-    monkeypatch.setenv("SKH_INTERACTIVE_MERGE_DOCS", "30")  # 30 documents stand in for the default 5,000
+    # 30 documents stand in for the default 5,000 (set before the ingestor is made, as at a start).
+    hub.settings = Settings.from_env({**os.environ, "SKH_INTERACTIVE_MERGE_DOCS": "30"})
     with write_lock(hub.datadir.index):
         for s in range(20):  # twenty commits of ten: Whoosh would merge seven of them on the next commit
             with index_writer(hub.datadir.index, merge=NO_MERGE) as writer:

@@ -3,6 +3,7 @@ gives up after a bound with a clear answer, keeping what the person submitted (i
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -10,16 +11,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from whoosh.writing import NO_MERGE
 
+from ingest.areas import assign_areas
+from ingest.extract import extract
 from ingest.indexing import reindex, save_documents
-from ingest.pipeline import prepare
+from search import BulkLoad
 from search.engine.reading.index import current_dir, open_index
-from search.engine.writing.background_merge import BackgroundMerges
 from search.engine.writing.merging import busy_segment_ids
 from search.engine.writing.writer import WriterBusy, write_lock
 from tests.accounts_support import csrf_token
 from tests.test_staff import REPORT, publish, staff, upload  # noqa: F401 - staff is a fixture
+from web.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD_LIMIT = 60
@@ -33,6 +35,11 @@ with write_lock(Path(sys.argv[1])):
     print("held", flush=True)
     select.select([sys.stdin], [], [], float(sys.argv[2]))
 """
+
+
+def wait_for_writer(hub, seconds: str) -> None:
+    """The hub's settings as if ``SKH_WRITE_WAIT_SECONDS`` had been ``seconds`` when it started."""
+    hub.settings = Settings.from_env({**os.environ, "SKH_WRITE_WAIT_SECONDS": seconds})
 
 
 class HeldLock:
@@ -87,7 +94,7 @@ def test_publish_edit_and_delete_during_a_rebuild_return_at_once_and_survive_the
     answer 503 after the bound: the rebuild cannot end before the test lets it go.
     """
     hub, client, _ = staff
-    monkeypatch.setenv("SKH_WRITE_WAIT_SECONDS", "5")
+    wait_for_writer(hub, "5")
     review = upload(client, ("infrasound.md", REPORT)).get_data(as_text=True)
     edited, deleted = sorted(hub.catalog.all(), key=lambda d: d.id)[:2]
     before = current_dir(hub.datadir.index)
@@ -133,7 +140,7 @@ def test_a_web_publish_gives_up_with_a_clear_answer_and_keeps_the_upload(staff, 
     """Before: the publish waited as long as the other writer held the index (here until the holder's own
     limit), then the upload was taken from the pending list before it was saved."""
     hub, client, emails = staff
-    monkeypatch.setenv("SKH_WRITE_WAIT_SECONDS", "1")
+    wait_for_writer(hub, "1")
     review = upload(client, ("infrasound.md", REPORT)).get_data(as_text=True)
     token = review.split('name="token" value="')[1].split('"')[0]
 
@@ -155,7 +162,7 @@ def test_a_web_publish_gives_up_with_a_clear_answer_and_keeps_the_upload(staff, 
 
 def test_a_web_edit_and_delete_give_up_with_a_clear_answer_and_change_nothing(staff, held, monkeypatch):  # noqa: F811
     hub, client, _ = staff
-    monkeypatch.setenv("SKH_WRITE_WAIT_SECONDS", "1")
+    wait_for_writer(hub, "1")
     doc = next(hub.catalog.all())
 
     busy = client.post(f"/doc/{doc.id}/edit", data=_edit_form(client, doc, "Changed while busy"))
@@ -235,11 +242,13 @@ def test_two_rebuilds_at_once_both_finish_and_leave_one_whole_index(mini_hub):
 
 def _docs(hub, prefix: str, count: int) -> list:
     return [
-        prepare(
-            f"Report {prefix}{i}\n\nLoudspeaker series {prefix}mark{i} measured.".encode(),
-            f"{prefix}{i}.txt",
-            f"{prefix}{i}.txt",
-            {"visibility": "public"},
+        assign_areas(
+            extract(
+                f"Report {prefix}{i}\n\nLoudspeaker series {prefix}mark{i} measured.".encode(),
+                f"{prefix}{i}.txt",
+                f"{prefix}{i}.txt",
+                {"visibility": "public"},
+            ),
             hub.ingestor.classifier,
         )
         for i in range(count)
@@ -249,24 +258,20 @@ def _docs(hub, prefix: str, count: int) -> list:
 def test_a_background_merge_of_the_old_generation_is_dropped_at_the_swap_and_nothing_is_lost(hub):
     """A bulk load's merge child reserved the live generation; a rebuild swaps a new one in before the load
     takes the result. The result must not be applied to the new generation, and no document may be lost."""
-    for s in range(6):  # six segments of three: Whoosh's rule then merges the five smallest
+    for s in range(6):  # six segments of three (saves that merge nothing): Whoosh's rule then merges five
         batch = _docs(hub, f"s{s}x", 3)
-        save_documents(hub.datadir, hub.catalog, lambda _c, b=batch: b, bulk=True, bulk_merge=NO_MERGE)
-    merges = BackgroundMerges(min_docs=1)
-    try:
+        save_documents(hub.datadir, hub.catalog, lambda _c, b=batch: b, max_merge_docs=0)
+    with BulkLoad(hub.datadir.index, min_background_docs=1) as load:
         late = _docs(hub, "late", 1)
-        save_documents(hub.datadir, hub.catalog, lambda _c: late, bulk=True, bulk_merge=merges)
-        assert merges.started == 1
+        save_documents(hub.datadir, hub.catalog, lambda _c: late, load=load)
+        assert load.started == 1
         old = current_dir(hub.datadir.index)
         assert busy_segment_ids(old)  # reserved in the old generation
         reindex(hub.datadir, hub.catalog)
-        merges.wait()
         after = _docs(hub, "after", 1)
-        save_documents(hub.datadir, hub.catalog, lambda _c: after, bulk=True, bulk_merge=merges)
-        merges.finish(hub.datadir.index)
-    finally:
-        merges.stop()
-    assert merges.taken == 0  # dropped: its sources belong to a generation no longer live
+        save_documents(hub.datadir, hub.catalog, lambda _c: after, load=load)
+        load.finish()  # waits for the merge; the commit that takes its result finds the generation changed
+    assert load.taken == 0  # dropped: its sources belong to a generation no longer live
     assert not busy_segment_ids(current_dir(hub.datadir.index))
     assert _index_ids(hub) == sorted(d.id for d in hub.catalog.all())
     assert len(_index_ids(hub)) == 6 * 3 + 2

@@ -74,9 +74,9 @@ class AuditEntry:
 
 
 class Accounts:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lifetimes: sessions.Lifetimes | None = None):
         self._conn = ThreadConnections(path, _SCHEMA + sessions.SCHEMA).get
-        self.sessions = sessions.Sessions(self._conn)
+        self.sessions = sessions.Sessions(self._conn, lifetimes)
 
     # -- users ---------------------------------------------------------------
 

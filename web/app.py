@@ -1,4 +1,5 @@
-"""The Flask application factory."""
+"""The Flask application factory: the settings are read here (or by the command that starts the app) and
+go into ``app.config`` and the hub."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from web import client_address, rate_limit
 from web.hub import Hub
+from web.settings import Settings
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -26,8 +28,8 @@ SECURITY_HEADERS = {
 
 def _secret_key(hub: Hub) -> str:
     """``SKH_SECRET_KEY``, else one kept in the data dir so sessions survive restarts."""
-    if os.environ.get("SKH_SECRET_KEY"):
-        return os.environ["SKH_SECRET_KEY"]
+    if hub.settings.web.secret_key:
+        return hub.settings.web.secret_key
     path = hub.datadir.root / "secret_key"
     if not path.exists():
         # Written aside, then linked into place: of several processes starting at once
@@ -55,26 +57,29 @@ def prepare_data_dir(hub: Hub) -> None:
     """
     _secret_key(hub)
     _ = hub.accounts, hub.pending, hub.login_throttle, hub.request_counts
-    rate_limit.Rate.parse(os.environ.get("SKH_RATE_LIMIT", "300/minute"))
-    client_address.trusted_proxies()
+    rate_limit.Rate.parse(hub.settings.web.rate_limit)
+    client_address.trusted_proxies(hub.settings.web.trusted_proxies)
 
 
 def create_app(hub: Hub | None = None, **config: object) -> Flask:
-    hub = hub or Hub.open()
+    """The app serving ``hub`` (default: the data dir of settings read from the environment now); ``config``
+    overrides ``app.config`` entries (tests)."""
+    hub = hub or Hub.open(settings=Settings.from_env())
+    web = hub.settings.web
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(hub),
-        MAX_CONTENT_LENGTH=int(os.environ.get("SKH_MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        MAX_CONTENT_LENGTH=web.max_upload_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Browsers accept Secure cookies from http://127.0.0.1 and localhost; set
         # SKH_INSECURE_COOKIES=1 only for plain-HTTP access under another name.
-        SESSION_COOKIE_SECURE=os.environ.get("SKH_INSECURE_COOKIES") != "1",
-        REMEMBER_COOKIE_SECURE=os.environ.get("SKH_INSECURE_COOKIES") != "1",
+        SESSION_COOKIE_SECURE=not web.insecure_cookies,
+        REMEMBER_COOKIE_SECURE=not web.insecure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
-        SKH_RATE_LIMIT=os.environ.get("SKH_RATE_LIMIT", "300/minute"),
-        SKH_TRUSTED_PROXIES=os.environ.get("SKH_TRUSTED_PROXIES", ""),
+        SKH_RATE_LIMIT=web.rate_limit,
+        SKH_TRUSTED_PROXIES=web.trusted_proxies,
     )
     app.config.update(config)
     app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -18,15 +19,15 @@ from ingest.indexing import reindex as rebuild_index
 from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
-from search.engine.writing.background_merge import NICENESS
-from search.engine.writing.writer import announce_waits, write_lock
-from search.limits import QueryTooExpensive
-from search.searching import SORTS, SearchRequest
+from ingest.storage_errors import StorageFailed
+from search import BACKGROUND_NICENESS, SORTS, QueryTooExpensive, SearchRequest, announce_waits, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
 from web.results import run_search
 from web.suggestions import warm_suggestions
 from web.users_cli import users
+
+log = logging.getLogger(__name__)
 
 ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
 
@@ -128,6 +129,8 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_
             waiting=show.say,
             follow_symlinks=follow_symlinks,
         )
+    except StorageFailed as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         show.close()
     summary = report.summary()
@@ -206,12 +209,12 @@ def reindex() -> None:
     say = partial(click.echo, err=True)
     # Background work, like a bulk load's merge child: the serving processes keep the CPU they need
     # (in the soak bench the rebuild otherwise slowed how soon a write became searchable).
-    os.nice(NICENESS)
+    os.nice(BACKGROUND_NICENESS)
     classifier = build_classifier(hub.catalog, hub.taxonomy)
     with write_lock(hub.datadir.index, waiting=lambda: say("waiting for another writer to finish")):
         pass  # waits, and says so, before the work starts rather than at its first batch
     reassigned = reassign_automatic_areas(hub.datadir, hub.catalog, classifier)
-    count = rebuild_index(hub.datadir, hub.catalog, say=say)
+    count = rebuild_index(hub.datadir, hub.catalog, say=say, max_merge_docs=hub.max_merge_docs)
     click.echo(f"reindexed {count} documents ({reassigned} automatic area assignments refreshed, {classifier.method})")
 
 
@@ -227,7 +230,7 @@ def set_areas(doc_id: str, areas: tuple[str, ...]) -> None:
     doc = hub.catalog.get(doc_id)
     if doc is None:
         raise click.ClickException(f"no document {doc_id}")
-    update_metadata(hub.datadir, hub.catalog, doc_id, {"areas": list(areas)})
+    update_metadata(hub.datadir, hub.catalog, doc_id, {"areas": list(areas)}, hub.max_merge_docs)
     click.echo(f"{doc_id}: areas set to {', '.join(areas)} (manual)")
 
 
@@ -282,7 +285,8 @@ def serve(host, port, threads, workers) -> None:
     if workers == 1:
         run_server(lambda: _warming(create_app(hub), hub), host, port, threads, 1)
     else:
-        run_server(lambda: _warming(create_app(worker_hub := _hub()), worker_hub), host, port, threads, workers)
+        settings = hub.settings  # read once, in the parent
+        run_server(lambda: _warming(create_app(worker_hub := _hub(settings)), worker_hub), host, port, threads, workers)
 
 
 def _warming(app, hub):
@@ -297,8 +301,10 @@ def _warming(app, hub):
         try:
             hub.pool.get().warm()
             warm_suggestions(hub)
-        except Exception:  # noqa: BLE001 - only a head start: the first request reports any real problem
-            pass
+        except Exception as exc:  # noqa: BLE001 - only a head start: the first request meets any real problem
+            log.warning(
+                "warming the index at start failed (%s: %s); the first request builds it", type(exc).__name__, exc
+            )
 
     threading.Thread(target=warm, name="warm-index", daemon=True).start()
     return app

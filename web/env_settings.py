@@ -8,12 +8,13 @@ rather than quietly falling back to a default the operator did not choose.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 
-def positive_number(name: str, default: float, whole: bool = False) -> float:
+def positive_number(name: str, default: float, whole: bool = False, env: Mapping[str, str] | None = None) -> float:
     """``name``'s value (``default`` when unset); ValueError naming the variable when it is not a positive
     number (a whole one with ``whole``)."""
-    raw = os.environ.get(name, "").strip()
+    raw = (os.environ if env is None else env).get(name, "").strip()
     kind = "whole number" if whole else "number"
     try:
         value = (int(raw) if whole else float(raw)) if raw else default

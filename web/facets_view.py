@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.taxonomy import Taxonomy
-from search.searching import SearchRequest, SearchResult
+from search import SearchRequest, SearchResult
 from web.params import link, toggled, without
 
 FACET_TITLES = {

@@ -1,4 +1,4 @@
-"""The service's parts, wired once: data dir, catalog, taxonomy, searcher pool."""
+"""The service's parts, wired once: settings, data dir, catalog, taxonomy, searcher pool."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from search.engine.reading.searcher import SearcherPool
+from search import SearcherPool
 from web.accounts import Accounts
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter
+from web.settings import Settings
 from web.uploads import PendingUploads
 
 
@@ -23,29 +24,52 @@ class Hub:
     catalog: Catalog
     taxonomy: Taxonomy
     pool: SearcherPool = field(repr=False)
+    settings: Settings = field(default_factory=Settings, repr=False)
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None, taxonomy: str | None = None) -> Hub:
-        datadir = DataDir.from_env(data_dir).ensure()
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None = None,
+        taxonomy: str | None = None,
+        settings: Settings | None = None,
+    ) -> Hub:
+        """The hub of ``data_dir`` (default: the settings' ``SKH_DATA_DIR``); without ``settings`` they are
+        read from the environment now."""
+        settings = settings or Settings.from_env()
+        datadir = DataDir.at(data_dir or settings.ingest.data_dir).ensure()
         return cls(
             datadir=datadir,
             catalog=Catalog(datadir.catalog),
-            taxonomy=load_taxonomy(taxonomy),
-            pool=SearcherPool(datadir.index),
+            taxonomy=load_taxonomy(taxonomy or settings.ingest.taxonomy),
+            pool=SearcherPool(
+                datadir.index, memory_mb=settings.search.cache_mb, result_cache=settings.search.result_cache
+            ),
+            settings=settings,
         )
 
     @cached_property
     def ingestor(self) -> Ingestor:
         # Pending uploads hold originals too: a save does not remove one that a review still needs.
-        return Ingestor(self.datadir, self.catalog, self.taxonomy, held_elsewhere=lambda: self.pending.hashes())
+        return Ingestor(
+            self.datadir,
+            self.catalog,
+            self.taxonomy,
+            settings=self.settings.ingest,
+            held_elsewhere=lambda: self.pending.hashes(),
+        )
+
+    @property
+    def max_merge_docs(self) -> int:
+        """The most documents one person's save may merge in the index (``SKH_INTERACTIVE_MERGE_DOCS``)."""
+        return self.settings.ingest.interactive_merge_docs
 
     @cached_property
     def accounts(self) -> Accounts:
-        return Accounts(self.datadir.root / "accounts.sqlite3")
+        return Accounts(self.datadir.root / "accounts.sqlite3", self.settings.web.sessions)
 
     @cached_property
     def login_throttle(self) -> LoginThrottle:
-        return LoginThrottle(self.datadir.root / "accounts.sqlite3")
+        return LoginThrottle(self.datadir.root / "accounts.sqlite3", self.settings.web.login)
 
     @cached_property
     def request_counts(self) -> RequestCounter:

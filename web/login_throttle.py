@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,11 +71,11 @@ class Backoff:
     max_wait: float = 900.0
 
     @classmethod
-    def from_env(cls) -> Backoff:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Backoff:
         return cls(
-            free=int(positive_number("SKH_LOGIN_FREE_FAILURES", 5, whole=True)),
-            first_wait=positive_number("SKH_LOGIN_BACKOFF_SECONDS", 60),
-            max_wait=positive_number("SKH_LOGIN_BACKOFF_MAX_SECONDS", 900),
+            free=int(positive_number("SKH_LOGIN_FREE_FAILURES", 5, whole=True, env=env)),
+            first_wait=positive_number("SKH_LOGIN_BACKOFF_SECONDS", 60, env=env),
+            max_wait=positive_number("SKH_LOGIN_BACKOFF_MAX_SECONDS", 900, env=env),
         )
 
     def wait(self, failures: int, free: int) -> float:

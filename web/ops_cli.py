@@ -16,23 +16,36 @@ import click
 from ingest.backup import BackupError, backup, restore
 from ingest.check import check, repair
 from ingest.datadir import DataDir
-from ingest.orphans import collect_garbage, gc_grace_seconds
+from ingest.orphans import collect_garbage
 from web.hub import Hub
+from web.settings import Settings
 from web.uploads import PendingUploads
 
 GRACE_HELP = "Leave unreferenced files younger than this (default: SKH_GC_GRACE_MINUTES, 60)."
 
 
-def open_hub() -> Hub:
+def read_settings() -> Settings:
+    """The settings, read from the environment once as the command starts (kept on click's context, so
+    every part of one command sees the same); a malformed one is a clean error naming it."""
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, Settings):
+        try:
+            root.obj = Settings.from_env()
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return root.obj
+
+
+def open_hub(settings: Settings | None = None) -> Hub:
     """The data dir's hub, or a clean error (exit 1) when it cannot be opened."""
     try:
-        return Hub.open()
+        return Hub.open(settings=settings or read_settings())
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 def _grace(minutes: float | None) -> float:
-    return gc_grace_seconds() if minutes is None else max(0.0, minutes) * 60
+    return max(0.0, read_settings().ingest.gc_grace_minutes if minutes is None else minutes) * 60
 
 
 def _pending_in(root: Path) -> set[str]:
@@ -104,7 +117,9 @@ def backup_command(dest: Path) -> None:
 def restore_command(source: Path, force: bool) -> None:
     """Bring a backup back into the data dir (SKH_DATA_DIR) and rebuild the index."""
     try:
-        manifest, indexed = restore(source, DataDir.from_env(), force)
+        settings = read_settings()
+        datadir = DataDir.at(settings.ingest.data_dir)
+        manifest, indexed = restore(source, datadir, force)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored {manifest.documents} documents and {manifest.originals} originals; indexed {indexed}")

@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 
 from werkzeug.datastructures import MultiDict
 
-from search.searching import SORTS, SearchRequest
+from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
 SCALAR_PARAMS = ("q", "year_from", "year_to", "sort")
@@ -28,10 +28,12 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return None
 
 
-def parse_args(args: MultiDict, visibility: tuple[str, ...], per_page: int = 10) -> SearchRequest:
+def parse_args(args: MultiDict, visibility: tuple[str, ...], limits: Limits, per_page: int = 10) -> SearchRequest:
+    """The search a page's or the API's arguments ask for; the query text is cut at ``limits.max_chars``
+    (``SKH_QUERY_MAX_CHARS``), the one length the search itself searches."""
     sort = args.get("sort", "relevance")
     return SearchRequest(
-        q=(args.get("q") or "")[:500],
+        q=(args.get("q") or "")[: limits.max_chars],
         filters={name: [v[:200] for v in args.getlist(name) if v][:20] for name in LIST_PARAMS},
         year_from=_int(args.get("year_from"), 1000, 9999),
         year_to=_int(args.get("year_to"), 1000, 9999),

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
-from search.limits import time_budget
-from search.searching import SearchRequest, SearchResult, search
-from search.snippets import lead, make_snippet
+from search import SearchRequest, SearchResult, lead, make_snippet, search, time_budget
 from web.facets_view import Facet, build_facets
 from web.hub import Hub
 from web.params import parse_args, state_pairs
@@ -71,7 +69,7 @@ class SearchPage:
 
 
 def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
-    request = parse_args(args, visibility)
+    request = parse_args(args, visibility, hub.settings.search.limits)
     # One budget for the whole answer: the search and the did-you-mean search share it (nested budgets
     # keep the earlier deadline), so one request never costs two budgets.
     with time_budget():

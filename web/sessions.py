@@ -19,7 +19,7 @@ import hashlib
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ingest.db import immediate
@@ -51,10 +51,10 @@ class Lifetimes:
     """Seconds after login after which a session ends."""
 
     @classmethod
-    def from_env(cls) -> Lifetimes:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Lifetimes:
         return cls(
-            idle=positive_number("SKH_SESSION_IDLE_MINUTES", 120) * 60,
-            absolute=positive_number("SKH_SESSION_MAX_HOURS", 12) * 3600,
+            idle=positive_number("SKH_SESSION_IDLE_MINUTES", 120, env=env) * 60,
+            absolute=positive_number("SKH_SESSION_MAX_HOURS", 12, env=env) * 3600,
         )
 
 

@@ -10,11 +10,17 @@ from __future__ import annotations
 from flask import url_for
 
 from ingest.model import Document
-from search.related import related
-from search.searching import SearchRequest, SearchResult
-from search.suggest import Completion, complete, did_you_mean
-from search.titles import TitleEntry, TitleIndex
-from search.vocabulary import vocabulary
+from search import (
+    Completion,
+    SearchRequest,
+    SearchResult,
+    TitleIndex,
+    complete,
+    did_you_mean,
+    find_related,
+    shared_title_index,
+    vocabulary_for,
+)
 from web.hub import Hub
 from web.params import link, without
 
@@ -22,14 +28,11 @@ from web.params import link, without
 def title_index(hub: Hub) -> TitleIndex:
     """Every catalog title, indexed once per index generation (catalog and index change together).
 
-    On a large collection the previous generation's index answers while the
-    new one is built (:mod:`search.engine.reading.derived`); :func:`completions` checks each
-    title it offers against the catalog, so a stale index can never show one
-    that was hidden since.
+    The index may be the previous generation's while a new one is built (:func:`search.shared_title_index`);
+    :func:`completions` checks each title it offers against the catalog, so a stale index can never show
+    one that was hidden since.
     """
-    return hub.pool.get().derived(
-        "titles", lambda: TitleIndex(TitleEntry(*row) for row in hub.catalog.titles()), stale_ok=True
-    )
+    return shared_title_index(hub.pool.get(), hub.catalog.titles)
 
 
 def warm_suggestions(hub: Hub) -> None:
@@ -37,10 +40,10 @@ def warm_suggestions(hub: Hub) -> None:
 
     At 100,000 reports the first completion after a start otherwise waited about 2 s for them; later
     generations reuse what earlier ones read
-    (:mod:`search.engine.reading.derived`, :class:`search.engine.reading.segments.SegmentStore`).
+    (the engine keeps what one generation read for the next).
     """
     title_index(hub)
-    _ = vocabulary(hub.pool.get(), ("public",)).lexicon  # shared by every visibility set
+    _ = vocabulary_for(hub.pool.get(), ("public",)).lexicon  # shared by every visibility set
 
 
 def suggestion(
@@ -74,6 +77,6 @@ def _as_json(c: Completion) -> dict[str, str]:
 def related_documents(hub: Hub, doc: Document, levels: tuple[str, ...], limit: int = 5) -> list[Document]:
     """Up to ``limit`` visible documents like ``doc``, best first."""
     text = f"{doc.title}\n{doc.abstract}\n{doc.body}"
-    ids = related(hub.pool.get(), doc.id, text, doc.lang, levels, limit)
+    ids = find_related(hub.pool.get(), doc.id, text, doc.lang, levels, limit)
     docs = hub.catalog.get_many(ids)
     return [docs[i] for i in ids if i in docs and docs[i].visibility in levels]

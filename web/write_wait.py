@@ -1,6 +1,6 @@
 """How long a web write (publish, edit, delete) waits for the index, and what it says when it gives up.
 
-A staff member's save waits for the one index writer (:func:`search.engine.writing.writer.write_lock`). Usually that is
+A staff member's save waits for the one index writer (:func:`search.write_lock`). Usually that is
 a moment; but another writer (a large ``skh ingest`` batch, the swap of a rebuild, an operator's tool)
 can hold it longer, and a browser left spinning with no word is the worst answer. So a web write waits
 at most ``SKH_WRITE_WAIT_SECONDS`` and then answers 503 with :data:`BUSY`, having written nothing and
@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ingest.limits import env_number
-from search.engine.writing.writer import WriterBusy, write_lock
+from search import WriterBusy, write_lock
 from web.hub import Hub
-
-DEFAULT_WAIT_SECONDS = 15.0
 
 RETRY_AFTER_SECONDS = 10
 """The ``Retry-After`` a busy answer suggests."""
@@ -26,12 +23,7 @@ BUSY = (
     "{kept} Try again in a moment."
 )
 
-__all__ = ["BUSY", "RETRY_AFTER_SECONDS", "WriterBusy", "bounded_write", "busy_message", "write_wait_seconds"]
-
-
-def write_wait_seconds() -> float:
-    """``SKH_WRITE_WAIT_SECONDS``: the longest a web write waits for the index writer (default 15)."""
-    return max(0.0, env_number("SKH_WRITE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+__all__ = ["BUSY", "RETRY_AFTER_SECONDS", "WriterBusy", "bounded_write", "busy_message"]
 
 
 def busy_message(kept: str) -> str:
@@ -44,5 +36,5 @@ def bounded_write(hub: Hub) -> Iterator[None]:
 
     The save inside takes the same (re-entrant) lock again, so it starts at once.
     """
-    with write_lock(hub.datadir.index, timeout=write_wait_seconds()):
+    with write_lock(hub.datadir.index, timeout=hub.settings.web.write_wait_seconds):
         yield

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from search.limits import QueryTooExpensive
+from search import QueryTooExpensive
 from web.access import visible_levels
 from web.hub import get_hub
 from web.results import search_from_args
@@ -33,7 +33,7 @@ def api_search():
 def api_suggest():
     # Completions for the search box: the query with its last word completed
     # ("term") and matching document titles ("title"), only from visible documents.
-    q = (request.args.get("q") or "")[:200]
+    q = (request.args.get("q") or "")[: get_hub().settings.search.limits.max_suggest_chars]
     return jsonify(q=q, completions=completions(get_hub(), q, visible_levels()))
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from search.limits import QueryTooExpensive
-from search.searching import SearchRequest
+from search import QueryTooExpensive, SearchRequest
 from web.access import visible_levels
 from web.facets_view import build_chips
 from web.hub import get_hub

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from ingest.curation import NotFound, apply_changes, delete, update_metadata
 from ingest.model import Document
-from ingest.pipeline import MAX_FILE_BYTES, IngestError, assign_areas
+from ingest.pipeline import IngestError, assign_areas
 from ingest.store import sha256_of, store
 from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
@@ -60,11 +60,12 @@ def upload():
         form.files.errors.append("Choose at least one file.")
         return render_template("upload.html", form=form, problems=[]), 400
     problems, duplicates, reviews = [], [], []
+    max_bytes = hub.ingestor.limits.max_file_bytes
     for file in files[:50]:
-        data = file.read(MAX_FILE_BYTES + 1)
+        data = file.read(max_bytes + 1)
         name = file.filename[:255]
-        if len(data) > MAX_FILE_BYTES:
-            problems.append((name, f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"))
+        if len(data) > max_bytes:
+            problems.append((name, f"larger than the {hub.ingestor.limits.describe_size()} limit"))
             continue
         existing = hub.catalog.by_sha256(sha256_of(data))
         if existing is not None:
@@ -160,7 +161,7 @@ def edit(doc_id: str):
         before = {k: getattr(doc, k) for k in changes}
         try:
             with bounded_write(hub):
-                updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes)
+                updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes, hub.max_merge_docs)
         except WriterBusy:
             flash(busy_message("Your changes are still in the form below."))
             page = render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
@@ -184,7 +185,8 @@ def remove(doc_id: str):
         abort(400)
     try:
         with bounded_write(hub):
-            delete(hub.datadir, hub.catalog, doc_id, held_elsewhere=hub.pending.hashes)  # removes the original
+            # Removes the original too.
+            delete(hub.datadir, hub.catalog, doc_id, hub.pending.hashes, hub.max_merge_docs)
     except NotFound:
         abort(404)
     except WriterBusy:

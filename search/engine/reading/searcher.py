@@ -92,8 +92,11 @@ class Snapshot:
 class SearcherPool:
     """Hands out the freshest :class:`Snapshot` of the index under ``base``."""
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, memory_mb: int | None = None, result_cache: int | None = None):
         self.base = Path(base)
+        # TODO(lead): wired by branch cache (the caches' memory budget and the result cache's size).
+        self.memory_mb = memory_mb
+        self.result_cache = result_cache
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
