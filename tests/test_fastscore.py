@@ -18,7 +18,7 @@ from whoosh import scoring
 from bench.speed_corpus import Vocabulary, make_doc
 from search.engine.reading.index import open_index
 from search.engine.reading.searcher import SearcherPool, Snapshot
-from search.engine.scoring.fastscore import Scorer, Unsupported, top_k
+from search.engine.scoring.evaluator import Scorer, Unsupported, top_k
 from search.engine.writing.writer import index_writer, write_lock
 from search.query import parse_query
 from search.related import related, related_query
