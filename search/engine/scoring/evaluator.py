@@ -120,7 +120,7 @@ class Scorer:
         return union.result(q.boost)
 
     def _coordinated(self, q: wq.Or, seg: Segment, scored: bool) -> Part:
-        parts = [self.leaves.counted_leaf(s, seg) for s in q.subqueries]
+        parts = [self.leaves.leaf(s, seg, counted=True) for s in q.subqueries]
         return combine.coordinated(parts, q.scale, q.boost, seg.size)
 
     def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:

@@ -46,29 +46,25 @@ class Leaves:
         self.expander = Expander(searcher.reader(), store=store)
         self.bm25f_stats: BoundedMemo[tuple, tuple[float, list[PartStats]]] = BoundedMemo(4096)
 
-    def leaf(self, q: wq.Query, seg: Segment) -> Part:
-        """A term, a prefix/wildcard/fuzzy/range term, a :class:`FieldsTerm` or a phrase over ``seg``, scored."""
+    def leaf(self, q: wq.Query, seg: Segment, counted: bool = False) -> Part:
+        """A term, a prefix/wildcard/fuzzy/range term, a :class:`FieldsTerm` or a phrase over ``seg``, scored.
+
+        ``counted``: ``q`` is a child of a coordinated ``Or``, which needs each
+        document's matching terms counted; that is modelled for term leaves only.
+        """
         budget.check()
         kind = type(q)
         if kind is wq.Term:
-            return self._term(q.fieldname, q.text, q.boost, seg, False)
+            return self._term(q.fieldname, q.text, q.boost, seg, counted)
         if isinstance(q, wq.MultiTerm) and kind is not wq.Variations:
-            return self._multiterm(q, seg, False)
+            return self._multiterm(q, seg, counted)
+        if counted:
+            raise Unsupported(f"{kind.__name__} inside a coordinated Or")
         if kind is FieldsTerm:
             return self._fields_term(q, seg)
         if kind is wq.Phrase and q.slop >= 1:
             return self._phrase(q, seg)
         return self.fall_back(q, seg, True, "Phrase with slop below 1")  # the only leaf kind left
-
-    def counted_leaf(self, q: wq.Query, seg: Segment) -> Part:
-        """A child of a coordinated ``Or``: scored, with its matching terms counted per document."""
-        budget.check()
-        kind = type(q)
-        if kind is wq.Term:
-            return self._term(q.fieldname, q.text, q.boost, seg, True)
-        if isinstance(q, wq.MultiTerm) and kind is not wq.Variations:
-            return self._multiterm(q, seg, True)
-        raise Unsupported(f"{kind.__name__} inside a coordinated Or")  # modelled over term leaves only
 
     def _term(self, fieldname: str, text, boost: float, seg: Segment, coord: bool) -> Part:
         schema = self.searcher.schema
