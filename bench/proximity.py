@@ -24,7 +24,7 @@ default and never changes the service. Exits 0.
 
 Measured (train, 809 queries, depth 100): the service 0.7066; the best
 variant BM25TP x0.4 0.7091 (+0.0025, p 0.28), every other -0.012..+0.002;
-so the rerank was left out (see ``search/ranking.py``). The search took
+so the rerank was left out (see ``docs/ranking.md``). The search took
 10 ms per query and the rerank's positions and features 28 ms more.
 """
 
@@ -49,9 +49,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from relevance import build_service_index, found_scifact, judged_queries, load_corpus, ndcg_at  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
-from search import ranking  # noqa: E402
 from search.engine.format.postings import LENGTH_OF_BYTE, positions_for  # noqa: E402
 from search.engine.reading.searcher import SearcherPool, Snapshot  # noqa: E402
+from search.engine.scoring import bm25f  # noqa: E402
+from search.ranking import text_field  # noqa: E402
 from search.searching import SearchRequest, search  # noqa: E402
 
 TP_WINDOW = 5
@@ -71,13 +72,13 @@ class Candidates:
     uw: np.ndarray  # [doc, pair] co-occurrences within UW_WINDOW words, same weighting
 
 
-def query_words(q: wq.Query) -> list[ranking.FieldsTerm]:
+def query_words(q: wq.Query) -> list[bm25f.FieldsTerm]:
     """The query's words in one language (the first met), in query order, once each."""
-    found: list[ranking.FieldsTerm] = []
+    found: list[bm25f.FieldsTerm] = []
     stack = [q]
     while stack:
         node = stack.pop(0)
-        if isinstance(node, ranking.FieldsTerm):
+        if isinstance(node, bm25f.FieldsTerm):
             found.append(node)
         elif isinstance(node, wq.Not):
             continue
@@ -87,10 +88,10 @@ def query_words(q: wq.Query) -> list[ranking.FieldsTerm]:
             stack[0:0] = list(node.children())
     if not found:
         return []
-    lang = ranking.text_field(found[0].subqueries[0].fieldname)[1]
+    lang = text_field(found[0].subqueries[0].fieldname)[1]
     seen, out = set(), []
     for word in found:
-        if ranking.text_field(word.subqueries[0].fieldname)[1] == lang and word.subqueries[0].text not in seen:
+        if text_field(word.subqueries[0].fieldname)[1] == lang and word.subqueries[0].text not in seen:
             seen.add(word.subqueries[0].text)
             out.append(word)
     return out
@@ -106,9 +107,9 @@ def candidates(snapshot: Snapshot, text: str, depth: int) -> Candidates:
     idf = np.zeros(len(words))
     scorer = snapshot.scorer
     for n, word in enumerate(words):
-        idf[n], _ = ranking.bm25f_stats(snapshot.searcher, word)
+        idf[n], _ = bm25f.bm25f_stats(snapshot.searcher, word)
     if pairs and docnums.size:
-        _, parts = ranking.bm25f_stats(snapshot.searcher, words[0])
+        _, parts = bm25f.bm25f_stats(snapshot.searcher, words[0])
         for part in parts:  # the same part names for every word of one language
             positions = [_positions(scorer, part.fieldname, w, docnums) for w in words]
             norm = _norm(scorer, part, docnums)
@@ -125,7 +126,7 @@ def candidates(snapshot: Snapshot, text: str, depth: int) -> Candidates:
     return Candidates([hit.id for hit in result.hits], scores, idf, pairs, tp, o1, uw)
 
 
-def _positions(scorer, fieldname: str, word: ranking.FieldsTerm, docnums: np.ndarray) -> list[np.ndarray]:
+def _positions(scorer, fieldname: str, word: bm25f.FieldsTerm, docnums: np.ndarray) -> list[np.ndarray]:
     """Per document of ``docnums`` (global numbers), the positions of ``word`` in ``fieldname``."""
     btext = scorer.searcher.schema[fieldname].to_bytes(word.subqueries[0].text)
     out = [np.zeros(0, dtype=np.int64)] * docnums.size
@@ -133,7 +134,7 @@ def _positions(scorer, fieldname: str, word: ranking.FieldsTerm, docnums: np.nda
         inside = np.flatnonzero((docnums >= seg.offset) & (docnums < seg.offset + seg.size))
         if not inside.size or (fieldname, btext) not in seg.reader:
             continue
-        ids, _ = scorer.local.raw_arrays(seg, fieldname, btext)
+        ids, _ = scorer.leaves.raw_arrays(seg, fieldname, btext)
         local = docnums[inside] - seg.offset
         has = np.isin(local, ids)
         order = np.argsort(local[has])
@@ -144,7 +145,7 @@ def _positions(scorer, fieldname: str, word: ranking.FieldsTerm, docnums: np.nda
     return out
 
 
-def _norm(scorer, part: ranking.PartStats, docnums: np.ndarray) -> np.ndarray:
+def _norm(scorer, part: bm25f.PartStats, docnums: np.ndarray) -> np.ndarray:
     """BM25F's per-document factor for one part: weight / (1 - b + b * length / average)."""
     lengths = np.zeros(docnums.size)
     for seg in scorer.segments:
@@ -155,7 +156,7 @@ def _norm(scorer, part: ranking.PartStats, docnums: np.ndarray) -> np.ndarray:
 
 
 def saturate(tf: np.ndarray) -> np.ndarray:
-    return tf * (ranking.K1 + 1.0) / (tf + ranking.K1)
+    return tf * (bm25f.K1 + 1.0) / (tf + bm25f.K1)
 
 
 def bm25tp(c: Candidates) -> np.ndarray:

@@ -4,7 +4,7 @@ The index keeps no text or term vectors, so a document's key terms are taken
 from its text (the caller reads it from the catalog), analysed with its own
 language's analyzer and weighed against the collection (Whoosh's Bo1 model).
 They are then searched as one OR query in that language's abstract and body
-fields, scored as arrays (:mod:`search.engine.scoring.fastscore`: Whoosh's scores and order,
+fields, scored as arrays (:mod:`search.engine.scoring.evaluator`: Whoosh's scores and order,
 with the term arrays searches already cached), with every document the visitor
 may not see masked out, and the document itself too. (Adding the title fields doubles the time for little
 gain: the title's words are among the key terms and occur in the body.)
@@ -18,7 +18,7 @@ from whoosh import query as wq
 
 from search.analysis import normalise_lang
 from search.engine.reading.searcher import Snapshot
-from search.engine.scoring.fastscore import Unsupported, top_k
+from search.engine.scoring.evaluator import Unsupported, top_k
 from search.query import DEFAULT_BOOSTS
 
 KEY_TERMS = 10

@@ -15,8 +15,9 @@ from whoosh import query as wq
 
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
+from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
-from search.engine.scoring.fastscore import Unsupported, top_k
+from search.engine.scoring.evaluator import FALLBACK_PATH, Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
 from search.limits import LIMITS, expansion_cap, expansion_share, time_budget
 from search.query import ParsedQuery, parse_query
@@ -60,9 +61,9 @@ class SearchResult:
 def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of the documents ``q`` matches (deleted ones excluded) and Whoosh's score for each.
 
-    Scores come from array scoring (:mod:`search.engine.scoring.fastscore`), which gives
-    Whoosh's own BM25F scores; a weighting it does not model is scored by
-    Whoosh's matchers instead. Browsing (``Every``) has no scores.
+    Scores come from the array evaluator (:mod:`search.engine.scoring.evaluator`), which gives
+    Whoosh's own BM25F scores; a weighting or query it does not model is scored by
+    Whoosh's matchers instead (logged once per reason). Browsing (``Every``) has no scores.
     """
     columns = snapshot.columns
     if isinstance(q, wq.Every):
@@ -70,7 +71,8 @@ def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | 
     scorer = snapshot.scorer
     try:
         mask, scores = scorer.evaluate(q)
-    except Unsupported:
+    except Unsupported as why:
+        fell_back(FALLBACK_PATH, f"the whole query scored by Whoosh's matchers: {why}")
         mask, scores = scorer.evaluate_by_whoosh(q)
     return mask & columns.live, scores
 

@@ -8,6 +8,7 @@ thousand reports written in several commits (several segments, one deletion).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from whoosh import scoring
 from bench.speed_corpus import Vocabulary, make_doc
 from search.engine.reading.index import open_index
 from search.engine.reading.searcher import SearcherPool, Snapshot
-from search.engine.scoring.fastscore import Scorer, Unsupported, top_k
+from search.engine.scoring.evaluator import Scorer, Unsupported, top_k
+from search.engine.scoring.memo import BoundedMemo
 from search.engine.writing.writer import index_writer, write_lock
 from search.query import parse_query
 from search.related import related, related_query
@@ -63,6 +65,10 @@ def whoosh_scores(searcher, q) -> dict[int, float]:
 
 def assert_same_as_whoosh(searcher, text: str, conjunctive: bool, scorer: Scorer | None = None) -> None:
     q = parse_query(text, searcher.schema, conjunctive=conjunctive).query
+    assert_query_same_as_whoosh(searcher, q, text, scorer)
+
+
+def assert_query_same_as_whoosh(searcher, q: wq.Query, text: str, scorer: Scorer | None = None) -> None:
     scorer = scorer or Scorer(searcher)
     try:
         mask, scores = scorer.evaluate(q)
@@ -195,3 +201,53 @@ def test_related_documents_are_whoosh_more_like_this_with_hidden_ones_masked(gen
             expected = [hit["id"] for hit in searcher.search(q, limit=5, mask=hidden)]
             assert len(expected) == 5
             assert related(snapshot, f"d{number}", text, lang, levels) == expected
+
+
+class UnknownTerm(wq.Term):
+    """A query class the array evaluator has never heard of (as a plug-in's or a later Whoosh's would be)."""
+
+
+def fallback_records(caplog, words: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "search.engine" and words in r.getMessage()]
+
+
+def test_a_node_the_evaluator_does_not_model_is_scored_by_whoosh_and_said_once(generated_index, caplog):
+    searcher = open_index(generated_index).searcher()
+    parsed = parse_query("hearing aids", searcher.schema, conjunctive=False).query
+    word = next(t for t in parsed.leaves() if type(t) is wq.Term)
+    q = wq.Or([parsed, UnknownTerm(word.fieldname, word.text, boost=2.0)])
+    with caplog.at_level(logging.WARNING, logger="search.engine"):
+        for _ in range(3):
+            assert_query_same_as_whoosh(searcher, q, "hearing aids OR UnknownTerm")
+    assert len(fallback_records(caplog, "UnknownTerm node scored by Whoosh's matcher")) == 1
+
+
+def test_a_weighting_the_evaluator_does_not_model_sends_the_whole_query_to_whoosh_said_once(generated_index, caplog):
+    searcher = open_index(generated_index).searcher(weighting=scoring.PL2())
+    snapshot = Snapshot(searcher, generated_index, 0)
+    visibility = ("public", "members", "staff")
+    with caplog.at_level(logging.WARNING, logger="search.engine"):
+        for text in ("hearing", "noise reduction"):
+            result = search(snapshot, SearchRequest(q=text, visibility=visibility, per_page=5))
+            expected = whoosh_scores(searcher, result.parsed.query)
+            assert result.total == len(expected) > 0
+            for hit in result.hits:
+                assert hit.score == pytest.approx(expected[hit.docnum], rel=1e-9), text
+    assert len(fallback_records(caplog, "the whole query scored by Whoosh's matchers: PL2")) == 1
+
+
+def test_the_bm25f_statistics_memo_keeps_the_most_recently_used():
+    memo: BoundedMemo[str, int] = BoundedMemo(2)
+    made = []
+
+    def make(value: int):
+        made.append(value)
+        return value
+
+    assert memo.get_or_make("a", lambda: make(1)) == 1
+    assert memo.get_or_make("b", lambda: make(2)) == 2
+    assert memo.get_or_make("a", lambda: make(99)) == 1  # remembered, and now the most recent
+    assert memo.get_or_make("c", lambda: make(3)) == 3  # "b" is forgotten, not "a"
+    assert memo.get_or_make("a", lambda: make(99)) == 1
+    assert memo.get_or_make("b", lambda: make(4)) == 4
+    assert made == [1, 2, 3, 4] and len(memo) == 2

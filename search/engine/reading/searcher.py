@@ -23,7 +23,7 @@ from search.engine.reading.derived import DerivedTables, T
 from search.engine.reading.index import current_dir, open_index
 from search.engine.reading.segments import SegmentStore, segment_key
 from search.engine.reading.sortkeys import SortKeys
-from search.engine.scoring.fastscore import Scorer
+from search.engine.scoring.evaluator import Scorer
 from search.facets import FacetColumns
 
 
