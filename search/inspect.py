@@ -12,10 +12,8 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from search.engine.reading.index import current_dir
-from search.engine.writing.merging import RESERVATION, _reservation
+from search.engine.reading.index import current_dir, open_generation, segments_of
+from search.engine.writing.merging import RESERVATION, reservation
 from search.schema import build_schema
 
 
@@ -54,12 +52,12 @@ def index_state(base: Path) -> IndexState:
     if folder is None:
         return state
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_generation(folder)
         state.commit, state.format_version = ix.latest_generation(), ix.version
         state.whoosh_release = ".".join(str(n) for n in ix.release)
         state.schema_matches = _field_types(ix.schema) == _field_types(build_schema())
         with ix.reader() as reader:
-            state.segments = len(ix._segments())
+            state.segments = len(segments_of(ix))
             state.ids = [fields["id"] for _docnum, fields in reader.iter_docs()]
     except Exception as exc:  # noqa: BLE001 - an unreadable index is what the check reports
         state.error = f"{exc.__class__.__name__}: {exc}"
@@ -98,7 +96,7 @@ def merge_state(base: Path) -> MergeState:
     folder = current_dir(base)
     if folder is None:
         return MergeState()
-    running = _reservation(folder) is not None
+    running = reservation(folder) is not None
     stale = not running and (folder / RESERVATION).exists()
     leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*.tmp"))
     return MergeState(running, stale, leftovers)
@@ -114,7 +112,7 @@ def clear_merge_leftovers(base: Path) -> list[str]:
     if folder is None or state.running:
         return []
     removed = []
-    if state.stale and _reservation(folder) is None:
+    if state.stale and reservation(folder) is None:
         (folder / RESERVATION).unlink(missing_ok=True)
         removed.append(RESERVATION)
     for name in state.leftover_folders:
