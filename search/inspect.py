@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from search.engine.reading.index import current_dir, open_generation, segments_of
+from search.engine.writing.background_merge import merge_progress
 from search.engine.writing.merging import RESERVATION, reservation
 from search.schema import build_schema
 
@@ -85,11 +86,15 @@ def write_lock_held(base: Path) -> bool:
 @dataclass
 class MergeState:
     """A background merge's reservation in the live generation: ``running`` (its owner lives) or ``stale``
-    (its owner died), and the temporary folders merges left."""
+    (its owner died), the merging process and how far it got, and the temporary files merges left."""
 
     running: bool = False
     stale: bool = False
     leftover_folders: list[str] = field(default_factory=list)
+    """A dead merge's temporary folders and progress files (names starting ``.merge-``)."""
+    merging_pid: int | None = None
+    phase: str = ""
+    """``started``, ``writing`` or ``written`` (:mod:`search.engine.writing.background_merge`)."""
 
 
 def merge_state(base: Path) -> MergeState:
@@ -98,8 +103,11 @@ def merge_state(base: Path) -> MergeState:
         return MergeState()
     running = reservation(folder) is not None
     stale = not running and (folder / RESERVATION).exists()
-    leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*.tmp"))
-    return MergeState(running, stale, leftovers)
+    leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*"))
+    progress = merge_progress(folder) if running else None
+    if progress is None:
+        return MergeState(running, stale, leftovers)
+    return MergeState(running, stale, leftovers, progress.pid, progress.phase)
 
 
 def clear_merge_leftovers(base: Path) -> list[str]:
@@ -116,6 +124,9 @@ def clear_merge_leftovers(base: Path) -> list[str]:
         (folder / RESERVATION).unlink(missing_ok=True)
         removed.append(RESERVATION)
     for name in state.leftover_folders:
-        shutil.rmtree(folder / name, ignore_errors=True)
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name, ignore_errors=True)
+        else:
+            (folder / name).unlink(missing_ok=True)
         removed.append(name)
     return removed
