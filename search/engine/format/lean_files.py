@@ -95,15 +95,13 @@ class LeanBufferFile(BufferFile):
         return LeanBufferFile(self._buf[position : position + length], name=name or self._name)
 
 
-def install() -> bool:
+def install() -> None:
     """Have Whoosh's compound storage open segment parts with :class:`LeanBufferFile` when the guard allows it
-    (else with its own ``BufferFile``, as stock Whoosh does); True if installed."""
+    (else with its own ``BufferFile``, as stock Whoosh does)."""
     if not guard.fast_paths_allowed():
         compound.BufferFile = BufferFile
         fell_back(__name__, "the installed Whoosh is not the tested one: segments are copied into memory")
-        return False
-    if not hasattr(compound, "BufferFile"):
+    elif not hasattr(compound, "BufferFile"):
         fell_back(__name__, "Whoosh's compound storage has no BufferFile to replace")
-        return False
-    compound.BufferFile = LeanBufferFile
-    return True
+    else:
+        compound.BufferFile = LeanBufferFile

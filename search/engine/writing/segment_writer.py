@@ -6,8 +6,10 @@ files, same schema pickled in the index) whose ``add_document`` asks
 running Whoosh's token chain, for the fields whose analysis it reproduces
 exactly. Postings are held per term (:class:`search.engine.writing.bucket_pool.BucketPool`)
 and written, with those of any segments being merged, by
-:func:`search.engine.writing.segment_merge.write_postings`. Stored values, lengths, columns,
-the merge policy and the commit are Whoosh's own, and the files are the ones
+:func:`search.engine.writing.segment_merge.write_postings`. Stored values, lengths and columns
+are Whoosh's own; the merge policy is ours (:mod:`search.engine.writing.merging`, passed to
+``commit`` as Whoosh's ``mergetype``), and so is the last step of the commit, which keeps
+a background merge's files (:meth:`FastSegmentWriter._commit_toc`). The files are the ones
 Whoosh would have written but for which small posting blocks are compressed
 (``tests/test_fastterms.py``; :mod:`search.engine.format.posting_blocks`), readable by any
 Whoosh reader.
