@@ -12,10 +12,9 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from search.engine.reading.index import current_dir
-from search.engine.writing.merging import RESERVATION, _reservation
+from search.engine.reading.index import current_dir, open_generation, segments_of
+from search.engine.writing.background_merge import merge_progress
+from search.engine.writing.merging import RESERVATION, reservation
 from search.schema import build_schema
 
 
@@ -54,12 +53,12 @@ def index_state(base: Path) -> IndexState:
     if folder is None:
         return state
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_generation(folder)
         state.commit, state.format_version = ix.latest_generation(), ix.version
         state.whoosh_release = ".".join(str(n) for n in ix.release)
         state.schema_matches = _field_types(ix.schema) == _field_types(build_schema())
         with ix.reader() as reader:
-            state.segments = len(ix._segments())
+            state.segments = len(segments_of(ix))
             state.ids = [fields["id"] for _docnum, fields in reader.iter_docs()]
     except Exception as exc:  # noqa: BLE001 - an unreadable index is what the check reports
         state.error = f"{exc.__class__.__name__}: {exc}"
@@ -87,21 +86,28 @@ def write_lock_held(base: Path) -> bool:
 @dataclass
 class MergeState:
     """A background merge's reservation in the live generation: ``running`` (its owner lives) or ``stale``
-    (its owner died), and the temporary folders merges left."""
+    (its owner died), the merging process and how far it got, and the temporary files merges left."""
 
     running: bool = False
     stale: bool = False
     leftover_folders: list[str] = field(default_factory=list)
+    """A dead merge's temporary folders and progress files (names starting ``.merge-``)."""
+    merging_pid: int | None = None
+    phase: str = ""
+    """``started``, ``writing`` or ``written`` (:mod:`search.engine.writing.background_merge`)."""
 
 
 def merge_state(base: Path) -> MergeState:
     folder = current_dir(base)
     if folder is None:
         return MergeState()
-    running = _reservation(folder) is not None
+    running = reservation(folder) is not None
     stale = not running and (folder / RESERVATION).exists()
-    leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*.tmp"))
-    return MergeState(running, stale, leftovers)
+    leftovers = [] if running else sorted(p.name for p in folder.glob(".merge-*"))
+    progress = merge_progress(folder) if running else None
+    if progress is None:
+        return MergeState(running, stale, leftovers)
+    return MergeState(running, stale, leftovers, progress.pid, progress.phase)
 
 
 def clear_merge_leftovers(base: Path) -> list[str]:
@@ -114,10 +120,13 @@ def clear_merge_leftovers(base: Path) -> list[str]:
     if folder is None or state.running:
         return []
     removed = []
-    if state.stale and _reservation(folder) is None:
+    if state.stale and reservation(folder) is None:
         (folder / RESERVATION).unlink(missing_ok=True)
         removed.append(RESERVATION)
     for name in state.leftover_folders:
-        shutil.rmtree(folder / name, ignore_errors=True)
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name, ignore_errors=True)
+        else:
+            (folder / name).unlink(missing_ok=True)
         removed.append(name)
     return removed

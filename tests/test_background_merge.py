@@ -7,14 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
-from search.engine.reading.index import open_index
-from search.engine.writing.background_merge import BackgroundMerges
+from search.engine.reading.index import current_dir, open_index, segments_of
+from search.engine.writing.background_merge import BackgroundMerges, MergeProgress, merge_progress
 from search.engine.writing.merging import RESERVATION, bounded_merge, busy_segment_ids, release, reserve
 from search.engine.writing.writer import index_writer, write_lock
 from search.schema import IndexDoc
@@ -65,7 +66,7 @@ def _where(base: Path) -> dict[str, list[str]]:
 def _files_outside_toc(base: Path) -> list[str]:
     ix = open_index(base)
     folder = Path(ix.storage.folder)
-    names = {segment.segment_id() for segment in ix._segments()}
+    names = {segment.segment_id() for segment in segments_of(ix)}
     return sorted(
         f.name
         for f in folder.iterdir()
@@ -78,8 +79,19 @@ def _merge_begun(base: Path) -> tuple[list[str], BackgroundMerges]:
     ids = _index_of_six_segments(base)
     merges = BackgroundMerges(min_docs=1)
     _commit(base, merges, add=["new0"])
-    assert merges.started == 1 and merges.child_pid is not None
+    assert merges.started == 1 and busy_segment_ids(current_dir(base))
     return [*ids, "new0"], merges
+
+
+def _progress(base: Path, phases: tuple[str, ...], timeout: float = 120.0) -> MergeProgress:
+    """Wait until the merging process says it has reached one of ``phases`` (it writes a progress file)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        progress = merge_progress(current_dir(base))
+        if progress is not None and progress.phase in phases:
+            return progress
+        assert time.monotonic() < deadline, f"the merging process never reached {phases} (last: {progress})"
+        time.sleep(0.002)
 
 
 def _assert_each_document_once(base: Path, ids: list[str]) -> None:
@@ -104,7 +116,7 @@ def test_deletions_and_updates_made_during_the_merge_are_carried_into_it(tmp_pat
         revised = [t.text for t in searcher.schema["title_en"].analyzer("Revised")]
         assert [hit["id"] for hit in searcher.search(wq.Term("title_en", revised[0]))] == ["s1d2"]
         assert searcher.doc_count() == len(expected)
-    assert len(open_index(base)._segments()) < 8
+    assert len(segments_of(open_index(base))) < 8
     assert not (Path(open_index(base).storage.folder) / RESERVATION).exists()
 
 
@@ -138,13 +150,31 @@ def test_another_writers_commit_before_the_merge_is_taken(tmp_path: Path, meanwh
     _assert_each_document_once(base, [*ids, added])
 
 
+def _large_merge_begun(base: Path) -> tuple[list[str], BackgroundMerges]:
+    """Thirteen segments of 100 documents, then a commit (adding "c0") whose rule picks twelve: another
+    process merges 1,200 documents, long enough (a good part of a second) to act while it writes."""
+    ids = [f"s{s}d{i}" for s in range(13) for i in range(100)]
+    with write_lock(base):
+        for s in range(13):
+            with index_writer(base, merge=NO_MERGE) as writer:
+                for doc_id in ids[s * 100 : (s + 1) * 100]:
+                    writer.add_document(**_doc(doc_id))
+    merges = BackgroundMerges(min_docs=1)
+    _commit(base, merges, add=["c0"])
+    assert merges.started == 1
+    return [*ids, "c0"], merges
+
+
 def test_a_merging_process_that_dies_loses_nothing(tmp_path: Path):
     base = tmp_path / "index"
-    ids, merges = _merge_begun(base)
-    os.kill(merges.child_pid, signal.SIGKILL)  # the out-of-memory killer, say
+    ids, merges = _large_merge_begun(base)
+    child = _progress(base, ("writing",)).pid  # it has begun writing the merged segment
+    os.kill(child, signal.SIGKILL)  # the out-of-memory killer, say
+    merges.wait()  # until the process has ended
+    assert merge_progress(current_dir(base)) == MergeProgress(child, "writing"), "it died before it was done"
     said = []
     merges.finish(base, waiting=said.append)  # `skh ingest` prints what it waits for
-    assert said == ["finishing the index merge of 15 documents begun during the load"]
+    assert said == ["finishing the index merge of 1,200 documents begun during the load"]
     assert merges.taken == 0
     _assert_each_document_once(base, ids)  # its half-written files are cleaned up by the last commit
     assert not (Path(open_index(base).storage.folder) / RESERVATION).exists()
@@ -164,7 +194,7 @@ def test_a_bulk_load_merges_in_the_background_and_finds_every_document(hub: Hub,
     for i in (0, 7, 23):
         found = search(hub.pool.get(), SearchRequest(q=f"hall{i}x"))
         assert [hub.catalog.get(hit.id).title for hit in found.hits] == [f"Report {i}"]
-    assert len(open_index(hub.datadir.index)._segments()) < 12
+    assert len(segments_of(open_index(hub.datadir.index))) < 12
     assert _files_outside_toc(hub.datadir.index) == []
 
 
@@ -206,19 +236,14 @@ def test_a_second_load_merges_in_its_commits_while_the_first_loads_merge_runs(tm
 def test_the_load_commits_many_times_while_the_merge_is_written(tmp_path: Path):
     """Every commit of the load clears its writer's temporary files; the merging process keeps its own."""
     base = tmp_path / "index"
-    with write_lock(base):
-        for s in range(13):  # Whoosh's rule merges thirteen segments of 100 documents
-            with index_writer(base, merge=NO_MERGE) as writer:
-                for i in range(100):
-                    writer.add_document(**_doc(f"s{s}d{i}"))
-    merges = BackgroundMerges(min_docs=1)
-    _commit(base, merges, add=["c0"])
-    assert merges.started == 1
-    n = 0
-    while merges.child_pid is not None and n < 2000:  # the load's commits go on until the merge is taken
-        n += 1
+    ids, merges = _large_merge_begun(base)
+    _progress(base, ("writing",))  # the merging process has made its writer: its temporary files are in use
+    for n in range(1, 6):  # the load's commits go on meanwhile, each clearing its own writer's temporary files
         _commit(base, merges, add=[f"c{n}"])
+        ids.append(f"c{n}")
+        if n == 1:
+            assert merge_progress(current_dir(base)).phase == "writing", "a whole commit made while it writes"
+    merges.wait()
     merges.finish(base)
-    assert merges.taken >= 1 and merges.taken == merges.started  # none lost (the load's small ones start more)
-    ids = [f"s{s}d{i}" for s in range(13) for i in range(100)] + [f"c{k}" for k in range(n + 1)]
+    assert merges.taken == merges.started == 1  # the fifth commit's own merge of c0..c4 is made in that commit
     _assert_each_document_once(base, ids)

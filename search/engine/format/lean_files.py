@@ -8,9 +8,10 @@ again. Here each part is read straight from the shared, read-only mapping,
 so a searcher costs what it touches, and the page cache is shared between
 processes.
 
-Installed once, on import of :mod:`search.engine.reading.index`, by replacing the
+Installed on import of :mod:`search.engine.reading.index`, by replacing the
 ``BufferFile`` name Whoosh's compound storage uses; everything else about
-reading is Whoosh's own.
+reading is Whoosh's own. Not installed (Whoosh's own class stays) when the
+installed Whoosh is not the tested one (:mod:`search.engine.guard`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import threading
 
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
+
+from search.engine import guard
+from search.engine.fallbacks import fell_back
 
 
 class _ViewReader:
@@ -92,4 +96,12 @@ class LeanBufferFile(BufferFile):
 
 
 def install() -> None:
-    compound.BufferFile = LeanBufferFile
+    """Have Whoosh's compound storage open segment parts with :class:`LeanBufferFile` when the guard allows it
+    (else with its own ``BufferFile``, as stock Whoosh does)."""
+    if not guard.fast_paths_allowed():
+        compound.BufferFile = BufferFile
+        fell_back(__name__, "the installed Whoosh is not the tested one: segments are copied into memory")
+    elif not hasattr(compound, "BufferFile"):
+        fell_back(__name__, "Whoosh's compound storage has no BufferFile to replace")
+    else:
+        compound.BufferFile = LeanBufferFile

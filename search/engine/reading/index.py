@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.index import FileIndex
 
 from search.engine.format import lean_files
@@ -66,4 +67,14 @@ def open_index(base: Path) -> FileIndex:
     if path is None:
         path = new_generation(base)
         make_live(base, path)
-    return whoosh_index.open_dir(str(path))
+    return open_generation(path)
+
+
+def open_generation(folder: Path) -> FileIndex:
+    """Open the index in one generation folder as it is (nothing is created)."""
+    return whoosh_index.open_dir(str(folder))
+
+
+def segments_of(ix: FileIndex) -> list[Segment]:
+    """The segments in ``ix``'s table of contents (Whoosh offers them only under a private name)."""
+    return list(ix._segments())

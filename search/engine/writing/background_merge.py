@@ -20,7 +20,11 @@ at its end) takes the finished segment in place of its sources:
   the result is dropped: the sources are still there, and nothing is lost;
 * while the child writes, the index folder holds a reservation
   (:data:`search.engine.writing.merging.RESERVATION`), so no writer's commit deletes its
-  files as leftovers and no other merge takes its sources.
+  files as leftovers and no other merge takes its sources;
+* the child says how far it got in a small progress file
+  (:func:`merge_progress`: its pid, then ``started``, ``writing``, ``written``), so
+  ``skh check`` can name the process doing the merge, and whoever waits for a
+  merge can wait for a phase rather than guess from time.
 
 The index stays what it was until the swap, one commit writes the table of
 contents, and the write lock is still held only by commits: there is still one
@@ -30,11 +34,13 @@ writer of the table of contents at a time and readers never wait.
 from __future__ import annotations
 
 import bisect
+import json
 import logging
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +48,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from search.engine.writing.merging import busy_segment_ids, merge_into, release, reserve, small_merge
+from search.engine.writing.merging import busy_segment_ids, merge_into, release, reservation, reserve, small_merge
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,44 @@ def _tempname(segment: W3Segment) -> str:
     return f".merge-{segment.segment_id()}.tmp"
 
 
+PHASES = ("started", "writing", "written")
+"""How far a merging process got: running (before it reads its sources), writing the merged segment (its
+temporary files in use), done (the result on its way to the load)."""
+
+
+@dataclass(frozen=True)
+class MergeProgress:
+    """The phase of the background merge that holds an index folder, and the process doing it."""
+
+    pid: int
+    phase: str
+
+
+def _progress_path(folder: str | os.PathLike[str], segment_id: str) -> Path:
+    return Path(folder) / f".merge-{segment_id}.json"
+
+
+def _report(folder: str, segment: W3Segment, phase: str) -> None:
+    """The child: record ``phase`` (written whole, then renamed into place: a reader never sees half)."""
+    path = _progress_path(folder, segment.segment_id())
+    temporary = path.with_suffix(".json.new")
+    temporary.write_text(json.dumps({"pid": os.getpid(), "phase": phase}))
+    os.replace(temporary, path)
+
+
+def merge_progress(folder: str | os.PathLike[str]) -> MergeProgress | None:
+    """How far the background merge holding ``folder`` got; None if none holds it or its child has not
+    reported yet."""
+    found = reservation(folder)
+    if found is None:
+        return None
+    try:
+        said = json.loads(_progress_path(folder, str(found["segment"])).read_text())
+        return MergeProgress(int(said["pid"]), str(said["phase"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 class _OwnTemporaries(FileStorage):
     """The index folder, with temporary files in a folder of the merge's own.
 
@@ -87,17 +131,20 @@ class _OwnTemporaries(FileStorage):
 
 def _merge_main(folder: str, indexname: str, segment: W3Segment, sources: list, conn) -> None:
     """The child: write ``segment`` from ``sources`` and send it back (or why it failed)."""
-    from search.engine.writing.segment_writer import FastSegmentWriter  # the child imports what it needs itself
-
     try:
+        _report(folder, segment, "started")
+        from search.engine.writing.segment_writer import FastSegmentWriter  # the child imports what it needs
+
         os.nice(NICENESS)
         ix = FileIndex(_OwnTemporaries(folder, _tempname(segment)), indexname=indexname)
         writer = FastSegmentWriter(ix, limitmb=256, _lk=False, codec=_Preset(segment))
         try:
+            _report(folder, segment, "writing")
             merge_into(writer, sources, sources)
             result = writer._finalize_segment()
         finally:
             writer._finish()
+        _report(folder, segment, "written")
         conn.send(("done", result))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which keeps the sources
         conn.send(("failed", f"{exc.__class__.__name__}: {exc}"))
@@ -159,6 +206,8 @@ class _Job:
     def release(self) -> None:
         """Give up the reservation (the next commit deletes the segment's files unless it took them)."""
         shutil.rmtree(Path(self.folder) / _tempname(self.segment), ignore_errors=True)  # left by a killed child
+        with suppress(OSError):
+            _progress_path(self.folder, self.segment.segment_id()).unlink()
         release(self.folder)
 
     def stop(self) -> None:
@@ -181,11 +230,6 @@ class BackgroundMerges:
         self._job: _Job | None = None
         self._failed = False
         self._closing = False
-
-    @property
-    def child_pid(self) -> int | None:
-        """The merging process, while a merge is under way."""
-        return self._job.process.pid if self._job is not None else None
 
     def __call__(self, writer, segments: Sequence[W3Segment]) -> list[W3Segment]:
         segments = list(segments)

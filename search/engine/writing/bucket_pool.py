@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from whoosh.system import emptybytes
 from whoosh.writing import PostingPool
 
+from search.engine.fallbacks import fell_back
 from search.engine.writing.segment_merge import write_postings
 
 _POSTING_BYTES = 120
@@ -82,19 +83,21 @@ class BucketPool(PostingPool):
                 postings.append((docnum, weight, vbytes))
         self._held += held + _POSTING_BYTES * len(terms) + sum(map(len, values))
         if self._held > self.limit:
-            self._hand_over()
+            self._hand_over("more postings than the writer's memory limit holds")
 
     def add(self, item: tuple) -> None:
         """Whoosh's entry point (merging segments): one ``(field, term, docnum, weight, value)``."""
         fieldname, tbytes, docnum, weight, vbytes = item
         if self.buckets is None or docnum < 0:  # docnum -1: a spelling-only entry, Whoosh's business
-            self._hand_over()
+            self._hand_over("a spelling-only posting")
             super().add(item)
         else:
             self.add_field(fieldname, docnum, ((tbytes, weight, vbytes if vbytes is not None else emptybytes),))
 
-    def _hand_over(self) -> None:
+    def _hand_over(self, reason: str) -> None:
         """Give every posting held to Whoosh's sorting pool, and work as it from now on."""
+        if self.buckets is not None:
+            fell_back(__name__, reason)
         buckets, self.buckets = self.buckets, None
         for fieldname, terms in (buckets or {}).items():
             for tbytes, postings in terms.items():

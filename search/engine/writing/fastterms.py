@@ -12,7 +12,8 @@ batched C call to PyStemmer and a dict of positions: several times faster.
 fast path only for the chains it reproduces exactly (``RegexTokenizer`` |
 ``LowercaseFilter`` | ``StopFilter`` [| ``PyStemmerFilter``], with the
 ``Frequency`` or ``Positions`` format); any other field returns None and keeps
-Whoosh's own path. ``tests/test_fastterms.py`` checks term for term, including
+Whoosh's own path (logged, for a ``TEXT`` field: ids and keywords are
+meant to take it). ``tests/test_fastterms.py`` checks term for term, including
 positions, that both paths write the same postings.
 """
 
@@ -26,9 +27,11 @@ from pickle import dumps
 import Stemmer
 from whoosh.analysis import LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.fields import FieldType
+from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
+
+from search.engine.fallbacks import fell_back
 
 Columns = tuple[list[bytes], list[int], list[float], list[bytes]]
 """A field's postings as parallel lists: terms (UTF-8), frequencies, weights, encoded values; zipped, they are
@@ -112,12 +115,13 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
     """
     chain = _chain(getattr(field, "analyzer", None))
     fmt = field.format
-    if chain is None or type(fmt) not in (Frequency, Positions):
+    if chain is None or type(fmt) not in (Frequency, Positions) or chain[0].expression.groups:
+        # (a pattern with groups: findall would return the groups, not whole matches)
+        if isinstance(field, TEXT):
+            fell_back(__name__, f"a text field whose analysis it does not reproduce ({field.analyzer!r})")
         return None
     tokenizer, stop, stem = chain
     findall = tokenizer.expression.findall
-    if tokenizer.expression.groups:  # findall would return groups, not whole matches
-        return None
     stops = stop.stops
     stem_words = Stemmer.Stemmer(stem.lang, max(stem.cachesize, 0)).stemWords if stem is not None else None
     boost = fmt.field_boost

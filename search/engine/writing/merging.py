@@ -116,7 +116,7 @@ def reserve(folder: str | os.PathLike[str], segment_id: str, source_ids: Sequenc
                 os.link(temporary, path)  # fails if the file is there: no two merges can both take it
                 return True
             except FileExistsError:
-                if _reservation(folder) is not None:
+                if reservation(folder) is not None:
                     return False
                 with suppress(FileNotFoundError):
                     path.unlink()  # its owner died: a leftover
@@ -130,7 +130,7 @@ def release(folder: str | os.PathLike[str]) -> None:
         (Path(folder) / RESERVATION).unlink()
 
 
-def _reservation(folder: str | os.PathLike[str]) -> dict | None:
+def reservation(folder: str | os.PathLike[str]) -> dict | None:
     """The folder's reservation, or None if there is none or its owner has died (a crash's leftover)."""
     try:
         found = json.loads((Path(folder) / RESERVATION).read_text())
@@ -142,11 +142,11 @@ def _reservation(folder: str | os.PathLike[str]) -> dict | None:
 
 def reserved_segments(folder: str | os.PathLike[str]) -> list[_Named]:
     """Segments being written by a background merge: a commit must not delete their files."""
-    found = _reservation(folder)
+    found = reservation(folder)
     return [_Named(str(found["segment"]))] if found else []
 
 
 def busy_segment_ids(folder: str | os.PathLike[str]) -> set[str]:
     """Segments a background merge is reading: other merges leave them alone."""
-    found = _reservation(folder)
+    found = reservation(folder)
     return {str(name) for name in found["sources"]} if found else set()

@@ -6,8 +6,10 @@ files, same schema pickled in the index) whose ``add_document`` asks
 running Whoosh's token chain, for the fields whose analysis it reproduces
 exactly. Postings are held per term (:class:`search.engine.writing.bucket_pool.BucketPool`)
 and written, with those of any segments being merged, by
-:func:`search.engine.writing.segment_merge.write_postings`. Stored values, lengths, columns,
-the merge policy and the commit are Whoosh's own, and the files are the ones
+:func:`search.engine.writing.segment_merge.write_postings`. Stored values, lengths and columns
+are Whoosh's own; the merge policy is ours (:mod:`search.engine.writing.merging`, passed to
+``commit`` as Whoosh's ``mergetype``), and so is the last step of the commit, which keeps
+a background merge's files (:meth:`FastSegmentWriter._commit_toc`). The files are the ones
 Whoosh would have written but for which small posting blocks are compressed
 (``tests/test_fastterms.py``; :mod:`search.engine.format.posting_blocks`), readable by any
 Whoosh reader.
@@ -23,6 +25,8 @@ from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from search.engine import guard
+from search.engine.fallbacks import fell_back
 from search.engine.writing.bucket_pool import BucketPool
 from search.engine.writing.fastterms import ColumnIndexer, fast_columns
 from search.engine.writing.merging import reserved_segments
@@ -31,6 +35,7 @@ from search.engine.writing.segment_merge import MergedSegment, can_stream
 
 class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: object):
+        guard.refuse_untested_writes()  # every writer (commits, rebuilds, background merges) writes files by hand
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = BucketPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._fast: dict[str, ColumnIndexer | None] = {}
@@ -52,6 +57,7 @@ class FastSegmentWriter(SegmentWriter):
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
         if any(schema[name].vector or schema[name].separate_spelling() for name in fieldnames):
+            fell_back(__name__, "a field with term vectors or a separate spelling field")
             return super().add_document(**fields)  # field kinds the schema does not use: Whoosh's own path
 
         perdocwriter.start_doc(docnum)
@@ -98,7 +104,10 @@ class FastSegmentWriter(SegmentWriter):
     def add_postings_to_pool(self, reader, startdoc: int, docmap: dict[int, int] | None) -> None:
         """A merged segment's postings are written at flush, straight from its files
         (:mod:`search.engine.writing.segment_merge`)."""
-        if not self.pool.in_buckets or not can_stream(reader):
+        if not self.pool.in_buckets:  # handed over to Whoosh's pool (logged there)
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        if not can_stream(reader):
+            fell_back(__name__, "a merged segment whose postings cannot be streamed from its files")
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged.append((reader.segment(), startdoc, docmap))
 

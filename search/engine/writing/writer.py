@@ -23,6 +23,7 @@ from pathlib import Path
 
 from whoosh.writing import IndexWriter
 
+from search.engine import guard
 from search.engine.reading.index import open_index
 from search.engine.writing.merging import MergePolicy
 from search.engine.writing.segment_writer import FastSegmentWriter
@@ -145,8 +146,10 @@ def index_writer(base: Path, merge: MergePolicy | None = None, **options: object
     Must be used inside :func:`write_lock`; Whoosh's own lock is then always
     free, but a ``timeout`` still guards against a crashed process's leftovers.
     The writer analyses text with :mod:`search.engine.writing.fastterms` (the same postings,
-    several times faster).
+    several times faster). Refused with :class:`search.engine.guard.UntestedWhoosh`, before anything is
+    touched, when the installed Whoosh is not the tested one.
     """
+    guard.refuse_untested_writes()
     ix = open_index(base)
     options.setdefault("limitmb", 512)
     writer = FastSegmentWriter(ix, timeout=30.0, delay=0.1, **options)
