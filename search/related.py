@@ -17,6 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.analysis import normalise_lang
+from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import Unsupported, top_k
 from search.query import DEFAULT_BOOSTS
@@ -81,7 +82,8 @@ def _search(snapshot: Snapshot, doc_id: str, text: str, lang: str, levels: tuple
     hidden[docnum] = True
     try:
         matched, scores = snapshot.scorer.evaluate(q)
-    except Unsupported:  # a weighting the array scorer does not model: Whoosh's own search
+    except Unsupported as why:  # a weighting the array scorer does not model: Whoosh's own search
+        fell_back("related documents", f"scored by Whoosh's own search: {why}")
         results = searcher.search(q, limit=limit, mask=set(np.flatnonzero(hidden).tolist()))
         return [hit["id"] for hit in results]
     docnums = np.flatnonzero(matched & ~hidden)

@@ -16,7 +16,6 @@ from whoosh import query as wq
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
 from search.engine.fallbacks import fell_back
-from search.engine.guard import fast_paths_allowed
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import FALLBACK_PATH, Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
@@ -71,7 +70,7 @@ def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | 
         return columns.live, None
     scorer = snapshot.scorer
     try:
-        mask, scores = scorer.evaluate(q) if fast_paths_allowed() else scorer.evaluate_by_whoosh(q)
+        mask, scores = scorer.evaluate(q)
     except Unsupported as why:
         fell_back(FALLBACK_PATH, f"the whole query scored by Whoosh's matchers: {why}")
         mask, scores = scorer.evaluate_by_whoosh(q)

@@ -24,6 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "search" / "engine"
 PRODUCT = ("search", "ingest", "web")
 
+OTHER_LIBRARIES = {
+    ("ingest/language.py", "_rowbase"): "py3langid's automaton rows, read by our array walk of the same "
+    "automaton; tests/test_language.py compares the walk with the library's own on every run",
+}
+"""Private names of libraries other than Whoosh that our code knowingly reads, each with its safeguard."""
+
 PUBLIC_WHOOSH = ("whoosh.query", "whoosh.qparser", "whoosh.lang")
 """Public Whoosh packages, with their sub-modules."""
 PUBLIC_WHOOSH_MODULES = ("whoosh.fields", "whoosh.analysis")
@@ -130,7 +136,11 @@ def test_no_whoosh_internals_outside_the_engine():
             continue
         relative = path.relative_to(ROOT)
         outer = relative.parts[0] != "search"
-        found += violations(path.read_text(encoding="utf-8"), str(relative), outer, own)
+        found += [
+            line
+            for line in violations(path.read_text(encoding="utf-8"), str(relative), outer, own)
+            if (str(relative), line.rsplit(".", 1)[-1]) not in OTHER_LIBRARIES
+        ]
     assert found == [], "\n".join(found)
 
 

@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from search.engine import budget
+from search.engine import budget, guard
 from search.engine.fallbacks import fell_back
 from search.engine.reading.segments import Segment, SegmentStore
 from search.engine.scoring import combine
@@ -69,6 +69,8 @@ class Scorer:
 
         Deleted documents may still be set; the caller masks with live documents.
         """
+        if not guard.fast_paths_allowed():
+            raise Unsupported("an untested Whoosh is installed (see search.engine.guard)")
         if scored and not self.supported:
             raise Unsupported(type(self.weighting).__name__)
         part = self._node(q, scored)
