@@ -16,6 +16,7 @@ here is both a function and a submodule (``search.related``,
 """
 
 from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search.engine.reading.index import use_schema
 from search.engine.reading.searcher import SearcherPool, Snapshot
 from search.engine.writing.background_merge import NICENESS
 from search.engine.writing.sessions import (
@@ -40,7 +41,7 @@ from search.inspect import (
 )
 from search.limits import LIMITS, Limits, QueryTooExpensive, SearchBusy, SearchSettings, time_budget
 from search.related import related as find_related
-from search.schema import IndexDoc
+from search.schema import IndexDoc, build_schema
 from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
 from search.snippets import lead, make_snippet
 from search.suggest import Completion, complete, did_you_mean
@@ -49,6 +50,8 @@ from search.vocabulary import vocabulary as vocabulary_for
 
 BACKGROUND_NICENESS = NICENESS
 """The ``nice`` increment of background index work (a bulk load's merge child; ``skh reindex`` uses it too)."""
+
+use_schema(build_schema)  # the engine creates new indexes with this service's fields
 
 __all__ = [
     # searching

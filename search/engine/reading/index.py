@@ -11,18 +11,33 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
+from whoosh.fields import Schema
 from whoosh.index import FileIndex
 
 from search.engine.format import lean_files
-from search.schema import build_schema
 
 lean_files.install()
 
 CURRENT = "CURRENT"
+
+_schema: Callable[[], Schema] | None = None
+
+
+def use_schema(factory: Callable[[], Schema]) -> None:
+    """Name the schema a new, empty index is created with.
+
+    The engine stores and reads any schema; which fields this service's index
+    has is the search layer's decision (:mod:`search.schema`), handed down
+    once, when the ``search`` package is imported, rather than imported
+    upwards by the engine.
+    """
+    global _schema
+    _schema = factory
 
 
 def current_dir(base: Path) -> Path | None:
@@ -41,7 +56,9 @@ def new_generation(base: Path) -> Path:
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     path = base / name
     path.mkdir()
-    whoosh_index.create_in(str(path), build_schema())
+    if _schema is None:
+        raise RuntimeError("no schema for a new index: the search package names it (index.use_schema)")
+    whoosh_index.create_in(str(path), _schema())
     return path
 
 
