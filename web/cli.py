@@ -324,7 +324,10 @@ def seed(corpus: Path) -> None:
     for level in VISIBILITIES:
         folder = corpus / level
         if folder.is_dir():
-            report = hub.ingestor.ingest_paths([folder], Explicit(visibility=level))
+            try:
+                report = hub.ingestor.ingest_paths([folder], Explicit(visibility=level))
+            except StorageFailed as exc:
+                raise click.ClickException(str(exc)) from exc
             for outcome in report.failed:
                 click.echo(f"FAILED {outcome.path}: {outcome.reason}", err=True)
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
