@@ -100,6 +100,11 @@ class Cache(Generic[V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def keys(self) -> list[Hashable]:
+        """The keys held, least recently used first."""
+        with self._lock:
+            return list(self._items)
+
     @property
     def nbytes(self) -> int:
         """Total ``size_of`` of the entries held (0 for a cache not bounded by bytes)."""
