@@ -124,10 +124,12 @@ def time_mix(run, passes: int = 1) -> list[float]:
 def worker_lean(size: int, rounds: int) -> dict:
     from werkzeug.datastructures import MultiDict
 
+    from search.engine.reading.searcher import SearcherPool
     from web.hub import Hub
     from web.results import search_from_args
 
     hub = Hub.open(size_dir(size) / "data", taxonomy=str(TAXONOMY))
+    hub.pool = SearcherPool(hub.datadir.index, result_cache=0)  # every request computed (module docstring)
     rss_before = rss_mb()
     t0 = time.perf_counter()
     hub.pool.get().warm()

@@ -15,9 +15,11 @@ computed by RapidFuzz in C++. It is the distance of Whoosh's ``FuzzyTerm``
 Whoosh would expand it to and scores stay Whoosh's; and Whoosh's
 ``terms_within``, which proposed did-you-mean candidates, used the same
 automaton. Did-you-mean once *ordered* those candidates by Damerau-Levenshtein
-(a transposition as one edit); with one rule a transposition counts two, which
-can only reorder candidates of a longer word's distance-2 search and changes
-none of the corrections the tests expect (``tests/test_suggest.py``).
+(a transposition as one edit). With one rule a transposition counts two, so
+among a longer word's distance-2 candidates a swapped-letters correction no
+longer comes first by distance alone; the more frequent word wins the tie
+("bacterai" -> "bacterial" rather than "bacteria" in a generated collection).
+None of the corrections the tests expect (``tests/test_suggest.py``) changes.
 """
 
 from __future__ import annotations
@@ -40,11 +42,6 @@ def _text(word: bytes) -> str:
 def encode(word: str) -> bytes:
     """The term bytes of a lexicon word (the inverse of how it was read)."""
     return word.encode("utf-8", "surrogateescape")
-
-
-def distance(a: str, b: str) -> int:
-    """The edit distance between two words (see the module docstring for why Levenshtein)."""
-    return Levenshtein.distance(a, b)
 
 
 @dataclass(frozen=True)
