@@ -15,7 +15,8 @@ facets' counts, ten hits with snippets from the catalog) over a fixed mix of
   ``/api/search``;
 * the naive set-up in-process (``bench.search_naive``), for the ratio.
 
-The service's result cache is turned off (``SKH_RESULT_CACHE=0``) so every
+The service's result cache is turned off (in-process ``SearcherPool(result_cache=0)``,
+for the HTTP server ``SKH_RESULT_CACHE=0``) so every
 request is computed; its per-generation term and column caches stay on, as
 they are in service ("first pass" shows requests before they are warm).
 
