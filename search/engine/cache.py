@@ -96,6 +96,7 @@ class Cache(Generic[V]):
         self._flights: dict[Hashable, _Flight] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        self._unbounded = max_items is None and max_bytes is None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -112,6 +113,9 @@ class Cache(Generic[V]):
 
     def get(self, key: Hashable, default: Any = None) -> V | Any:
         """The value held for ``key`` (now the most recently used), or ``default``."""
+        if self._unbounded:  # no entry is evicted for space, so use order does not matter: no lock needed
+            found = self._items.get(key)
+            return default if found is None else found[0]
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -128,6 +132,10 @@ class Cache(Generic[V]):
     def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
         """The value for ``key``, calling ``build()`` once however many threads ask at the same time."""
         while True:
+            if self._unbounded:
+                found = self._items.get(key)
+                if found is not None:
+                    return found[0]
             with self._lock:
                 found = self._items.get(key)
                 if found is not None:

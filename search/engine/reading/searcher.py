@@ -44,8 +44,9 @@ class Snapshot:
     @property
     def columns(self) -> Columns:
         """Exact-value columns (facets, visibility) and the live documents of this generation."""
-        masks = self.store.budget.bytes_for("masks")
-        return self.derived("columns", lambda: Columns(self.searcher.reader(), self.store, masks))
+        return self.derived(
+            "columns", lambda: Columns(self.searcher.reader(), self.store, self.store.budget.bytes_for("masks"))
+        )
 
     @property
     def scorer(self) -> Scorer:
