@@ -15,8 +15,7 @@ facets' counts, ten hits with snippets from the catalog) over a fixed mix of
   ``/api/search``;
 * the naive set-up in-process (``bench.search_naive``), for the ratio.
 
-The service's result cache is turned off (in-process ``SearcherPool(result_cache=0)``,
-for the HTTP server ``SKH_RESULT_CACHE=0``) so every
+The service's result cache is turned off (``SKH_RESULT_CACHE=0``) so every
 request is computed; its per-generation term and column caches stay on, as
 they are in service ("first pass" shows requests before they are warm).
 
@@ -125,12 +124,10 @@ def time_mix(run, passes: int = 1) -> list[float]:
 def worker_lean(size: int, rounds: int) -> dict:
     from werkzeug.datastructures import MultiDict
 
-    from search.engine.reading.searcher import SearcherPool
     from web.hub import Hub
     from web.results import search_from_args
 
     hub = Hub.open(size_dir(size) / "data", taxonomy=str(TAXONOMY))
-    hub.pool = SearcherPool(hub.datadir.index, result_cache=0)  # every request computed (module docstring)
     rss_before = rss_mb()
     t0 = time.perf_counter()
     hub.pool.get().warm()
