@@ -20,20 +20,16 @@ documents the visitor may see.
 from __future__ import annotations
 
 import heapq
-from itertools import islice
-
-import numpy as np
-from whoosh.reading import TermNotFound
 
 from search import limits
 from search.engine.cache import Cache
+from search.engine.format.postings import count_in
 from search.engine.reading.lexicon import Lexicon
 from search.engine.reading.searcher import Snapshot
 
 WORDS = "words"
 COMMON = 500
 """Visible documents after which counting a word stops."""
-_CHUNK = 512
 _REMEMBERED = 100_000  # frequencies per generation and visibility set (least recently used forgotten first)
 
 
@@ -59,20 +55,9 @@ class Vocabulary:
 
     def frequency(self, word: str, fieldname: str = WORDS) -> int:
         """How many visible documents contain ``word`` in ``fieldname`` (at most :data:`COMMON`)."""
-        return self._freq.get_or_build((fieldname, word), lambda: self._count(word, fieldname))
-
-    def _count(self, word: str, fieldname: str) -> int:
-        count = 0
-        try:
-            ids = self.reader.postings(fieldname, word).all_ids()
-            while count < COMMON:
-                chunk = np.fromiter(islice(ids, _CHUNK), dtype=np.int64)
-                if not chunk.size:
-                    break
-                count += int(np.count_nonzero(self.visible[chunk]))
-        except (TermNotFound, KeyError, ValueError):
-            pass
-        return min(count, COMMON)
+        return self._freq.get_or_build(
+            (fieldname, word), lambda: count_in(self.reader, fieldname, word, self.visible, COMMON)
+        )
 
     def known(self, word: str, fields: tuple[str, ...] = (WORDS, "authors", "org_text")) -> int:
         """Visible documents with ``word`` in any of ``fields`` (at most the sum)."""
