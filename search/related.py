@@ -17,6 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.analysis import normalise_lang
+from search.engine.cache import Cache
 from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import Unsupported, top_k
@@ -24,7 +25,7 @@ from search.query import DEFAULT_BOOSTS
 
 KEY_TERMS = 10
 FIELDS = ("abstract", "body")
-_REMEMBERED = 2000  # documents per generation and visibility set
+_REMEMBERED = 2000  # documents per generation and visibility set (least recently used forgotten first)
 MAX_TEXT = 20_000  # characters of text analysed for key terms: the start says what a document is about
 
 
@@ -61,13 +62,8 @@ def related(
 ) -> list[str]:
     """Ids of up to ``limit`` visible documents most like ``doc_id``, best first."""
     levels = tuple(sorted(set(levels)))
-    remembered: dict[tuple[str, int], list[str]] = snapshot.derived(("related", levels), dict)
-    found = remembered.get((doc_id, limit))
-    if found is None:
-        found = _search(snapshot, doc_id, text, lang, levels, limit)
-        if len(remembered) >= _REMEMBERED:
-            remembered.clear()
-        remembered[(doc_id, limit)] = found
+    remembered: Cache[list[str]] = snapshot.derived(("related", levels), lambda: Cache(max_items=_REMEMBERED))
+    found = remembered.get_or_build((doc_id, limit), lambda: _search(snapshot, doc_id, text, lang, levels, limit))
     return list(found)
 
 

@@ -19,71 +19,18 @@ documents the visitor may see.
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import threading
-from dataclasses import dataclass
-from itertools import islice
-
-import numpy as np
-from whoosh.reading import IndexReader, TermNotFound
-from whoosh.support.levenshtein import damerau_levenshtein
 
 from search import limits
+from search.engine.cache import Cache
+from search.engine.format.postings import count_in
+from search.engine.reading.lexicon import Lexicon
 from search.engine.reading.searcher import Snapshot
-from search.engine.reading.segments import SegmentStore
 
 WORDS = "words"
 COMMON = 500
 """Visible documents after which counting a word stops."""
-_CHUNK = 512
-_CACHE_LIMIT = 100_000  # remembered frequencies per generation and visibility set
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Every word of the ``words`` field, sorted, with its whole-index document frequency.
-
-    Shared by all visitors; it only ever picks *candidates*, which are then
-    checked against what the visitor may see.
-    """
-
-    words: list[str]
-    doc_freq: np.ndarray
-
-    @classmethod
-    def read(cls, reader: IndexReader, store: SegmentStore | None = None) -> Lexicon:
-        """Each segment's words and frequencies, added up.
-
-        Whoosh's multi-segment ``iter_field`` looks every word up in every
-        segment's hash table (2.4 s for 36,000 words in 5 segments at 100,000
-        reports, the first keystroke's wait after a start); walking each
-        segment's sorted term file takes 0.1 s per segment, and ``store``
-        keeps what was read for later generations, so after a commit only the
-        new segment is walked.
-        """
-        if WORDS not in reader.schema:
-            return cls([], np.zeros(0, dtype=np.int64))
-        store = store or SegmentStore()
-        totals: dict[bytes, int] = {}
-        get = totals.get
-        for leaf, _offset in reader.leaf_readers():
-            words, freqs = store.field_terms(leaf, WORDS)
-            for word, freq in zip(words, freqs, strict=True):
-                totals[word] = get(word, 0) + freq
-        ordered = sorted(totals)
-        return cls([w.decode("utf-8") for w in ordered], np.fromiter(map(totals.__getitem__, ordered), np.int64))
-
-    def with_prefix(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """The ``limit`` most frequent words starting with ``prefix``, with their whole-index frequency."""
-        lo = bisect.bisect_left(self.words, prefix)
-        hi = bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)
-        if hi - lo <= limit:
-            picked = range(lo, hi)
-        else:
-            part = self.doc_freq[lo:hi]
-            picked = (lo + np.argpartition(-part, limit)[:limit]).tolist()
-        return [(self.words[i], int(self.doc_freq[i])) for i in picked]
+_REMEMBERED = 100_000  # frequencies per generation and visibility set (least recently used forgotten first)
 
 
 class Vocabulary:
@@ -94,60 +41,46 @@ class Vocabulary:
         self.snapshot = snapshot
         self.reader = snapshot.searcher.reader()
         self.visible = columns.mask_for("visibility", list(levels)) & columns.live
-        self._freq: dict[tuple[str, str], int] = {}
-        self._lock = threading.Lock()
+        self._freq: Cache[int] = Cache(max_items=_REMEMBERED)
 
     @property
     def lexicon(self) -> Lexicon:
-        # May be the previous generation's while this one's is read: it only
-        # proposes candidates, whose frequencies come from this generation.
-        return self.snapshot.derived("lexicon", lambda: Lexicon.read(self.reader, self.snapshot.store), stale_ok=True)
+        """The completion lexicon: the engine's lexicon of the ``words`` field, shared with fuzzy search.
+
+        May be the previous generation's while this one's is read: it only
+        proposes candidates, whose frequencies come from this generation.
+        """
+        store = self.snapshot.store
+        return self.snapshot.derived("lexicon", lambda: store.lexicon(self.reader, WORDS), stale_ok=True)
 
     def frequency(self, word: str, fieldname: str = WORDS) -> int:
         """How many visible documents contain ``word`` in ``fieldname`` (at most :data:`COMMON`)."""
-        key = (fieldname, word)
-        found = self._freq.get(key)
-        if found is not None:
-            return found
-        count = 0
-        try:
-            ids = self.reader.postings(fieldname, word).all_ids()
-            while count < COMMON:
-                chunk = np.fromiter(islice(ids, _CHUNK), dtype=np.int64)
-                if not chunk.size:
-                    break
-                count += int(np.count_nonzero(self.visible[chunk]))
-        except (TermNotFound, KeyError, ValueError):
-            pass
-        count = min(count, COMMON)
-        with self._lock:
-            if len(self._freq) >= _CACHE_LIMIT:
-                self._freq.clear()
-            self._freq[key] = count
-        return count
+        return self._freq.get_or_build(
+            (fieldname, word), lambda: count_in(self.reader, fieldname, word, self.visible, COMMON)
+        )
 
     def known(self, word: str, fields: tuple[str, ...] = (WORDS, "authors", "org_text")) -> int:
         """Visible documents with ``word`` in any of ``fields`` (at most the sum)."""
         return sum(self.frequency(word, name) for name in fields if name in self.reader.schema)
 
     def near(self, word: str, maxdist: int) -> list[tuple[str, int, int]]:
-        """Visible words within ``maxdist`` edits of ``word``: (word, distance, visible frequency).
+        """Visible words within ``maxdist`` edits of ``word`` with the same first letter:
+        (word, distance, visible frequency), in lexicon order.
 
-        Asks each segment separately: Whoosh's automaton-driven search is only
-        implemented per segment, and the multi-segment fallback scans the
-        whole lexicon in Python.
+        Candidates come from this generation's lexicon (not a stale one: a word
+        added by the last commit may be the correction), with the engine's one
+        edit distance (:mod:`search.engine.reading.lexicon` says why Levenshtein).
         """
-        found: set[str] = set()
-        for leaf, _offset in self.reader.leaf_readers():
-            limits.check()
-            if WORDS in leaf.schema:
-                found.update(leaf.terms_within(WORDS, word, maxdist, prefix=1))
-        found.discard(word)
+        if WORDS not in self.reader.schema:
+            return []
+        lexicon = self.snapshot.store.lexicon(self.reader, WORDS)
+        limits.check()
         out = []
-        for candidate in found:
-            freq = self.frequency(candidate)
+        for dist, index in lexicon.within(word, maxdist, prefix=1):
+            candidate = lexicon.words[index]
+            freq = self.frequency(candidate) if candidate != word else 0
             if freq:
-                out.append((candidate, damerau_levenshtein(word, candidate), freq))
+                out.append((candidate, dist, freq))
         return out
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:

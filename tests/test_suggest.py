@@ -213,7 +213,6 @@ def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_co
     generations), it must list the words and document frequencies Whoosh's merged view does."""
     from ingest.indexing import delete_document
     from search.engine.reading.segments import SegmentStore
-    from search.vocabulary import Lexicon
 
     hub = mini_hub
     for n, text in enumerate(["Zzwidget loudspeakers for churches.", "Zzwidget arrays and zzwidgetry in halls."]):
@@ -221,7 +220,7 @@ def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_co
     store = SegmentStore()
     reader = hub.pool.get().searcher.reader()
     assert len(list(reader.leaf_readers())) >= 2  # more than one segment, or the test proves nothing
-    lexicon = Lexicon.read(reader, store)
+    lexicon = store.lexicon(reader, "words")
     assert (lexicon.words, lexicon.doc_freq.tolist()) == _whoosh_lexicon(reader)
     assert lexicon.doc_freq[lexicon.words.index("zzwidget")] == 2
 
@@ -229,6 +228,6 @@ def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_co
     delete_document(hub.datadir, hub.catalog, beam.id)
     hub.ingestor.ingest_bytes(b"Zzwidget damping in studios.", "extra2.txt", "test:2")
     reader = hub.pool.get().searcher.reader()
-    lexicon = Lexicon.read(reader, store)  # the segments read before are reused from the store
+    lexicon = store.lexicon(reader, "words")  # the segments read before are reused from the store
     assert (lexicon.words, lexicon.doc_freq.tolist()) == _whoosh_lexicon(reader)
     assert lexicon.doc_freq[lexicon.words.index("zzwidget")] == 3

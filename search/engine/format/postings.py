@@ -13,16 +13,21 @@ interface, slower but the same values.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
-from itertools import chain
+from itertools import accumulate, chain, islice
 from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
+from whoosh.matching import ListMatcher, Matcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
+
+from search.engine.fallbacks import fell_back
 
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 """Whoosh stores each field length as one lossy byte; this undoes it the same way."""
@@ -38,17 +43,43 @@ def postings_arrays(reader: IndexReader, fieldname: str, btext: bytes) -> tuple[
     """
     if (fieldname, btext) not in reader:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    matcher = reader.postings(fieldname, btext)
-    while isinstance(matcher, FilterMatcher):  # the deleted-documents filter
-        matcher = matcher.child
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        return _read_blocks(matcher)
-    ids, weights = [], []
+    matcher = unfiltered(reader.postings(fieldname, btext))
+    if is_blocks(matcher):
+        ids, weights, _ = read_blocks(matcher)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    _slow_layout("postings", matcher)
+    ids, weights = [], []  # any other layout: through the matcher, one posting at a time
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def count_in(reader: IndexReader, fieldname: str, text: str, mask: np.ndarray, at_most: int) -> int:
+    """How many documents in ``mask`` hold ``text`` in ``fieldname``, at most ``at_most``.
+
+    The postings are walked :data:`_COUNT_CHUNK` documents at a time and the
+    walk stops once ``at_most`` is reached, so counting a very common word
+    costs no more than counting a fairly common one. An unknown word counts 0.
+    """
+    count = 0
+    try:
+        ids = reader.postings(fieldname, text).all_ids()
+        while count < at_most:
+            chunk = np.fromiter(islice(ids, _COUNT_CHUNK), dtype=np.int64)
+            if not chunk.size:
+                break
+            count += int(np.count_nonzero(mask[chunk]))
+    except (TermNotFound, KeyError, ValueError):
+        pass
+    return min(count, at_most)
+
+
+_COUNT_CHUNK = 512
+
+Columns = tuple[list[int], list[float], list[bytes]]
+"""A term's postings as parallel lists: document numbers, weights, encoded values."""
 
 
 def raw_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple, object, object]]:
@@ -64,20 +95,57 @@ def raw_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple, object, obj
         matcher._next_block()
 
 
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    id_parts, weight_parts = [], []
-    for count, raw_ids, raw_weights, _values in raw_blocks(matcher):
-        id_parts.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))  # delta-coded from 0 in each block
+def read_blocks(matcher: W3LeafMatcher, values: bool = False) -> Columns:
+    """Every block of a W3 posting list, decoded as Whoosh's matcher decodes it.
+
+    The one decoder of posting blocks: reading (:func:`postings_arrays`) and
+    merging (:mod:`search.engine.writing.segment_merge`) both use it, so a
+    block means the same to both. A block's single weight is widened through
+    a 32-bit float, as Whoosh's matcher widens it. The values (a posting's
+    encoded positions or frequency) are decoded only when asked for; without
+    them the third list is empty.
+    """
+    ids: list[int] = []
+    weights: list[float] = []
+    out_values: list[bytes] = []
+    fixedsize = matcher._fixedsize
+    for count, raw_ids, raw_weights, raw_values in raw_blocks(matcher):
+        ids += accumulate(raw_ids)  # delta-coded from 0 in each block
         if raw_weights is None:
-            weight_parts.append(np.ones(count, dtype=np.float64))
+            weights += [1.0] * count
         elif isinstance(raw_weights, float):
-            # Whoosh widens a block's single weight through a float32 array; so do we.
-            weight_parts.append(np.full(count, np.float32(raw_weights), dtype=np.float64))
+            weights += array("f", [raw_weights]) * count
         else:
-            weight_parts.append(np.asarray(raw_weights, dtype=np.float64))
-    if not id_parts:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
+            weights += raw_weights
+        if not values:
+            continue
+        if fixedsize is None or fixedsize < 0:
+            out_values += raw_values
+        elif fixedsize == 0:
+            out_values += [emptybytes] * count
+        else:
+            out_values += [raw_values[i : i + fixedsize] for i in range(0, len(raw_values), fixedsize)]
+    return ids, weights, out_values
+
+
+def unfiltered(matcher: Matcher) -> Matcher:
+    """The matcher under Whoosh's deleted-documents filter (callers mask deleted documents themselves)."""
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher
+
+
+def _slow_layout(path: str, matcher: Matcher) -> None:
+    """Log reading ``matcher`` one posting at a time, unless it is an inlined short list (Whoosh's usual
+    layout for a rare term, already in memory)."""
+    if not isinstance(matcher, ListMatcher):
+        fell_back(path, f"postings read through a {type(matcher).__name__}")
+
+
+def is_blocks(matcher: Matcher) -> bool:
+    """True if :func:`read_blocks` can decode ``matcher``'s list; other layouts (an inlined short list,
+    byte ids, another codec) are read through the ordinary matcher interface."""
+    return isinstance(matcher, W3LeafMatcher) and not matcher._byteids
 
 
 def length_bytes(reader: IndexReader, fieldname: str) -> np.ndarray:
@@ -92,6 +160,7 @@ def length_bytes(reader: IndexReader, fieldname: str) -> np.ndarray:
         raw = np.frombuffer(bytes(column._dbfile.get(column._basepos, stored)), dtype=np.uint8)
         out[:stored] = raw
         return out
+    fell_back("field lengths", f"a lengths column of type {type(column).__name__} is read per document")
     for docnum in range(count):  # any other layout: ask per document
         length = reader.doc_field_length(docnum, fieldname, 0) or 0
         out[docnum] = np.searchsorted(LENGTH_OF_BYTE, length)
@@ -110,11 +179,9 @@ def positions_for(
     running sums are done with numpy.
     """
     fmt = reader.schema[fieldname].format
-    matcher = reader.postings(fieldname, btext)
-    while isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
+    matcher = unfiltered(reader.postings(fieldname, btext))
     lists: list[list[int]] = []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and type(fmt) is Positions:
+    if is_blocks(matcher) and type(fmt) is Positions:
         j, total = 0, docnums.size
         while not matcher._atend and j < total:
             if matcher._maxid < docnums[j]:
@@ -129,6 +196,10 @@ def positions_for(
             j = end
             matcher._next_block()
         return _flatten(lists, deltas=True)
+    if is_blocks(matcher):
+        fell_back("positions", f"{type(fmt).__name__} positions are decoded per document")
+    else:
+        _slow_layout("positions", matcher)
     for docnum in docnums.tolist():
         matcher.skip_to(docnum)
         lists.append(list(matcher.value_as("positions")))

@@ -18,7 +18,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from search.engine.cache import Cache
+
 T = TypeVar("T")
+_MISSING: Any = object()
 SYNC_SECONDS = 0.1
 """A stale-allowed table whose last build took less than this is rebuilt in the request."""
 
@@ -26,39 +29,41 @@ log = logging.getLogger(__name__)
 
 
 class DerivedTables:
-    """Values by key for one generation, plus those carried over from the previous one."""
+    """Values by key for one generation, plus those carried over from the previous one.
+
+    Each value is built once however many threads ask (a :class:`~search.engine.cache.Cache`
+    without bounds: one entry per kind of table).
+    """
 
     def __init__(self, carried: dict[object, tuple[Any, float]] | None = None):
-        self._values: dict[object, Any] = {}
+        self._values: Cache[Any] = Cache()
         self._seconds: dict[object, float] = {}
         self._carried = carried or {}  # key -> (value, build seconds), stale-allowed keys only
         self._stale_ok: set[object] = set(self._carried)
-        self._locks: dict[object, threading.Lock] = {}
         self._threads: dict[object, threading.Thread] = {}
         self._guard = threading.Lock()
 
     def get(self, key: object, build: Callable[[], T], stale_ok: bool = False) -> T:
         """``build()`` for this generation, built once; see the module docstring for ``stale_ok``."""
-        try:
-            return self._values[key]
-        except KeyError:
-            pass
+        found = self._values.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
         if stale_ok:
             self._stale_ok.add(key)
             old = self._carried.get(key)
             if old is not None and old[1] >= SYNC_SECONDS:
                 self._build_in_background(key, build)
                 return old[0]
-        with self._lock_for(key):
-            if key not in self._values:
-                self._store(key, build)
-            return self._values[key]
+        return self._values.get_or_build(key, lambda: self._timed(key, build))
 
     def next_generation(self) -> DerivedTables:
         """Tables for the next generation, starting from this one's stale-allowed values."""
         with self._guard:
             carried = {k: v for k, v in self._carried.items() if k in self._stale_ok}
-            carried.update({k: (self._values[k], self._seconds[k]) for k in self._stale_ok if k in self._values})
+            for key in self._stale_ok:
+                value = self._values.get(key, _MISSING)
+                if value is not _MISSING and key in self._seconds:
+                    carried[key] = (value, self._seconds[key])
         return DerivedTables(carried)
 
     def join(self, timeout: float | None = None) -> None:
@@ -66,15 +71,11 @@ class DerivedTables:
         for thread in list(self._threads.values()):
             thread.join(timeout)
 
-    def _lock_for(self, key: object) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
-
-    def _store(self, key: object, build: Callable[[], Any]) -> None:
+    def _timed(self, key: object, build: Callable[[], T]) -> T:
         start = time.perf_counter()
         value = build()
         self._seconds[key] = time.perf_counter() - start
-        self._values[key] = value
+        return value
 
     def _build_in_background(self, key: object, build: Callable[[], Any]) -> None:
         with self._guard:
@@ -86,9 +87,7 @@ class DerivedTables:
 
     def _background(self, key: object, build: Callable[[], Any]) -> None:
         try:
-            with self._lock_for(key):
-                if key not in self._values:
-                    self._store(key, build)
+            self._values.get_or_build(key, lambda: self._timed(key, build))
         except Exception:  # noqa: BLE001 - the old table keeps serving; the next request retries
             log.exception("building %r failed", key)
             with self._guard:

@@ -10,45 +10,23 @@ than closed, because another thread may still be reading from it.
 
 from __future__ import annotations
 
-import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from search.engine.cache import DEFAULT_MEMORY_MB, Cache, MemoryBudget
+from search.engine.reading.columns import Columns, warmed_columns
 from search.engine.reading.derived import DerivedTables, T
 from search.engine.reading.index import current_dir, open_index
 from search.engine.reading.segments import SegmentStore, segment_key
 from search.engine.reading.sortkeys import SortKeys
 from search.engine.scoring.evaluator import Scorer
-from search.facets import FacetColumns
 
-
-class ResultCache:
-    """A small LRU of finished results; ``SKH_RESULT_CACHE=0`` turns it off (the speed bench does)."""
-
-    def __init__(self, size: int | None = None):
-        self.size = int(os.environ.get("SKH_RESULT_CACHE", "256")) if size is None else size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key, value) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+RESULT_CACHE = 256
+"""Finished results kept per generation by default (0 turns the cache off, as the speed bench does)."""
 
 
 @dataclass
@@ -58,13 +36,17 @@ class Snapshot:
     searcher: Searcher
     folder: Path
     generation: int
-    results: ResultCache = field(default_factory=ResultCache)
+    results: Cache = field(default_factory=lambda: Cache(max_items=RESULT_CACHE))
+    """Finished results by request (LRU, bounded by count)."""
     tables: DerivedTables = field(default_factory=DerivedTables)
     store: SegmentStore = field(default_factory=SegmentStore)  # shared with the next generation
 
     @property
-    def columns(self) -> FacetColumns:
-        return self.derived("columns", lambda: FacetColumns(self.searcher.reader(), store=self.store))
+    def columns(self) -> Columns:
+        """Exact-value columns (facets, visibility) and the live documents of this generation."""
+        return self.derived(
+            "columns", lambda: Columns(self.searcher.reader(), self.store, self.store.budget.bytes_for("masks"))
+        )
 
     @property
     def scorer(self) -> Scorer:
@@ -77,7 +59,8 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build the per-generation columns now rather than in the first request."""
-        _ = self.columns, self.scorer, self.sort_keys
+        self.columns.read(warmed_columns())
+        _ = self.scorer, self.sort_keys
 
     def derived(self, key: object, build: Callable[[], T], stale_ok: bool = False) -> T:
         """``build()``, computed once per generation and ``key`` and shared by all threads.
@@ -90,12 +73,19 @@ class Snapshot:
 
 
 class SearcherPool:
-    """Hands out the freshest :class:`Snapshot` of the index under ``base``."""
+    """Hands out the freshest :class:`Snapshot` of the index under ``base``.
 
-    def __init__(self, base: Path, memory_mb: int | None = None, result_cache: int | None = None):
+    ``memory_mb`` is the one budget of the caches bounded by bytes (split as
+    :mod:`search.engine.cache` documents; None: its default, as when
+    ``SKH_CACHE_MB`` is not set); ``result_cache`` is how many finished
+    results each generation keeps (0: none).
+    """
+
+    def __init__(
+        self, base: Path, *, memory_mb: int | None = DEFAULT_MEMORY_MB, result_cache: int = RESULT_CACHE
+    ) -> None:
         self.base = Path(base)
-        # TODO(lead): wired by branch cache (the caches' memory budget and the result cache's size).
-        self.memory_mb = memory_mb
+        self.budget = MemoryBudget(DEFAULT_MEMORY_MB if memory_mb is None else memory_mb)
         self.result_cache = result_cache
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
@@ -110,10 +100,11 @@ class SearcherPool:
                 ix = open_index(self.base)
                 searcher = ix.searcher()
                 tables = snap.tables.next_generation() if snap is not None else DerivedTables()
-                store = snap.store if snap is not None else SegmentStore()
+                store = snap.store if snap is not None else SegmentStore(self.budget)
                 store.keep_only({segment_key(leaf) for leaf, _ in searcher.reader().leaf_readers()})
                 generation = searcher.reader().generation()
-                snap = Snapshot(searcher, Path(ix.storage.folder), generation, tables=tables, store=store)
+                results = Cache(max_items=self.result_cache)
+                snap = Snapshot(searcher, Path(ix.storage.folder), generation, results, tables, store)
                 self._snapshot = snap
             return snap
 

@@ -3,7 +3,8 @@
 :class:`Segment` holds one leaf searcher's reader, its document-number offset
 and its field-length columns; :class:`TermCache` holds posting arrays and
 scores of recently used terms, bounded in bytes, so a popular word is read
-from disk and scored once.
+from disk and scored once; the whole-index lexicons are built here from each
+segment's words.
 
 Whoosh never changes a segment once written (a deletion only marks documents,
 and the arrays here include deleted ones, which callers mask with the live
@@ -17,8 +18,6 @@ column building plus cold postings to the new segment's share).
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from itertools import takewhile
 from typing import TypeVar
@@ -27,50 +26,28 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.engine.budget import not_counted
+from search.engine.cache import Cache, MemoryBudget
+from search.engine.fallbacks import fell_back
 from search.engine.format.postings import length_bytes
+from search.engine.reading.lexicon import Lexicon
 
 T = TypeVar("T")
 
 
-class TermCache:
-    """Per-term arrays of one index generation, least recently used first out.
+def _arrays_nbytes(item: tuple[np.ndarray, np.ndarray]) -> int:
+    return item[0].nbytes + item[1].nbytes
 
-    Keyed by segment, field and term; holds document numbers and unboosted
-    scores, so a popular word is read from disk and scored once per generation.
+
+class TermCache(Cache[tuple[np.ndarray, np.ndarray]]):
+    """Per-term arrays (document numbers and weights or scores), least recently used first out.
+
+    Keyed by segment, field and term, so a popular word is read from disk and
+    scored once. Bounded by bytes; one entry may take a quarter of them at most.
     """
 
-    def __init__(self, max_bytes: int = 160 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def keep_only(self, wanted: Callable[[tuple], bool]) -> None:
-        """Drop the entries ``wanted`` rejects (those of segments a merge removed)."""
-        with self._lock:
-            for key in [k for k in self._items if not wanted(k)]:
-                old = self._items.pop(key)
-                self._bytes -= old[0].nbytes + old[1].nbytes
-
-    def put(self, key: tuple, item: tuple[np.ndarray, np.ndarray]) -> None:
-        size = item[0].nbytes + item[1].nbytes
-        if size > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = item
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= old[0].nbytes + old[1].nbytes
+    def __init__(self, max_bytes: int):
+        super().__init__(max_bytes=max_bytes, size_of=_arrays_nbytes, max_entry_bytes=max_bytes // 4)
 
 
 def term_infos(segment: IndexReader, fieldname: str) -> Iterator[tuple[bytes, object]]:
@@ -91,6 +68,7 @@ def field_terms(segment: IndexReader, fieldname: str) -> tuple[list[bytes], list
     try:
         found = [(tbytes, info.doc_frequency()) for tbytes, info in term_infos(segment, fieldname)]
     except AttributeError:  # not a Whoosh segment reader: the general way
+        fell_back("field terms", f"a {type(segment).__name__} looks every term up")
         found = [(tbytes, info.doc_frequency()) for tbytes, info in segment.iter_field(fieldname)]
     return [term for term, _ in found], [freq for _, freq in found]
 
@@ -110,32 +88,53 @@ _UNIQUE = itertools.count()
 
 
 class SegmentStore:
-    """Reads of segments that later generations reuse: term arrays, field lengths, facet values, dates."""
+    """Reads of segments that later generations reuse: term arrays, field lengths, columns, dates, words.
 
-    def __init__(self, term_bytes: int = 128 * 1024 * 1024):
-        self.terms = TermCache(term_bytes)
-        self._items: dict[tuple, object] = {}
-        self._lock = threading.Lock()
+    It also holds the :class:`~search.engine.cache.MemoryBudget` of the caches
+    bounded by bytes, since it lives as long as the pool that made it.
+    """
+
+    LEXICONS = 16
+    """Whole-index lexicons kept at most (one per field searched fuzzily or offered, this generation)."""
+
+    def __init__(self, budget: MemoryBudget | None = None):
+        self.budget = budget or MemoryBudget()
+        self.terms = TermCache(self.budget.bytes_for("terms"))
+        self._items: Cache[object] = Cache()  # one entry per segment and read: pruned by keep_only
+        self._lexicons: Cache[Lexicon] = Cache(max_items=self.LEXICONS)
 
     def get(self, segkey: tuple, name: object, build: Callable[[], T]) -> T:
-        key = (segkey, name)
-        found = self._items.get(key)
-        if found is None:
-            found = build()
-            with self._lock:
-                found = self._items.setdefault(key, found)
-        return found
+        """``build()`` for segment ``segkey``, read once (however many threads ask) and kept for later
+        generations while the segment is in the index."""
+        return self._items.get_or_build((segkey, name), build)
 
     def field_terms(self, segment: IndexReader, fieldname: str) -> tuple[list[bytes], list[int]]:
-        """:func:`field_terms` of ``segment``, read once and shared (the completion lexicon, fuzzy expansion)."""
+        """:func:`field_terms` of ``segment``, read once and shared (the lexicons)."""
         return self.get(segment_key(segment), ("terms", fieldname), lambda: field_terms(segment, fieldname))
+
+    def lexicon(self, reader: IndexReader, fieldname: str) -> Lexicon:
+        """The whole-index :class:`~search.engine.reading.lexicon.Lexicon` of ``fieldname`` in ``reader``.
+
+        Keyed by the reader's segments, so it is built once per generation
+        (a deletion alone does not change it: lexicons list the words of
+        deleted documents too, as Whoosh's do) and shared by fuzzy expansion
+        and the vocabulary. Its time is not charged to the request that
+        happens to come first (:func:`search.engine.budget.not_counted`).
+        """
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        key = (tuple(segment_key(leaf) for leaf in leaves), fieldname)
+
+        def build() -> Lexicon:
+            with not_counted():
+                return Lexicon.read([self.field_terms(leaf, fieldname) for leaf in leaves])
+
+        return self._lexicons.get_or_build(key, build)
 
     def keep_only(self, segkeys: set[tuple]) -> None:
         """Forget segments that are no longer in the index (merged away, or an old folder)."""
-        with self._lock:
-            for key in [k for k in self._items if k[0] not in segkeys]:
-                del self._items[key]
+        self._items.keep_only(lambda key: key[0] in segkeys)
         self.terms.keep_only(lambda key: key[0] in segkeys)
+        self._lexicons.keep_only(lambda key: set(key[0]) == segkeys)  # only the new generation's
 
 
 class Segment:

@@ -4,10 +4,11 @@ Whoosh finds a fuzzy term's neighbours by walking a Levenshtein automaton
 over the lexicon in pure Python (seconds on a large index; far more on a
 multi-segment reader, where it falls back to measuring every term), and the
 parser emits the same fuzzy word once per text field. Here the candidates come
-from RapidFuzz's C++ Levenshtein distance over the field's lexicon, held once
-per index generation, and every expansion is cached, so a typo costs
-milliseconds. The result is the set Whoosh's automaton accepts (plain
-Levenshtein distance within ``maxdist``, same prefix).
+from the field's :class:`~search.engine.reading.lexicon.Lexicon` (one per
+index generation, shared with did-you-mean) and its C++ edit distance, and
+every expansion is cached, so a typo costs milliseconds. The result is the set
+Whoosh's automaton accepts (plain Levenshtein distance within ``maxdist``,
+same prefix).
 
 One term never stands for more than :attr:`search.limits.Limits.max_expansions`
 index words, nor a whole query for more than :attr:`~search.limits.Limits.max_total_expansions`
@@ -22,16 +23,14 @@ below the cap that is exactly the set Whoosh expands per segment.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from itertools import islice
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from search.engine import budget
+from search.engine.cache import Cache
+from search.engine.reading.lexicon import Lexicon, encode
 from search.engine.reading.segments import SegmentStore
 
 _CHECK_EVERY = 1024  # lexicon words scanned between deadline checks
@@ -60,40 +59,24 @@ class Expander:
         self.max_entries = max_entries
         self.max_expansions = max_expansions
         self.max_fuzzy_distance = max_fuzzy_distance
-        self._lexicons: dict[str, list[str]] = {}
-        self._cache: OrderedDict[tuple, tuple[list[bytes], bool]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: Cache[tuple[list[bytes], bool]] = Cache(max_items=max_entries)
 
     def expand(self, q: wq.MultiTerm, segment: int | None = None, reader: IndexReader | None = None) -> list[bytes]:
         """Terms of ``q`` in one segment's ``reader`` (or in the whole index when ``segment`` is None)."""
-        cap = budget.expansion_cap(self.max_expansions)
-        key = (segment, cap, *expansion_key(q))
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found[0]
-        if segment is None:
-            words, capped = self._whole_index(q, cap)
-        else:
-            fieldname = q.field()
-            words = [w for w in self.expand(q) if (fieldname, w) in reader]
-            capped = False
-        self._remember(key, words, capped)
-        return words
+        return self._expansion(q, segment, reader)[0]
 
     def capped(self, q: wq.MultiTerm) -> bool:
         """True when ``q`` stands for more index words than it was allowed to."""
-        self.expand(q)
-        with self._lock:
-            found = self._cache.get((None, budget.expansion_cap(self.max_expansions), *expansion_key(q)))
-        return bool(found and found[1])
+        return self._expansion(q, None, None)[1]
 
-    def _remember(self, key: tuple, words: list[bytes], capped: bool) -> None:
-        with self._lock:
-            self._cache[key] = (words, capped)
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
+    def _expansion(self, q: wq.MultiTerm, segment: int | None, reader: IndexReader | None) -> tuple[list[bytes], bool]:
+        """The words and whether they were capped, built once per key (however many threads ask)."""
+        cap = budget.expansion_cap(self.max_expansions)
+        key = (segment, cap, *expansion_key(q))
+        if segment is None:
+            return self._cache.get_or_build(key, lambda: self._whole_index(q, cap))
+        fieldname = q.field()
+        return self._cache.get_or_build(key, lambda: ([w for w in self.expand(q) if (fieldname, w) in reader], False))
 
     def _whole_index(self, q: wq.MultiTerm, cap: int) -> tuple[list[bytes], bool]:
         fieldname = q.field()
@@ -125,32 +108,16 @@ class Expander:
         return found
 
     def _fuzzy(self, q: wq.FuzzyTerm, cap: int) -> tuple[list[bytes], bool]:
-        lexicon = self._lexicon(q.field())
+        lexicon = self.lexicon(q.field())
         budget.check()
-        text, prefix = q.text, q.prefixlength
         maxdist = min(int(q.maxdist), self.max_fuzzy_distance)
-        found = process.extract(text, lexicon, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
-        hits = [(distance, index) for word, distance, index in found if word[:prefix] == text[:prefix]]
+        hits = lexicon.within(q.text, maxdist, q.prefixlength)
         capped = len(hits) > cap
         if capped:
             hits = sorted(hits)[:cap]  # the closest
-        return [lexicon[i].encode("utf-8") for i in sorted(index for _, index in hits)], capped
+        return [encode(lexicon.words[i]) for i in sorted(index for _, index in hits)], capped
 
-    def _lexicon(self, fieldname: str) -> list[str]:
-        """The field's words in the whole index, sorted (as Whoosh's lexicon lists them).
-
-        Built from each segment's words, which are kept for later generations:
-        after a commit only the new segment's lexicon is read. Built once per
-        generation for everyone, so its time is not charged to the request
-        that happens to come first (:func:`search.engine.budget.not_counted`).
-        """
-        found = self._lexicons.get(fieldname)
-        if found is None:
-            with budget.not_counted():
-                field = self.reader.schema[fieldname]
-                words: set[bytes] = set()
-                for leaf, _ in self.reader.leaf_readers():
-                    words.update(self.store.field_terms(leaf, fieldname)[0])
-                found = sorted(field.from_bytes(b) for b in words)
-                self._lexicons[fieldname] = found
-        return found
+    def lexicon(self, fieldname: str) -> Lexicon:
+        """The field's words in the whole index, sorted (as Whoosh's lexicon lists them), shared through the
+        store with every other user of this generation's lexicon."""
+        return self.store.lexicon(self.reader, fieldname)

@@ -19,21 +19,19 @@ Whoosh's own merge writes, but for which small blocks are compressed
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, groupby
+from itertools import groupby
 
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader, _lenfield
+from whoosh.codec.whoosh3 import W3TermsReader, _lenfield
+from whoosh.matching import ListMatcher
 from whoosh.reading import SegmentReader
 from whoosh.system import emptybytes
 
+from search.engine.fallbacks import fell_back
 from search.engine.format.posting_blocks import term_writer
-from search.engine.format.postings import raw_blocks
+from search.engine.format.postings import Columns, is_blocks, read_blocks
 from search.engine.reading.segments import term_infos
-
-Columns = tuple[list[int], list[float], list[bytes]]
-"""A term's postings as parallel lists: document numbers, weights, encoded values."""
 
 
 @dataclass
@@ -47,8 +45,14 @@ class MergedSegment:
 
 
 def can_stream(reader: object) -> bool:
-    """True if :func:`write_postings` can read this reader's postings block by block."""
-    return type(reader) is SegmentReader and type(reader._terms) is W3TermsReader
+    """True if :func:`write_postings` can read this reader's postings block by block.
+
+    When not, the caller merges the segment through Whoosh's per-posting pool, which is logged.
+    """
+    if type(reader) is SegmentReader and type(reader._terms) is W3TermsReader:
+        return True
+    fell_back("segment merge", f"a {type(reader).__name__} is merged posting by posting")
+    return False
 
 
 def write_postings(
@@ -68,7 +72,7 @@ def write_postings(
         field = schema[fieldname]
         lengths = _lengths(lengths_reader, fieldname, doc_count)
         fieldwriter.start_field(fieldname, field)
-        write_term = term_writer(fieldwriter) or _per_posting_writer(fieldwriter)
+        write_term = term_writer(fieldwriter) or _per_posting_writer(fieldwriter, fieldname)
         terms = buckets.get(fieldname, {})
         if not merged:  # new documents only (every commit but a merge's): no sources to walk side by side
             for tbytes in sorted(terms):
@@ -132,9 +136,11 @@ def _read_postings(source: MergedSegment, fmt, info) -> Columns:
     """One term's postings in a merged segment, renumbered, without its deleted documents."""
     reader = source.reader
     matcher = reader._terms._codec.postings_reader(reader._terms._postfile, info, fmt)
-    if type(matcher) is W3LeafMatcher and not matcher._byteids:
-        ids, weights, values = _read_blocks(matcher)
+    if is_blocks(matcher):
+        ids, weights, values = read_blocks(matcher, values=True)
     else:  # inlined postings or another layout: through the matcher, one at a time
+        if not isinstance(matcher, ListMatcher):  # an inlined short list is Whoosh's usual way, not a fallback
+            fell_back("segment merge", f"postings read through a {type(matcher).__name__}")
         ids, weights, values = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -150,31 +156,9 @@ def _read_postings(source: MergedSegment, fmt, info) -> Columns:
     return [docmap[ids[i]] for i in kept], [weights[i] for i in kept], [values[i] for i in kept]
 
 
-def _read_blocks(matcher: W3LeafMatcher) -> Columns:
-    """Every block of a posting list, decoded as Whoosh's matcher decodes it (weights through float32)."""
-    ids: list[int] = []
-    weights: list[float] = []
-    values: list[bytes] = []
-    fixedsize = matcher._fixedsize
-    for count, raw_ids, raw_weights, raw_values in raw_blocks(matcher):
-        ids += accumulate(raw_ids)
-        if raw_weights is None:
-            weights += [1.0] * count
-        elif isinstance(raw_weights, float):
-            weights += array("f", [raw_weights]) * count
-        else:
-            weights += raw_weights
-        if fixedsize is None or fixedsize < 0:
-            values += raw_values
-        elif fixedsize == 0:
-            values += [emptybytes] * count
-        else:
-            values += [raw_values[i : i + fixedsize] for i in range(0, len(raw_values), fixedsize)]
-    return ids, weights, values
-
-
-def _per_posting_writer(fieldwriter):
+def _per_posting_writer(fieldwriter, fieldname: str):
     """Whoosh's own path, for a codec :func:`term_writer` does not know."""
+    fell_back("segment merge", f"{type(fieldwriter).__name__} writes field {fieldname!r} posting by posting")
 
     def write_term(tbytes, ids, weights, values, lengths) -> None:
         fieldwriter.start_term(tbytes)
