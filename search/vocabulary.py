@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import heapq
 
+from rapidfuzz.distance import OSA
+
 from search import limits
 from search.engine.cache import Cache
 from search.engine.format.postings import count_in
@@ -70,17 +72,20 @@ class Vocabulary:
         Candidates come from this generation's lexicon (not a stale one: a word
         added by the last commit may be the correction), with the engine's one
         edit distance (:mod:`search.engine.reading.lexicon` says why Levenshtein).
+        The distance returned, which orders suggestions, counts two swapped
+        letters as one edit ("bacterai" is nearer "bacteria" than "bacterial"),
+        as a person's typing slip is: it ranks what the one rule found.
         """
         if WORDS not in self.reader.schema:
             return []
         lexicon = self.snapshot.store.lexicon(self.reader, WORDS)
         limits.check()
         out = []
-        for dist, index in lexicon.within(word, maxdist, prefix=1):
+        for _levenshtein, index in lexicon.within(word, maxdist, prefix=1):
             candidate = lexicon.words[index]
             freq = self.frequency(candidate) if candidate != word else 0
             if freq:
-                out.append((candidate, dist, freq))
+                out.append((candidate, OSA.distance(word, candidate), freq))
         return out
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:

@@ -231,3 +231,12 @@ def test_the_lexicon_read_segment_by_segment_is_whooshs_and_stays_right_after_co
     lexicon = store.lexicon(reader, "words")  # the segments read before are reused from the store
     assert (lexicon.words, lexicon.doc_freq.tolist()) == _whoosh_lexicon(reader)
     assert lexicon.doc_freq[lexicon.words.index("zzwidget")] == 3
+
+
+def test_two_swapped_letters_count_as_one_slip_when_corrections_are_ordered(client, mini_hub):
+    """The lexicon finds candidates by Levenshtein distance (Whoosh's fuzzy rule); the order counts a swap as
+    one edit, so "zzbacterai" is corrected to "zzbacteria" (one swap) before the more frequent "zzbacterial"."""
+    texts = ["Zzbacteria in ear moulds."] + [f"Zzbacterial growth on hearing aid domes, case {n}." for n in range(3)]
+    for n, text in enumerate(texts):
+        assert mini_hub.ingestor.ingest_bytes(text.encode(), f"germ{n}.txt", f"test:germ{n}").status == "added"
+    assert api(client, "/api/search", q="zzbacterai")["suggestion"]["text"] == "zzbacteria"
