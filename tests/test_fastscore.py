@@ -20,7 +20,6 @@ from bench.speed_corpus import Vocabulary, make_doc
 from search.engine.reading.index import open_index
 from search.engine.reading.searcher import SearcherPool, Snapshot
 from search.engine.scoring.evaluator import Scorer, Unsupported, top_k
-from search.engine.scoring.memo import BoundedMemo
 from search.engine.writing.writer import index_writer, write_lock
 from search.query import parse_query
 from search.related import related, related_query
@@ -234,20 +233,3 @@ def test_a_weighting_the_evaluator_does_not_model_sends_the_whole_query_to_whoos
             for hit in result.hits:
                 assert hit.score == pytest.approx(expected[hit.docnum], rel=1e-9), text
     assert len(fallback_records(caplog, "the whole query scored by Whoosh's matchers: PL2")) == 1
-
-
-def test_the_bm25f_statistics_memo_keeps_the_most_recently_used():
-    memo: BoundedMemo[str, int] = BoundedMemo(2)
-    made = []
-
-    def make(value: int):
-        made.append(value)
-        return value
-
-    assert memo.get_or_make("a", lambda: make(1)) == 1
-    assert memo.get_or_make("b", lambda: make(2)) == 2
-    assert memo.get_or_make("a", lambda: make(99)) == 1  # remembered, and now the most recent
-    assert memo.get_or_make("c", lambda: make(3)) == 3  # "b" is forgotten, not "a"
-    assert memo.get_or_make("a", lambda: make(99)) == 1
-    assert memo.get_or_make("b", lambda: make(4)) == 4
-    assert made == [1, 2, 3, 4] and len(memo) == 2

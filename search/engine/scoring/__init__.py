@@ -8,6 +8,5 @@ One evaluator, read in this order:
 * ``leaves`` — terms, phrases and prefix/fuzzy expansions scored segment by segment, and Whoosh's own
   matcher for a node the evaluator does not model;
 * ``bm25f`` — the true-BM25F model of a word over a document's text parts (``docs/ranking.md``);
-* ``expansion`` — the index words a prefix, wildcard, fuzzy or range term stands for;
-* ``memo`` — a small bounded memo for per-generation statistics.
+* ``expansion`` — the index words a prefix, wildcard, fuzzy or range term stands for.
 """

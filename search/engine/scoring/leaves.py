@@ -19,13 +19,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.engine import budget
+from search.engine.cache import Cache
 from search.engine.fallbacks import fell_back
 from search.engine.format.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.engine.reading.segments import Segment, SegmentStore, TermCache
 from search.engine.scoring.bm25f import FieldsTerm, PartStats, bm25f, bm25f_stats
 from search.engine.scoring.combine import Part, Unsupported, empty
 from search.engine.scoring.expansion import Expander
-from search.engine.scoring.memo import BoundedMemo
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
 SMALL_SEGMENT = 5000  # Whoosh pre-loads an Or's matches (unscored when constant-score) at or below this
@@ -42,9 +42,9 @@ class Leaves:
         self.searcher = searcher
         self.weighting = searcher.weighting
         self.store = store  # reads of segments, kept across generations
-        self.cache = TermCache(128 * 1024 * 1024)  # scores: they depend on the whole index, so per generation
+        self.cache = TermCache(store.budget.bytes_for("scores"))  # scores depend on the whole index: per generation
         self.expander = Expander(searcher.reader(), store=store)
-        self.bm25f_stats: BoundedMemo[tuple, tuple[float, list[PartStats]]] = BoundedMemo(4096)
+        self.bm25f_stats: Cache[tuple[float, list[PartStats]]] = Cache(max_items=4096)
 
     def leaf(self, q: wq.Query, seg: Segment, counted: bool = False) -> Part:
         """A term, a prefix/wildcard/fuzzy/range term, a :class:`FieldsTerm` or a phrase over ``seg``, scored.
@@ -92,7 +92,7 @@ class Leaves:
         same order, as ``BM25FMatcher.score``, over whole posting arrays.
         """
         key = (q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
-        factor, parts = self.bm25f_stats.get_or_make(key, lambda: bm25f_stats(self.searcher, q))
+        factor, parts = self.bm25f_stats.get_or_build(key, lambda: bm25f_stats(self.searcher, q))
         mask = np.zeros(seg.size, dtype=bool)
         tf = np.zeros(seg.size)
         for p in parts:
