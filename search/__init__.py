@@ -39,7 +39,8 @@ from search.inspect import (
     merge_state,
     write_lock_held,
 )
-from search.limits import LIMITS, Limits, QueryTooExpensive, SearchBusy, SearchSettings, time_budget
+from search.limits import Limits, QueryTooExpensive, SearchBusy, SearchSettings, time_budget
+from search.limits import configure as configure_search
 from search.related import related as find_related
 from search.schema import IndexDoc, build_schema
 from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
@@ -61,7 +62,7 @@ __all__ = [
     "SearchResult",
     "search",
     # what one search may cost
-    "LIMITS",
+    "configure_search",
     "Limits",
     "QueryTooExpensive",
     "SearchBusy",

@@ -11,14 +11,14 @@ after the answer.
 
 Every cap can be changed through ``SKH_QUERY_<NAME>``; a missing or malformed
 value keeps the default. :class:`SearchSettings` is the search layer's section
-of the service's settings (the caps and the engine's cache sizes), read when
-the app or a command starts; :data:`LIMITS`, read at import from the same
-environment, serves code that has no settings at hand.
+of the service's settings (the caps and the engine's cache sizes), read once
+when the app or a command starts (``web.settings``), which hands the caps to
+this module with :func:`configure`; until then :data:`LIMITS` holds the
+defaults. Nothing here reads the environment on its own.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -88,7 +88,16 @@ def _from_env(env: Mapping[str, str]) -> Limits:
     return Limits(**values)
 
 
-LIMITS = _from_env(os.environ)
+LIMITS = Limits()
+"""The caps in force in this process: the defaults until :func:`configure` is called. Read as
+``limits.LIMITS`` at the time of use (not imported by name), so a configured value is seen everywhere."""
+
+
+def configure(caps: Limits) -> None:
+    """Put the settings' caps in force for every search in this process (the hub does, when it opens)."""
+    global LIMITS
+    LIMITS = caps
+
 
 DEFAULT_RESULT_CACHE = 256
 

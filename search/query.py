@@ -37,8 +37,8 @@ from whoosh.qparser import (
 from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.plugins import MultifieldPlugin, Plugin
 
+from search import limits
 from search.analysis import LANGUAGES, STOP_WORDS
-from search.limits import LIMITS
 from search.ranking import use_bm25f
 from search.stop_waiver import waive_stop_words
 
@@ -246,23 +246,24 @@ def limited(text: str) -> tuple[str, list[str]]:
     refused: ``listening~9`` finds "listening" and its near misspellings).
     ``year:>=2015`` is written as the range ``year:[2015 TO]`` here too.
     """
+    caps = limits.LIMITS
     notes = []
     text = (text or "").strip()
-    if len(text) > LIMITS.max_chars:
-        text = text[: LIMITS.max_chars]
-        notes.append(f"Only the first {LIMITS.max_chars} characters of the query were searched.")
-    words = list(islice((w for w in _WORD.finditer(text) if w.group() not in _OPERATOR_WORDS), LIMITS.max_words + 1))
-    if len(words) > LIMITS.max_words:
-        text = text[: words[LIMITS.max_words - 1].end()]
-        notes.append(f"Only the first {LIMITS.max_words} words of the query were searched.")
+    if len(text) > caps.max_chars:
+        text = text[: caps.max_chars]
+        notes.append(f"Only the first {caps.max_chars} characters of the query were searched.")
+    words = list(islice((w for w in _WORD.finditer(text) if w.group() not in _OPERATOR_WORDS), caps.max_words + 1))
+    if len(words) > caps.max_words:
+        text = text[: words[caps.max_words - 1].end()]
+        notes.append(f"Only the first {caps.max_words} words of the query were searched.")
 
     def clamp(match: re.Match[str]) -> str:
-        if int(match.group(1)) <= LIMITS.max_fuzzy_distance:
+        if int(match.group(1)) <= caps.max_fuzzy_distance:
             return match.group()
-        note = f"Fuzzy words (~) allow at most {LIMITS.max_fuzzy_distance} edits; larger distances were lowered."
+        note = f"Fuzzy words (~) allow at most {caps.max_fuzzy_distance} edits; larger distances were lowered."
         if note not in notes:
             notes.append(note)
-        return f"~{LIMITS.max_fuzzy_distance}"
+        return f"~{caps.max_fuzzy_distance}"
 
     text = _FUZZY_DISTANCE.sub(clamp, text)
     text = _YEAR_COMPARISON.sub(lambda m: m.group(1) + _AS_RANGE[m.group(2)].format(m.group(3)), text)
@@ -368,7 +369,7 @@ def _fuzzy_on_words(q: wq.Query) -> wq.Query:
     """Run fuzzy terms against unstemmed words: "reverberaton~" must reach
     "reverberation", which a stemmed field only holds as "reverber"."""
     if isinstance(q, wq.FuzzyTerm):
-        maxdist = min(q.maxdist, LIMITS.max_fuzzy_distance)
+        maxdist = min(q.maxdist, limits.LIMITS.max_fuzzy_distance)
         return wq.FuzzyTerm("words", q.text.lower(), boost=q.boost, maxdist=maxdist, prefixlength=q.prefixlength)
     if isinstance(q, wq.compound.CompoundQuery | wq.Not | wq.AndNot | wq.AndMaybe | wq.Require):
         return q.apply(_fuzzy_on_words).normalize()

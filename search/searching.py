@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
+from search import limits
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
 from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import FALLBACK_PATH, Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
-from search.limits import LIMITS, expansion_cap, expansion_share, time_budget
+from search.limits import expansion_cap, expansion_share, time_budget
 from search.query import ParsedQuery, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
@@ -180,7 +181,7 @@ def _is_expensive(snapshot: Snapshot, leaves: list[wq.MultiTerm]) -> bool:
     if any(type(leaf) is wq.Wildcard and not leaf.text[:1].isalnum() for leaf in leaves):
         return True
     expander = snapshot.scorer.expander
-    return sum(len(expander.expand(leaf)) for leaf in leaves) > LIMITS.cheap_expansions
+    return sum(len(expander.expand(leaf)) for leaf in leaves) > limits.LIMITS.cheap_expansions
 
 
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
@@ -189,9 +190,9 @@ def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     # Each word once per field it searches; a phrase counts its words.
     clauses = sum(len(getattr(leaf, "words", ())) or 1 for leaf in parsed.query.leaves())
     with expansion_share(len(leaves)):
-        if clauses <= LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
+        if clauses <= limits.LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
             return _evaluate(snapshot, request, parsed)
-        with time_budget(LIMITS.budget_ms), expensive_slot(snapshot.folder.parent):
+        with time_budget(limits.LIMITS.budget_ms), expensive_slot(snapshot.folder.parent):
             return _evaluate(snapshot, request, parsed)
 
 

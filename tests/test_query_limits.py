@@ -255,3 +255,17 @@ def test_a_slot_rests_after_an_expensive_search(big_lexicon, monkeypatch):
     monkeypatch.setattr(limits, "LIMITS", replace(limits.LIMITS, expensive_rest=0.0))
     (snapshot.folder.parent / "EXPENSIVE.0.lock").write_bytes(b"")  # the rest ends
     assert search(snapshot, SearchRequest(q="c* p*")).total > 0
+
+
+def test_the_caps_in_force_are_the_settings_the_hub_was_opened_with(tmp_path):
+    """The environment is read once, into the settings; the hub puts their caps in force for every search."""
+    from web.hub import Hub
+    from web.settings import Settings
+
+    settings = Settings.from_env({"SKH_QUERY_MAX_WORDS": "3"})
+    try:
+        hub = Hub.open(tmp_path / "data", settings=settings)
+        result = search(hub.pool.get(), SearchRequest(q="one two three four five"))
+        assert "Only the first 3 words of the query were searched." in result.notes
+    finally:
+        limits.configure(limits.Limits())

@@ -10,7 +10,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from search import SearcherPool
+from search import SearcherPool, configure_search
 from web.accounts import Accounts
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter
@@ -37,6 +37,7 @@ class Hub:
         read from the environment now."""
         settings = settings or Settings.from_env()
         datadir = DataDir.at(data_dir or settings.ingest.data_dir).ensure()
+        configure_search(settings.search.limits)
         return cls(
             datadir=datadir,
             catalog=Catalog(datadir.catalog),
