@@ -17,7 +17,7 @@ the engine writes fields, the search features decide what they are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -122,24 +122,24 @@ def write_documents(
 
 
 @contextmanager
-def build_generation(folder: Path) -> Iterator[DocumentWriter]:
+def _generation_writer(folder: Path, **commit_options) -> Iterator[DocumentWriter]:
+    """One commit to the generation ``folder``, with ``commit_options``; an error inside cancels it."""
+    writer = FastSegmentWriter(whoosh_index.open_dir(str(folder)), limitmb=REBUILD_LIMIT_MB)
+    try:
+        yield DocumentWriter(writer)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(**commit_options)
+
+
+def build_generation(folder: Path) -> AbstractContextManager[DocumentWriter]:
     """Fill the fresh generation ``folder`` (:func:`new_generation`) in one commit, merged to one segment."""
-    writer = FastSegmentWriter(whoosh_index.open_dir(str(folder)), limitmb=REBUILD_LIMIT_MB)
-    try:
-        yield DocumentWriter(writer)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(optimize=True)
+    return _generation_writer(folder, optimize=True)
 
 
-@contextmanager
-def update_generation(folder: Path, max_merge_docs: int = INTERACTIVE_MERGE_DOCS) -> Iterator[DocumentWriter]:
+def update_generation(
+    folder: Path, max_merge_docs: int = INTERACTIVE_MERGE_DOCS
+) -> AbstractContextManager[DocumentWriter]:
     """One commit of changes to a generation that is not live yet, merging at most ``max_merge_docs``."""
-    writer = FastSegmentWriter(whoosh_index.open_dir(str(folder)), limitmb=REBUILD_LIMIT_MB)
-    try:
-        yield DocumentWriter(writer)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(mergetype=bounded_merge(max_merge_docs))
+    return _generation_writer(folder, mergetype=bounded_merge(max_merge_docs))
