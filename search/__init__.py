@@ -31,6 +31,7 @@ from search.engine.writing.sessions import (
     write_documents,
 )
 from search.engine.writing.writer import WriterBusy, announce_waits, write_lock
+from search.glossary import DEFAULT_GLOSSARY, Concept, Glossary, GlossaryError, load_glossary
 from search.inspect import (
     IndexState,
     MergeState,
@@ -86,6 +87,12 @@ __all__ = [
     "language_analyzer",
     "normalise_lang",
     "stem_words",
+    # the Danish–English glossary
+    "DEFAULT_GLOSSARY",
+    "Concept",
+    "Glossary",
+    "GlossaryError",
+    "load_glossary",
     # the open index
     "SearcherPool",
     "Snapshot",

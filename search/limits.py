@@ -112,6 +112,8 @@ class SearchSettings:
     """``SKH_CACHE_MB``: memory the engine's caches of one index may hold (unset: the engine's default)."""
     result_cache: int = DEFAULT_RESULT_CACHE
     """``SKH_RESULT_CACHE``: finished results remembered per index generation (0: none, as the speed bench runs)."""
+    glossary: str | None = None
+    """``SKH_GLOSSARY``: the Danish–English glossary's file (unset: ``corpus/glossary.toml`` shipped with the code)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SearchSettings:
@@ -120,6 +122,7 @@ class SearchSettings:
             limits=_from_env(env),
             cache_mb=_whole(env, "SKH_CACHE_MB", None),
             result_cache=_whole(env, "SKH_RESULT_CACHE", DEFAULT_RESULT_CACHE),
+            glossary=env.get("SKH_GLOSSARY", "").strip() or None,
         )
 
 
