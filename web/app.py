@@ -169,17 +169,23 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "taxonomy": hub.taxonomy,
             "role": role,
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
-            "switch_languages": _language_links(),
+            "language_links": _language_links,
         }
 
     return app
 
 
-def _language_links() -> list[tuple[str, str, str, bool]]:
-    """The header's switch: (code, name in its own language, URL back to this page, is it the current one)."""
-    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+def _language_links(back_to: str | None = None) -> list[tuple[str, str, str, bool]]:
+    """The header's switch: (code, name in its own language, URL, is it the current one).
+
+    The switch leads back to this page (``back_to`` overrides: error pages send it to the front page, so a
+    hidden document's 404 stays byte for byte the same as a missing one's).
+    """
+    here = back_to or (request.full_path.rstrip("?") if request.method == "GET" else request.path)
     current = i18n.current_language()
     names = {"da": "Dansk", "en": "English"}  # each language names itself, whatever the interface language
+    if len(i18n.offered()) < 2:
+        return []  # no compiled catalogue: nothing to switch to
     return [
-        (code, names[code], f"/language/{code}?{urlencode({'next': here})}", code == current) for code in i18n.LANGUAGES
+        (code, names[code], f"/language/{code}?{urlencode({'next': here})}", code == current) for code in i18n.offered()
     ]

@@ -55,12 +55,28 @@ DOCUMENT_TYPES = {
 }
 
 
+def available(directory: Path = TRANSLATIONS) -> tuple[str, ...]:
+    """English, and each other language whose compiled catalogue (``.mo``) is there.
+
+    A checkout whose ``make`` has not compiled the catalogue yet speaks English and says so in ``<html lang>``,
+    rather than announcing Danish over English text.
+    """
+    compiled = [code for code in LANGUAGES[1:] if (directory / code / "LC_MESSAGES" / "messages.mo").is_file()]
+    return (LANGUAGES[0], *compiled)
+
+
+def offered() -> tuple[str, ...]:
+    """The interface languages this app offers (``available`` when it was created)."""
+    return current_app.config["SKH_LANGUAGES"]
+
+
 def locale_code() -> str:
     """``"da"`` or ``"en"`` for this request: the cookie, else the browser's wish, else English."""
+    languages = offered()
     chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
+    if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0]) or LANGUAGES[0]
+    return request.accept_languages.best_match(languages, default=LANGUAGES[0]) or LANGUAGES[0]
 
 
 def current_language() -> str:
@@ -123,6 +139,7 @@ def install(app: Flask) -> None:
     """Add Flask-Babel and the template helpers to ``app``."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[0])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config["SKH_LANGUAGES"] = available(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     Babel(app, locale_selector=locale_code)
     app.jinja_env.filters.update(number=number, date=date, language_name=language_name, type_name=type_name)
     app.jinja_env.globals.update(
@@ -141,6 +158,7 @@ __all__ = [
     "_",
     "_l",
     "area_label",
+    "available",
     "current_language",
     "date",
     "facet_title",
@@ -148,6 +166,7 @@ __all__ = [
     "language_name",
     "locale_code",
     "number",
+    "offered",
     "type_name",
     "value_label",
 ]

@@ -18,8 +18,18 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site paths: a login link or the language switch must not redirect to another site.
+
+    Browsers read ``/\\host`` as ``//host``, so a backslash (or a control character) anywhere disqualifies.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("pages.home")
 

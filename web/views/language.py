@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, request
 
-from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
+from web.i18n import COOKIE, COOKIE_MAX_AGE, offered
 from web.views.auth import safe_next
 
 bp = Blueprint("language", __name__)
@@ -13,7 +13,7 @@ bp = Blueprint("language", __name__)
 
 @bp.get("/language/<code>")
 def switch(code: str):
-    if code not in LANGUAGES:
+    if code not in offered():
         abort(404)
     response = redirect(safe_next(request.args.get("next")))
     # A preference, not a credential: readable by nobody's script but ours is still the safer default.
