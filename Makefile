@@ -5,25 +5,42 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang corpus clean
+.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+# The interface's Danish: web/translations/*/LC_MESSAGES/messages.po is committed, the .mo is built here
+# (without it the app speaks English). `make translations` re-extracts messages.pot and updates the .po files.
+PO_FILES := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(VENV)/.installed: pyproject.toml $(PO_FILES) | $(PY)
 	$(PIP) install -q -e .
+	$(VENV)/bin/pybabel compile -d web/translations
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
+$(VENV)/.installed-test: pyproject.toml $(PO_FILES) | $(PY)
 	$(PIP) install -q -e '.[test,corpus]'
+	$(VENV)/bin/pybabel compile -d web/translations
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project "Sound Knowledge Hub" -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-location
+	$(VENV)/bin/pybabel compile -d web/translations
+
+# A .mo older than its .po (a pull changed the translation) is compiled again before run and test.
+$(MO_FILES): %.mo: %.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d web/translations
+
+run: $(VENV)/.installed $(MO_FILES)
 	$(VENV)/bin/skh seed corpus/docs
 	$(VENV)/bin/skh serve --host $(HOST) --port $(PORT) --workers 0
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(MO_FILES)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 

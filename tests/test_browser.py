@@ -188,3 +188,36 @@ def test_search_box_and_did_you_mean_work_without_javascript(browser, server):
     page.wait_for_url(re.compile(r"/search\?q=reverberation$"))
     assert total(page) == 1
     context.close()
+
+
+def test_a_danish_browser_gets_danish_and_the_switch_keeps_english(browser, server):
+    context = browser.new_context(locale="da-DK")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server + "/search?q=h%C3%B8reapparat")
+        assert page.locator("html").get_attribute("lang") == "da"
+        assert page.get_by_role("button", name="Søg").first.is_visible()
+        assert "dokument" in page.locator("#total").inner_text()
+        hit = page.locator("li.hit").first
+        assert hit.get_attribute("lang") == "da" and hit.locator("abbr").get_attribute("title") == "dansk"
+
+        page.get_by_role("link", name="English").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/search?q=h%C3%B8reapparat")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_role("button", name="Search").first.is_visible()
+        assert page.locator("li.hit").first.get_attribute("lang") == "da"  # the document keeps its language
+
+        # Remembered: the next page, still asked for in Danish by the browser, stays English.
+        page.locator("li.hit h3 a").first.click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").get_attribute("lang") == "da"
+        assert page.get_by_role("heading", name="Text").is_visible()
+        page.goto(server + "/")
+        assert "Find what the cluster knows about sound" in page.locator("h1").inner_text()
+    finally:
+        context.close()
+    assert not errors, errors

@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from urllib.parse import urlencode
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from web import client_address, rate_limit
+from web import client_address, i18n, rate_limit
 from web.hub import Hub
 from web.settings import Settings
 
@@ -23,6 +26,17 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
+}
+
+# Flask-WTF's reasons for refusing a form (flask_wtf.csrf), so the error page can say them in Danish too.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("The form's security token is missing."),
+    "The CSRF session token is missing.": _l("Your session's security token is missing."),
+    "The CSRF token has expired.": _l("The form's security token has expired."),
+    "The CSRF token is invalid.": _l("The form's security token is invalid."),
+    "The CSRF tokens do not match.": _l("The form's security tokens do not match."),
+    "The referrer header is missing.": _l("The referrer header is missing."),
+    "The referrer does not match the host.": _l("The referrer does not match the host."),
 }
 
 
@@ -85,6 +99,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])
     app.extensions["hub"] = hub
 
+    i18n.install(app)
     CSRFProtect(app)
     login_manager = LoginManager(app)
     login_manager.login_view = "auth.login"
@@ -93,9 +108,9 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, documents, pages, staff
+    from web.views import api, auth, documents, language, pages, staff
 
-    for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp):
+    for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
@@ -110,6 +125,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             # keep a staff member's answer and hand it to the next visitor.
             response.headers.setdefault("Cache-Control", "private, no-cache")
             response.vary.add("Cookie")
+            response.vary.add("Accept-Language")  # the interface language may come from it (web.i18n)
         return response
 
     def page(code: int, message: str):
@@ -117,28 +133,31 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return page(403, "Your account does not have access to this page.")
+        return page(403, _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
     def not_found(_error):
-        return page(404, "We could not find that page or document.")
+        return page(404, _("We could not find that page or document."))
 
     @app.errorhandler(413)
     def too_large(_error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return page(413, f"That upload is larger than the {limit} MB limit. Nothing was saved.")
+        return page(413, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
 
     @app.errorhandler(429)
     def too_many(_error):
-        return page(429, "Too many requests. Wait a little and try again.")
+        return page(429, _("Too many requests. Wait a little and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        return page(400, f"The form expired or did not come from this site ({error.description}). Reload and retry.")
+        reason = CSRF_REASONS.get(error.description, error.description)
+        return page(
+            400, _("The form expired or did not come from this site (%(reason)s). Reload and retry.", reason=reason)
+        )
 
     @app.errorhandler(500)
     def server_error(_error):
-        return page(500, "Something went wrong on our side.")
+        return page(500, _("Something went wrong on our side."))
 
     @app.context_processor
     def inject():
@@ -150,6 +169,23 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "taxonomy": hub.taxonomy,
             "role": role,
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
+            "language_links": _language_links,
         }
 
     return app
+
+
+def _language_links(back_to: str | None = None) -> list[tuple[str, str, str, bool]]:
+    """The header's switch: (code, name in its own language, URL, is it the current one).
+
+    The switch leads back to this page (``back_to`` overrides: error pages send it to the front page, so a
+    hidden document's 404 stays byte for byte the same as a missing one's).
+    """
+    here = back_to or (request.full_path.rstrip("?") if request.method == "GET" else request.path)
+    current = i18n.current_language()
+    names = {"da": "Dansk", "en": "English"}  # each language names itself, whatever the interface language
+    if len(i18n.offered()) < 2:
+        return []  # no compiled catalogue: nothing to switch to
+    return [
+        (code, names[code], f"/language/{code}?{urlencode({'next': here})}", code == current) for code in i18n.offered()
+    ]

@@ -6,6 +6,10 @@
 
   var DELAY_MS = 120;
   var counter = 0;
+  // The page's words in its interface language (base.html), English if absent.
+  var words = document.body ? document.body.dataset : {};
+  var SUGGESTIONS = words.suggestionsLabel || "Suggestions";
+  var DOCUMENT = words.documentLabel || "Document";
 
   function enhance(input) {
     var form = input.form;
@@ -15,7 +19,7 @@
     list.id = id;
     list.className = "suggest-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
+    list.setAttribute("aria-label", SUGGESTIONS);
     list.hidden = true;
     form.classList.add("suggest-host");
     input.insertAdjacentElement("afterend", list);
@@ -75,7 +79,7 @@
         if (c.kind === "title") {
           var kind = document.createElement("span");
           kind.className = "suggest-kind";
-          kind.textContent = "Document";
+          kind.textContent = DOCUMENT;
           li.appendChild(kind);
         }
         var item = { el: li, text: c.text, kind: c.kind, url: c.url };

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -15,10 +17,20 @@ from ingest.store import sha256_of, store
 from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.hub import get_hub
+from web.i18n import current_language
 from web.views.documents import DOC_ID
-from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write, busy_message
+from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
 
 bp = Blueprint("staff", __name__)
+
+
+def busy_message(kept: str) -> str:
+    """web.write_wait's BUSY, in the interface language (same English wording)."""
+    return _(
+        "The index is busy with another change (for example a rebuild), so nothing was saved yet. "
+        "%(kept)s Try again in a moment.",
+        kept=kept,
+    )
 
 
 def _split_authors(value: str | None) -> list[str]:
@@ -57,7 +69,7 @@ def upload():
         return render_template("upload.html", form=form, problems=[])
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
-        form.files.errors.append("Choose at least one file.")
+        form.files.errors.append(_("Choose at least one file."))
         return render_template("upload.html", form=form, problems=[]), 400
     problems, duplicates, reviews = [], [], []
     max_bytes = hub.ingestor.limits.max_file_bytes
@@ -65,7 +77,7 @@ def upload():
         data = file.read(max_bytes + 1)
         name = file.filename[:255]
         if len(data) > max_bytes:
-            problems.append((name, f"larger than the {hub.ingestor.limits.describe_size()} limit"))
+            problems.append((name, _("larger than the %(size)s limit", size=hub.ingestor.limits.describe_size())))
             continue
         existing = hub.catalog.by_sha256(sha256_of(data))
         if existing is not None:
@@ -81,7 +93,7 @@ def upload():
         store(hub.datadir.originals, data)
         token = hub.pending.park(current_user.email, doc)
         store(hub.datadir.originals, data)  # again: a removal may have set it aside before the park (ingest.orphans)
-        fields = with_areas(_prefill(MetadataFields(prefix=token), doc), hub.taxonomy)
+        fields = with_areas(_prefill(MetadataFields(prefix=token), doc), hub.taxonomy, current_language())
         reviews.append((token, doc, fields))
     status = 200 if reviews or duplicates else 400
     if not reviews:
@@ -101,7 +113,7 @@ def publish():
         doc = hub.pending.peek(current_user.email, token)
         if doc is None:
             continue
-        fields = with_areas(MetadataFields(MultiDict(request.form), prefix=token), hub.taxonomy)
+        fields = with_areas(MetadataFields(MultiDict(request.form), prefix=token), hub.taxonomy, current_language())
         if not fields.validate():
             reviews.append((token, doc, fields))
             continue
@@ -125,17 +137,17 @@ def publish():
         hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
         published.append(outcome)
     if busy:
-        flash(busy_message("Your upload is kept: the form below publishes it."))
+        flash(busy_message(_("Your upload is kept: the form below publishes it.")))
         for outcome in published:
-            flash(f"Published “{outcome.title}”.")
+            flash(_("Published “%(title)s”.", title=outcome.title))
         page = render_template("review.html", reviews=busy + reviews, problems=[], duplicates=[], post=PostForm())
         return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if reviews:
         return render_template("review.html", reviews=reviews, problems=[], duplicates=[], post=PostForm()), 400
     if len(published) == 1:
-        flash("Published.")
+        flash(_("Published."))
         return redirect(url_for("documents.document_page", doc_id=published[0].id))
-    flash(f"Published {len(published)} documents.")
+    flash(ngettext("Published %(num)d document.", "Published %(num)d documents.", len(published)))
     return redirect(url_for("pages.search_page", sort="newest"))
 
 
@@ -153,7 +165,7 @@ def _editable(doc_id: str) -> Document:
 def edit(doc_id: str):
     hub = get_hub()
     doc = _editable(doc_id)
-    form = with_areas(EditForm(), hub.taxonomy)
+    form = with_areas(EditForm(), hub.taxonomy, current_language())
     if request.method == "GET":
         _prefill(form, doc)
     elif form.validate_on_submit():
@@ -163,7 +175,7 @@ def edit(doc_id: str):
             with bounded_write(hub):
                 updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes, hub.max_merge_docs)
         except WriterBusy:
-            flash(busy_message("Your changes are still in the form below."))
+            flash(busy_message(_("Your changes are still in the form below.")))
             page = render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
             return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         diff = {k: [before[k], getattr(updated, k)] for k in changes if before[k] != getattr(updated, k)}
@@ -171,7 +183,7 @@ def edit(doc_id: str):
             hub.accounts.record(current_user.email, "edit", doc_id, changes=diff)
             if "areas" in diff:
                 hub.ingestor.refresh_classifier()  # a correction is a lesson
-        flash("Saved." if diff else "Nothing changed.")
+        flash(_("Saved.") if diff else _("Nothing changed."))
         return redirect(url_for("documents.document_page", doc_id=doc_id))
     return render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
 
@@ -190,11 +202,11 @@ def remove(doc_id: str):
     except NotFound:
         abort(404)
     except WriterBusy:
-        message = busy_message("The document was not deleted.")
+        message = busy_message(_("The document was not deleted."))
         page = render_template("error.html", code=503, message=message)
         return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     hub.accounts.record(current_user.email, "delete", doc_id, title=doc.title)
-    flash(f"Deleted “{doc.title}”.")
+    flash(_("Deleted “%(title)s”.", title=doc.title))
     return redirect(url_for("pages.home"))
 
 
