@@ -5,6 +5,7 @@ JSON API only display data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.taxonomy import Taxonomy
@@ -114,18 +115,21 @@ def build_facets(
     return facets
 
 
-def build_chips(path: str, pairs: list[tuple[str, str]], request: SearchRequest, taxonomy: Taxonomy) -> list[Chip]:
+def build_chips(
+    path: str,
+    pairs: list[tuple[str, str]],
+    request: SearchRequest,
+    title: Callable[[str], str],
+    label: Callable[[str, str], str],
+) -> list[Chip]:
+    """The active filters as removable chips; ``title`` and ``label`` name facets and values in the page's
+    language (:mod:`web.i18n`)."""
     chips = []
     for name in ("area", "type", "org", "lang"):
         for value in request.filters.get(name, []):
-            chips.append(
-                Chip(
-                    f"{FACET_TITLES[name]}: {value_label(name, value, taxonomy)}",
-                    link(path, without(pairs, name, value)),
-                )
-            )
+            chips.append(Chip(f"{title(name)}: {label(name, value)}", link(path, without(pairs, name, value))))
     if request.year_from is not None or request.year_to is not None:
         lo, hi = request.year_from, request.year_to
-        label = str(lo) if lo == hi else f"{lo or '…'}–{hi or '…'}"
-        chips.append(Chip(f"Year: {label}", link(path, without(without(pairs, "year_from"), "year_to"))))
+        years = str(lo) if lo == hi else f"{lo or '…'}–{hi or '…'}"
+        chips.append(Chip(f"{title('year')}: {years}", link(path, without(without(pairs, "year_from"), "year_to"))))
     return chips

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from search import QueryTooExpensive, SearchRequest
 from web.access import visible_levels
-from web.facets_view import Chip
+from web.facets_view import build_chips
 from web.hub import get_hub
 from web.i18n import facet_title, value_label
 from web.params import link, without
@@ -42,29 +42,13 @@ def search_context(view: SearchPage) -> dict[str, object]:
         "result": view.result,
         "hits": view.hits,
         "facets": view.facets,
-        "chips": _chips("/search", pairs, view.request),
+        "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
         "sort_links": sort_links,
         "pages": _pagination(pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
         "crosslang": getattr(view, "crosslang", None),
     }
-
-
-def _chips(path: str, pairs: list[tuple[str, str]], request: SearchRequest) -> list[Chip]:
-    """web.facets_view.build_chips with its labels in the interface language."""
-    chips = []
-    for name in ("area", "type", "org", "lang"):
-        for value in request.filters.get(name, []):
-            label = f"{facet_title(name)}: {value_label(name, value)}"
-            chips.append(Chip(label, link(path, without(pairs, name, value))))
-    if request.year_from is not None or request.year_to is not None:
-        lo, hi = request.year_from, request.year_to
-        years = str(lo) if lo == hi else f"{lo or '…'}–{hi or '…'}"
-        chips.append(
-            Chip(f"{facet_title('year')}: {years}", link(path, without(without(pairs, "year_from"), "year_to")))
-        )
-    return chips
 
 
 @bp.errorhandler(QueryTooExpensive)
