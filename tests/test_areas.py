@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from ingest.areas import AreaClassifier, Example
+from bench.classify_eval import HELDOUT, read_heldout_manifest
+from ingest.areas import (
+    MAX_AREAS,
+    SECOND_AREA_RATIO,
+    SECOND_AREA_SHARE,
+    AreaClassifier,
+    Example,
+    within_margin,
+)
 from ingest.taxonomy import load_taxonomy
 
-TAXONOMY = load_taxonomy(Path(__file__).resolve().parent.parent / "corpus" / "areas.toml")
+ROOT = Path(__file__).resolve().parent.parent
+TAXONOMY = load_taxonomy(ROOT / "corpus" / "areas.toml")
 
 EXAMPLES = [
     Example(
@@ -62,3 +72,68 @@ def test_the_model_learns_from_hand_labelled_documents():
     found = classifier.assign("Zorblax", "A new zorblax prototype.", "en")
     assert found.areas[0] == "audio-tech"
     assert "zorblax" in found.evidence["audio-tech"]
+
+
+# --- How many areas a document gets (issue #16) ----------------------------------------------------------------
+
+
+def test_within_margin_keeps_the_best_and_only_close_runners_up():
+    scores = {"a": 10.0, "b": 7.0, "c": 6.0, "d": 0.0}
+    assert within_margin(scores, 0.65) == ["a", "b"]  # c is close too, but MAX_AREAS is 2
+    assert within_margin(scores, 0.75) == ["a"]
+    assert within_margin(scores, 0.65, limit=3) == ["a", "b"]  # 6.0 < 0.65 x 10
+    assert within_margin(scores, 0.5, limit=3) == ["a", "b", "c"]
+    assert within_margin({"a": 0.0, "b": 0.0}, 0.5) == []  # nothing scored: no area at all
+    assert within_margin({"a": 1.0, "b": 0.0}, 0.0) == ["a"]  # a zero score is never kept, whatever the margin
+
+
+def test_a_passing_mention_does_not_add_an_area_but_a_second_topic_does():
+    classifier = AreaClassifier(TAXONOMY)
+    one_topic = classifier.assign(
+        "Hearing aid fitting in the clinic",
+        "Audiologists fitted hearing aids for 200 patients with hearing loss and followed up on hearing aid use "
+        "after three months. Patients with tinnitus were offered counselling. The clinic also replaced a loudspeaker "
+        "in its waiting room.",
+        "en",
+    )
+    assert one_topic.areas == ["hearing-health"]
+    two_topics = classifier.assign(
+        "Beamforming in hearing aids",
+        "Hearing aid users with hearing loss tested an adaptive beamforming algorithm. The beamforming and noise "
+        "reduction run as real-time DSP with low latency; audiologists fitted the hearing aids in the clinic.",
+        "en",
+    )
+    assert sorted(two_topics.areas) == ["hearing-health", "signal-processing"]
+
+
+def test_no_document_gets_more_than_max_areas_in_either_layer():
+    everything = (
+        "Hearing aids and audiology for hearing loss. Loudspeakers, headphones and microphones. Room acoustics, "
+        "traffic noise and sound insulation. Beamforming, echo cancellation and noise reduction. Music, spatial "
+        "audio and soundscapes."
+    )
+    seeds = AreaClassifier(TAXONOMY).assign("Everything", everything, "en")
+    model = AreaClassifier(TAXONOMY, EXAMPLES, min_examples=1).assign("Everything", everything, "en")
+    for found, share in ((seeds, SECOND_AREA_RATIO), (model, SECOND_AREA_SHARE)):
+        assert 1 <= len(found.areas) <= MAX_AREAS
+        assert found.areas == within_margin(found.scores, share)  # both layers decide through the one rule
+
+
+# --- The held-out evaluation set -------------------------------------------------------------------------------
+
+
+def test_the_heldout_manifest_parses_and_covers_both_languages_and_every_area():
+    rows = read_heldout_manifest()
+    assert len(rows) >= 48
+    assert HELDOUT.resolve() != (ROOT / "corpus" / "docs").resolve()
+    assert (ROOT / "corpus" / "docs") not in HELDOUT.resolve().parents  # `make run` must never seed it
+    langs = Counter(row["lang"] for row in rows)
+    assert set(langs) == {"da", "en"} and abs(langs["da"] - langs["en"]) <= 2
+    per_area = Counter(area for row in rows for area in row["areas"])
+    assert set(per_area) == set(TAXONOMY.ids)  # every area present, and no unknown id
+    assert max(per_area.values()) <= 2 * min(per_area.values())  # about equal per area
+    for row in rows:
+        assert 1 <= len(row["areas"]) <= 2
+        words = len(row["path"].read_text(encoding="utf-8").split())
+        assert 150 <= words <= 400, (row["path"].name, words)
+    assert len({row["path"] for row in rows}) == len(rows)
