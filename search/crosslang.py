@@ -95,7 +95,9 @@ def build_tables(glossary: Glossary) -> Tables:
             found = [(term, analysed(lang, term)) for term in concept.terms(lang)]
             own[lang] = tuple((term, stems) for term, stems in found if stems)
             for _term, stems in own[lang]:
-                by_stems[lang].setdefault(stems, []).append(number)
+                found_for = by_stems[lang].setdefault(stems, [])
+                if number not in found_for:  # two terms of one concept can stem alike
+                    found_for.append(number)
                 longest = max(longest, len(stems))
         for abbr in concept.abbr:
             if abbr.strip():
@@ -204,8 +206,10 @@ def expansion_of(match: Match, words: list[str], tables: Tables) -> Expansion:
     return out
 
 
-def expansion_query(expansion: Expansion, parts: tuple[str, ...], boosts: dict[str, float]) -> wq.Query | None:
-    """``expansion`` as a query over ``parts`` of each term's language, at :data:`EXPANSION_BOOST`.
+def expansion_queries(expansion: Expansion, parts: tuple[str, ...], boosts: dict[str, float]) -> list[wq.Query]:
+    """``expansion`` as queries over ``parts`` of each term's language, at :data:`EXPANSION_BOOST`, one per term
+    (as siblings of the typed words, not wrapped in an ``Or`` of their own: Whoosh's normalising would copy
+    every one of them deeply to flatten that ``Or`` into its parent, which doubled the cost of a parse).
 
     A one-word term is one BM25F :class:`FieldsTerm`, as a typed word is. A longer term must occur as a
     phrase, and is scored as its words' BM25F terms sharing the weight of one: a concept counts once
@@ -222,9 +226,7 @@ def expansion_query(expansion: Expansion, parts: tuple[str, ...], boosts: dict[s
                 continue
             words = wq.And([_fields_term(fields, stem, EXPANSION_BOOST / len(stems)) for stem in stems])
             children.append(wq.Require(words, wq.Or([wq.Phrase(f, list(stems)) for f, _b in fields])))
-    if not children:
-        return None
-    return children[0] if len(children) == 1 else wq.Or(children)
+    return children
 
 
 def _fields_term(fields: list[tuple[str, float]], stem: str, weight: float) -> FieldsTerm:
@@ -310,15 +312,14 @@ class Expander(Plugin):
         words = [nodes[k].text for k in run]
         for match in find_matches(words, self.tables, frozenset(alone)):
             span = [nodes[k] for k in run[match.start : match.end]]
-            extra = self._query(match, words, span[0].fieldname)
-            if extra is None:
+            extra = [_Prebuilt(q, span[0].startchar, span[-1].endchar) for q in self._queries(match, words, span)]
+            if not extra:
                 continue
-            x = _Prebuilt(extra, span[0].startchar, span[-1].endchar)
             either_or = isinstance(group, syntax.OrGroup) and not (set(range(match.start, match.end)) & alone)
             if either_or:  # any word: the span's words stay single words, the equivalents join them
-                unit = syntax.OrGroup([*span, x])
+                unit = syntax.OrGroup([*span, *extra])
             else:  # all words (or bound by an operator): the words, or their equivalents, as one unit
-                unit = syntax.OrGroup([span[0] if len(span) == 1 else syntax.AndGroup(span), x])
+                unit = syntax.OrGroup([span[0] if len(span) == 1 else syntax.AndGroup(span), *extra])
             first, last = run[match.start], run[match.end - 1]
             replaced[first] = unit
             dropped.update(range(first + 1, last + 1))
@@ -328,18 +329,18 @@ class Expander(Plugin):
         matches = find_matches(words, self.tables, frozenset())
         if len(matches) != 1 or (matches[0].start, matches[0].end) != (0, len(words)):
             return
-        extra = self._query(matches[0], words, node.fieldname)
-        if extra is not None:
-            replaced[k] = syntax.OrGroup([node, _Prebuilt(extra, node.startchar, node.endchar)])
+        extra = [_Prebuilt(q, node.startchar, node.endchar) for q in self._queries(matches[0], words, [node])]
+        if extra:
+            replaced[k] = syntax.OrGroup([node, *extra])
 
-    def _query(self, match: Match, words: list[str], fieldname: str | None) -> wq.Query | None:
+    def _queries(self, match: Match, words: list[str], span: list[syntax.SyntaxNode]) -> list[wq.Query]:
+        """The queries ``match`` adds (kept to the span's typed field), and the terms recorded as added."""
         expansion = expansion_of(match, words, self.tables)
-        q = expansion_query(expansion, _TYPED_PART[fieldname], self.boosts)
-        if q is not None:
-            for lang, terms in expansion.terms.items():
-                shown = self.added.setdefault(lang, [])
-                shown.extend(t for t, _s in terms if t not in shown)
-        return q
+        queries = expansion_queries(expansion, _TYPED_PART[span[0].fieldname], self.boosts)
+        for lang, terms in expansion.terms.items():
+            shown = self.added.setdefault(lang, [])
+            shown.extend(t for t, _s in terms if t not in shown)
+        return queries
 
 
 def recognised_spans(text: str, tables: Tables) -> list[tuple[int, int]]:
