@@ -109,6 +109,16 @@ def test_the_query_language_comes_first_when_both_match_equally(hub, tmp_path, g
     assert titles(hub, run(hub, "høreapparat", glossary)) == ["Høreapparat", "Hearing aid"]
 
 
+def test_an_exact_tie_goes_to_the_query_language(hub, tmp_path, glossary):
+    # Two documents alike but for their language, the English one first in the index: at equal weight the
+    # tie would go to it by document number; the equivalent's lower weight puts the Danish one first.
+    add_docs(
+        hub, tmp_path / "tie", [("a", "Noise", "en", "Noise, noise, noise."), ("b", "Støj", "da", "Støj, støj, støj.")]
+    )
+    assert titles(hub, run(hub, "støj", glossary)) == ["Støj", "Noise"]
+    assert titles(hub, run(hub, "noise", glossary)) == ["Noise", "Støj"]
+
+
 def test_crosslang_off_searches_the_typed_words_only(mini_hub, glossary):
     result = run(mini_hub, "høreapparater", glossary, crosslang=False)
     assert titles(mini_hub, result) == ["Høreapparater og ældre brugere"]
