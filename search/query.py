@@ -205,7 +205,11 @@ def _field_boosts(boosts: dict[str, float]) -> dict[str, float]:
 
 
 def _parser(
-    schema: Schema, boosts: dict[str, float], conjunctive: bool, ranges: _RangePlugin | None = None
+    schema: Schema,
+    boosts: dict[str, float],
+    conjunctive: bool,
+    ranges: _RangePlugin | None = None,
+    extra: tuple[Plugin, ...] = (),
 ) -> QueryParser:
     field_boosts = _field_boosts(boosts)
     group = syntax.AndGroup if conjunctive else OrGroup
@@ -221,6 +225,8 @@ def _parser(
     # cells"), and a document is never wanted for lacking the digit 2.
     parser.add_plugin(PlusMinusPlugin(r"(?<![^\s(])\+(?=[^\W\d_]|[\"(])", r"(?<![^\s(])-(?=[^\W\d_]|[\"(])"))
     parser.add_plugin(FuzzyTermPlugin())
+    for plugin in extra:
+        parser.add_plugin(plugin)
     return parser
 
 
@@ -296,11 +302,13 @@ def parse_query(
     *,
     conjunctive: bool | None = None,
     boosts: dict[str, float] | None = None,
+    plugins: tuple[Plugin, ...] = (),
 ) -> ParsedQuery:
     """Parse ``text``; an empty box means "everything".
 
     ``conjunctive`` None decides by the query: all words required, except
-    for natural-language queries (:func:`is_natural_language`).
+    for natural-language queries (:func:`is_natural_language`). ``plugins``
+    are added to the parser (cross-language search: :mod:`search.crosslang`).
     Never raises: when Whoosh cannot make sense of the input (stray operators,
     only punctuation) the words themselves are searched.
     """
@@ -312,7 +320,7 @@ def parse_query(
     if not _WORD.search(text):
         return ParsedQuery(wq.Every(), text, conjunctive, boosts=boosts, notes=tuple(notes))
     ranges = _RangePlugin()
-    parser = _parser(schema, boosts, conjunctive, ranges)
+    parser = _parser(schema, boosts, conjunctive, ranges, plugins)
     parsed = _parse_or_nothing(parser, text, "the query")
     parsed = _without_wordless(parsed)
     plain = False
@@ -325,7 +333,7 @@ def parse_query(
         if auto and conjunctive and is_natural_language(words):
             # The operators that made it look precise did not parse; what is left is a sentence.
             conjunctive = False
-            parser = _parser(schema, boosts, conjunctive, ranges)
+            parser = _parser(schema, boosts, conjunctive, ranges, plugins)
         parsed = _parse_or_nothing(parser, words, "the query's words")
     query = waive_stop_words(use_bm25f(_fuzzy_on_words(parsed)))
     return ParsedQuery(query, text, conjunctive, plain=plain, boosts=boosts, notes=tuple(notes + ranges.notes))

@@ -16,12 +16,13 @@ from whoosh import query as wq
 from search import limits
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
+from search.crosslang import Expander, tables_for
 from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import FALLBACK_PATH, Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
 from search.limits import expansion_cap, expansion_share, time_budget
-from search.query import ParsedQuery, parse_query
+from search.query import DEFAULT_BOOSTS, ParsedQuery, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_FIELDS = ("area", "type", "org", "lang")
@@ -37,6 +38,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    crosslang: bool = True  # glossary terms also search their equivalents in the other language
+    glossary: str | None = None  # the glossary file (SKH_GLOSSARY); None: search.glossary.DEFAULT_GLOSSARY
 
 
 @dataclass
@@ -57,6 +60,7 @@ class SearchResult:
     relaxed: bool = False  # all-words found nothing; any-word results shown
     terms: dict[str, set[str]] = field(default_factory=dict)  # lang -> stemmed terms for snippets
     notes: tuple[str, ...] = ()  # what the query limits changed (search.limits), to show with the results
+    expansion: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (lang, glossary terms) the search added
 
 
 def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
@@ -144,6 +148,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
         request.sort,
         request.page,
         request.per_page,
+        request.crosslang,
+        request.glossary,
     )
     found = snapshot.results.get(key)
     if found is None:
@@ -184,19 +190,37 @@ def _is_expensive(snapshot: Snapshot, leaves: list[wq.MultiTerm]) -> bool:
     return sum(len(expander.expand(leaf)) for leaf in leaves) > limits.LIMITS.cheap_expansions
 
 
+def _expander(request: SearchRequest) -> Expander | None:
+    """The cross-language rewrite of this search (:mod:`search.crosslang`), or None when it is off or there
+    is no glossary."""
+    if not request.crosslang or not request.q.strip():
+        return None
+    tables = tables_for(request.glossary)
+    return None if tables.empty else Expander(tables, DEFAULT_BOOSTS)
+
+
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    parsed = parse_query(request.q, snapshot.searcher.schema)
+    expander = _expander(request)
+    plugins = (expander,) if expander else ()
+    parsed = parse_query(request.q, snapshot.searcher.schema, plugins=plugins)
+    expansion = expander.expansion if expander else ()
     leaves = _multiterms(parsed.query)
     # Each word once per field it searches; a phrase counts its words.
     clauses = sum(len(getattr(leaf, "words", ())) or 1 for leaf in parsed.query.leaves())
     with expansion_share(len(leaves)):
         if clauses <= limits.LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
-            return _evaluate(snapshot, request, parsed)
+            return _evaluate(snapshot, request, parsed, expansion, plugins)
         with time_budget(limits.LIMITS.budget_ms), expensive_slot(snapshot.folder.parent):
-            return _evaluate(snapshot, request, parsed)
+            return _evaluate(snapshot, request, parsed, expansion, plugins)
 
 
-def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -> SearchResult:
+def _evaluate(
+    snapshot: Snapshot,
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    expansion: tuple[tuple[str, tuple[str, ...]], ...],
+    plugins: tuple[Expander, ...],
+) -> SearchResult:
     schema = snapshot.searcher.schema
     columns = snapshot.columns
     allowed = columns.mask_for("visibility", list(request.visibility))
@@ -217,7 +241,8 @@ def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -
         final &= mask
     relaxed = False
     if not final.any() and not parsed.is_empty and not parsed.plain:
-        loose = parse_query(request.q, schema, conjunctive=False)
+        loose = parse_query(request.q, schema, conjunctive=False, plugins=plugins)
+        loose_expansion = plugins[0].expansion if plugins else ()
         loose_matched, loose_scores = _matched(snapshot, loose.query)
         loose_matched = loose_matched & allowed
         loose_final = loose_matched.copy()
@@ -225,6 +250,7 @@ def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -
             loose_final &= mask
         if loose_final.any():
             parsed, matched, final, scores, relaxed = loose, loose_matched, loose_final, loose_scores, True
+            expansion = loose_expansion
 
     facets = disjunctive_counts(columns, matched, selections)
     total = int(np.count_nonzero(final))
@@ -242,6 +268,7 @@ def _evaluate(snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery) -
         relaxed=relaxed,
         terms=query_terms(snapshot, parsed.query) if not parsed.is_empty else {},
         notes=parsed.notes + _expansion_notes(snapshot, parsed.query),
+        expansion=expansion,
     )
 
 

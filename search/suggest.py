@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from search import limits
 from search.analysis import STOP_WORDS
+from search.crosslang import recognised_spans, tables_for
 from search.engine.reading.searcher import Snapshot
 from search.searching import SearchRequest, search
 from search.titles import TitleIndex
@@ -106,9 +107,13 @@ def did_you_mean(snapshot: Snapshot, request: SearchRequest, total: int, relaxed
 
 def _corrected(snapshot: Snapshot, request: SearchRequest, strict_total: int) -> str | None:
     vocab = vocabulary(snapshot, request.visibility)
+    # A glossary term is a word of the cluster, not a misspelling, even where no visible document has it.
+    known = recognised_spans(request.q, tables_for(request.glossary))
     pieces, last, changed = [], 0, False
     for match in correctable_words(request.q)[:12]:
         limits.check()
+        if any(start <= match.start() and match.end() <= end for start, end in known):
+            continue
         fixed = correct_word(vocab, match.group())
         if fixed is not None:
             pieces.append(request.q[last : match.start()] + fixed)

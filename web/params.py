@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
-SCALAR_PARAMS = ("q", "year_from", "year_to", "sort")
+SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang")
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -28,9 +28,12 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return None
 
 
-def parse_args(args: MultiDict, visibility: tuple[str, ...], limits: Limits, per_page: int = 10) -> SearchRequest:
+def parse_args(
+    args: MultiDict, visibility: tuple[str, ...], limits: Limits, per_page: int = 10, glossary: str | None = None
+) -> SearchRequest:
     """The search a page's or the API's arguments ask for; the query text is cut at ``limits.max_chars``
-    (``SKH_QUERY_MAX_CHARS``), the one length the search itself searches."""
+    (``SKH_QUERY_MAX_CHARS``), the one length the search itself searches. ``crosslang=0`` searches the
+    typed words only, without their equivalents in the other language (``glossary``: ``SKH_GLOSSARY``)."""
     sort = args.get("sort", "relevance")
     return SearchRequest(
         q=(args.get("q") or "")[: limits.max_chars],
@@ -41,6 +44,8 @@ def parse_args(args: MultiDict, visibility: tuple[str, ...], limits: Limits, per
         sort=sort if sort in SORTS else "relevance",
         page=_int(args.get("page"), 1, 100_000) or 1,
         per_page=per_page,
+        crosslang=args.get("crosslang", "1").strip() != "0",
+        glossary=glossary,
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
 from search import SearchRequest, SearchResult, lead, make_snippet, search, time_budget
 from web.facets_view import Facet, build_facets
 from web.hub import Hub
-from web.params import parse_args, state_pairs
+from web.params import link, parse_args, state_pairs, without
 from web.suggestions import suggestion
 
 
@@ -56,6 +57,31 @@ def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[Sho
     return result, shown
 
 
+@dataclass(frozen=True)
+class CrossLanguage:
+    """What the search page says about cross-language search: the terms it also searched, per language
+    code, and the link to the same search without them."""
+
+    also: list[tuple[str, list[str]]]
+    off_url: str
+
+
+def cross_language(result: SearchResult, pairs: list[tuple[str, str]]) -> CrossLanguage | None:
+    """None when nothing was added (no glossary term typed, or ``crosslang=0``)."""
+    if not result.expansion:
+        return None
+    off = link("/search", without(pairs, "crosslang") + [("crosslang", "0")])
+    return CrossLanguage(also=[(lang, list(terms)) for lang, terms in result.expansion], off_url=off)
+
+
+def crosslang_context() -> dict[str, CrossLanguage | None]:
+    """``crosslang`` for the templates (a context processor): what the request's search added, else None.
+
+    Set by :func:`search_from_args` on ``flask.g``, so the search page's template gets it without the view
+    passing it along."""
+    return {"crosslang": g.get("crosslang") if has_app_context() else None}
+
+
 @dataclass
 class SearchPage:
     """Everything the search page and ``/api/search`` show for one URL."""
@@ -66,20 +92,27 @@ class SearchPage:
     pairs: list[tuple[str, str]]
     facets: list[Facet]
     suggestion: dict[str, str] | None
+    crosslang: CrossLanguage | None = None
 
 
 def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
-    request = parse_args(args, visibility, hub.settings.search.limits)
+    # SKH_GLOSSARY: read defensively until the search settings section has the field everywhere.
+    glossary = getattr(hub.settings.search, "glossary", None) or None
+    request = parse_args(args, visibility, hub.settings.search.limits, glossary=glossary)
     # One budget for the whole answer: the search and the did-you-mean search share it (nested budgets
     # keep the earlier deadline), so one request never costs two budgets.
     with time_budget():
         result, hits = run_search(hub, request)
         pairs = state_pairs(args)
-        return SearchPage(
+        page = SearchPage(
             request=request,
             result=result,
             hits=hits,
             pairs=pairs,
             facets=build_facets("/search", pairs, request, result, hub.taxonomy),
             suggestion=suggestion(hub, request, result, pairs),
+            crosslang=cross_language(result, pairs),
         )
+    if has_app_context():
+        g.crosslang = page.crosslang
+    return page

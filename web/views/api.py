@@ -7,11 +7,14 @@ from flask import Blueprint, jsonify, request, url_for
 from search import QueryTooExpensive
 from web.access import visible_levels
 from web.hub import get_hub
-from web.results import search_from_args
+from web.results import crosslang_context, search_from_args
 from web.suggestions import completions
 from web.views.documents import visible_document
 
 bp = Blueprint("api", __name__)
+# Every template gets ``crosslang`` (what a search also searched in the other language, web.results); registered
+# here because this blueprint is registered once per app and the search page's view passes only its own names.
+bp.app_context_processor(crosslang_context)
 
 
 @bp.get("/api/search")
@@ -26,6 +29,7 @@ def api_search():
         facets={f.name: [v.as_json() for v in f.values] for f in view.facets},
         suggestion=view.suggestion,
         notices=list(view.result.notes),
+        expansion={lang: list(terms) for lang, terms in view.result.expansion},
     )
 
 
