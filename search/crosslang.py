@@ -183,6 +183,8 @@ class Expansion:
     """What a match adds: per language, the glossary terms and their analysed forms."""
 
     terms: dict[str, list[tuple[str, Stems]]] = field(default_factory=dict)
+    typed: list[tuple[str, Stems]] = field(default_factory=list)
+    """The typed words as each language they matched in analyses them: the equivalents take their weight."""
 
     def add(self, lang: str, term: str, stems: Stems) -> None:
         found = self.terms.setdefault(lang, [])
@@ -199,6 +201,8 @@ def expansion_of(match: Match, words: list[str], tables: Tables) -> Expansion:
             if lang == source:
                 continue
             already = analysed(lang, typed)
+            if source is not None and (source, analysed(source, typed)) not in out.typed:
+                out.typed.append((source, analysed(source, typed)))
             for number in concepts:
                 for term, stems in tables.terms[number][lang]:
                     if stems != already:
@@ -219,18 +223,27 @@ def expansion_queries(expansion: Expansion, parts: tuple[str, ...], boosts: dict
     """
     children: list[wq.Query] = []
     for lang, terms in expansion.terms.items():
+        typed = tuple(
+            _fields_term([(f"{part}_{source}", boosts.get(part, 1.0)) for part in parts], stem, 1.0)
+            for source, stems in expansion.typed
+            if source != lang
+            for stem in stems
+        )
         for _term, stems in terms:
             fields = [(f"{part}_{lang}", boosts.get(part, 1.0)) for part in parts]
             if len(stems) == 1:
-                children.append(_fields_term(fields, stems[0], EXPANSION_BOOST))
+                children.append(_fields_term(fields, stems[0], EXPANSION_BOOST, typed))
                 continue
-            words = wq.And([_fields_term(fields, stem, EXPANSION_BOOST / len(stems)) for stem in stems])
+            words = wq.And([_fields_term(fields, stem, EXPANSION_BOOST / len(stems), typed) for stem in stems])
             children.append(wq.Require(words, wq.Or([wq.Phrase(f, list(stems)) for f, _b in fields])))
     return children
 
 
-def _fields_term(fields: list[tuple[str, float]], stem: str, weight: float) -> FieldsTerm:
-    return FieldsTerm([wq.Term(f, stem, boost=b) for f, b in fields], boost=weight)
+def _fields_term(
+    fields: list[tuple[str, float]], stem: str, weight: float, idf_of: tuple[FieldsTerm, ...] = ()
+) -> FieldsTerm:
+    """One BM25F word; an equivalent takes the idf of the typed words it stands for (``idf_of``)."""
+    return FieldsTerm([wq.Term(f, stem, boost=b) for f, b in fields], boost=weight, idf_of=idf_of)
 
 
 class _Prebuilt(syntax.SyntaxNode):

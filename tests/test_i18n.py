@@ -241,8 +241,14 @@ def test_the_cross_language_notice(client):
             assert re.search(
                 r'<a class="crosslang-off" href="/search\?q=x&amp;xlang=off">(Søg uden|Search without)</a>', page
             )
-            nothing = render_template("search.html", **search_context(view))
-            assert 'class="notice crosslang"' not in nothing
+            real = render_template("search.html", **search_context(view))  # the glossary's own expansion
+            assert (
+                "Også søgt på engelsk: hearing aid" if headers is DA else "Also searched in English: hearing aid"
+            ) in real
+        with app.test_request_context("/search?q=h%C3%B8reapparat&crosslang=0", headers=headers):
+            app.preprocess_request()
+            view = search_from_args(get_hub(), request.args, ("public",))
+            assert 'class="notice crosslang"' not in render_template("search.html", **search_context(view))
 
 
 def test_without_a_compiled_catalogue_the_app_speaks_english(mini_hub, tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_app_context
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
@@ -74,14 +73,6 @@ def cross_language(result: SearchResult, pairs: list[tuple[str, str]]) -> CrossL
     return CrossLanguage(also=[(lang, list(terms)) for lang, terms in result.expansion], off_url=off)
 
 
-def crosslang_context() -> dict[str, CrossLanguage | None]:
-    """``crosslang`` for the templates (a context processor): what the request's search added, else None.
-
-    Set by :func:`search_from_args` on ``flask.g``, so the search page's template gets it without the view
-    passing it along."""
-    return {"crosslang": g.get("crosslang") if has_app_context() else None}
-
-
 @dataclass
 class SearchPage:
     """Everything the search page and ``/api/search`` show for one URL."""
@@ -96,8 +87,7 @@ class SearchPage:
 
 
 def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
-    # SKH_GLOSSARY: read defensively until the search settings section has the field everywhere.
-    glossary = getattr(hub.settings.search, "glossary", None) or None
+    glossary = hub.settings.search.glossary
     request = parse_args(args, visibility, hub.settings.search.limits, glossary=glossary)
     # One budget for the whole answer: the search and the did-you-mean search share it (nested budgets
     # keep the earlier deadline), so one request never costs two budgets.
@@ -113,6 +103,4 @@ def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> 
             suggestion=suggestion(hub, request, result, pairs),
             crosslang=cross_language(result, pairs),
         )
-    if has_app_context():
-        g.crosslang = page.crosslang
     return page

@@ -7,14 +7,11 @@ from flask import Blueprint, jsonify, request, url_for
 from search import QueryTooExpensive
 from web.access import visible_levels
 from web.hub import get_hub
-from web.results import crosslang_context, search_from_args
+from web.results import search_from_args
 from web.suggestions import completions
 from web.views.documents import visible_document
 
 bp = Blueprint("api", __name__)
-# Every template gets ``crosslang`` (what a search also searched in the other language, web.results); registered
-# here because this blueprint is registered once per app and the search page's view passes only its own names.
-bp.app_context_processor(crosslang_context)
 
 
 @bp.get("/api/search")

@@ -47,7 +47,7 @@ def search_context(view: SearchPage) -> dict[str, object]:
         "pages": _pagination(pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
-        "crosslang": getattr(view, "crosslang", None),
+        "crosslang": view.crosslang,
     }
 
 

@@ -58,8 +58,29 @@ class FieldsTerm(wq.CompoundQuery):
     differs from an ``Or`` of the same terms.
     """
 
-    def __init__(self, subqueries: list[wq.Term], boost: float = 1.0):
+    def __init__(self, subqueries: list[wq.Term], boost: float = 1.0, idf_of: tuple[FieldsTerm, ...] = ()):
+        """``idf_of``: words whose largest idf this one takes instead of its own. A word searched in place of
+        another (the other language's name for a typed word) weighs what the typed word weighs, so a
+        language with fewer documents, where every word looks rare, does not outrank the typed language."""
         super().__init__(list(subqueries), boost=boost)
+        self.idf_of = tuple(idf_of)
+
+    def apply(self, fn) -> FieldsTerm:
+        return FieldsTerm([fn(q) for q in self.subqueries], boost=self.boost, idf_of=self.idf_of)
+
+    def key(self) -> tuple:
+        """What the score depends on, for caches (Whoosh's equality does not know ``idf_of``)."""
+        return (
+            self.boost,
+            tuple((t.fieldname, t.text, t.boost) for t in self.subqueries),
+            *(i.key() for i in self.idf_of),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is FieldsTerm and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
 
     def normalize(self) -> wq.Query:
         # Never collapse to a bare Term or merge into a parent Or: the score would change.
@@ -98,6 +119,13 @@ def bm25f_stats(searcher, q: FieldsTerm) -> tuple[float, list[PartStats]]:
     SciFact it ranks exactly as well as the exact count over their union and
     costs nothing to look up.
     """
+    idf, parts = _idf_and_parts(searcher, q)
+    if q.idf_of:
+        idf = max(_idf_and_parts(searcher, other)[0] for other in q.idf_of)
+    return idf * q.boost, parts
+
+
+def _idf_and_parts(searcher, q: FieldsTerm) -> tuple[float, list[PartStats]]:
     lang = _part_and_language(q.subqueries[0].fieldname)[1]
     n_docs = searcher.doc_frequency(LANGUAGE_FIELD, lang) or searcher.doc_count_all() or 1
     parts, df = [], 0
@@ -108,8 +136,7 @@ def bm25f_stats(searcher, q: FieldsTerm) -> tuple[float, list[PartStats]]:
         avg = (searcher.field_length(name) / n_docs) or 1.0
         parts.append(PartStats(name, btext, term.boost, B.get(_part_and_language(name)[0], 0.75), avg))
     n_docs = max(n_docs, df)
-    idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-    return idf * q.boost, parts
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), parts
 
 
 def bm25f(factor: float, weighted_tf):

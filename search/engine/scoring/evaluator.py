@@ -128,7 +128,7 @@ class Scorer:
     def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """Global document numbers and scores of a leaf (boost applied), cached per generation."""
         if type(q) is FieldsTerm:
-            key = ("global", q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
+            key = ("global", *q.key())
         else:  # Whoosh's queries compare and hash by their content
             key = ("global", type(q).__name__, q)
         found = self.cache.get(key)

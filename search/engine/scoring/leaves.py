@@ -91,7 +91,7 @@ class Leaves:
         Same statistics (:func:`bm25f_stats`) and the same arithmetic, in the
         same order, as ``BM25FMatcher.score``, over whole posting arrays.
         """
-        key = (q.boost, tuple((t.fieldname, t.text, t.boost) for t in q.subqueries))
+        key = q.key()
         factor, parts = self.bm25f_stats.get_or_build(key, lambda: bm25f_stats(self.searcher, q))
         mask = np.zeros(seg.size, dtype=bool)
         tf = np.zeros(seg.size)
