@@ -59,9 +59,9 @@ class FieldsTerm(wq.CompoundQuery):
     """
 
     def __init__(self, subqueries: list[wq.Term], boost: float = 1.0, idf_of: tuple[FieldsTerm, ...] = ()):
-        """``idf_of``: words whose largest idf this one takes instead of its own. A word searched in place of
-        another (the other language's name for a typed word) weighs what the typed word weighs, so a
-        language with fewer documents, where every word looks rare, does not outrank the typed language."""
+        """``idf_of``: words whose largest idf caps this one's. A word searched in place of another (the other
+        language's name for a typed word) weighs at most what the typed word weighs, so a language with fewer
+        documents, where every word looks rare, does not outrank the typed language."""
         super().__init__(list(subqueries), boost=boost)
         self.idf_of = tuple(idf_of)
 
@@ -120,8 +120,8 @@ def bm25f_stats(searcher, q: FieldsTerm) -> tuple[float, list[PartStats]]:
     costs nothing to look up.
     """
     idf, parts = _idf_and_parts(searcher, q)
-    if q.idf_of:
-        idf = max(_idf_and_parts(searcher, other)[0] for other in q.idf_of)
+    if q.idf_of:  # never above its own rarity: a typed word absent from its language says nothing
+        idf = min(idf, max(_idf_and_parts(searcher, other)[0] for other in q.idf_of))
     return idf * q.boost, parts
 
 
