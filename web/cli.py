@@ -161,7 +161,10 @@ def _year_range(value: str | None) -> tuple[int | None, int | None]:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10)
 @click.option("--json", "as_json", is_flag=True)
-def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
+@click.option(
+    "--crosslang/--no-crosslang", default=True, help="Also search glossary words' terms in the other language."
+)
+def search(query, areas, types, lang, year, sort, limit, as_json, crosslang) -> None:
     """Search the index."""
     hub = _hub()
     year_from, year_to = _year_range(year)
@@ -173,6 +176,8 @@ def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
         visibility=ALL_LEVELS,
         sort=sort,
         per_page=limit,
+        crosslang=crosslang,
+        glossary=hub.settings.search.glossary,
     )
     try:
         result, hits = run_search(hub, request)
@@ -184,6 +189,7 @@ def search(query, areas, types, lang, year, sort, limit, as_json) -> None:
                 {
                     "total": result.total,
                     "relaxed": result.relaxed,
+                    "expansion": {lang: list(terms) for lang, terms in result.expansion},
                     "hits": [h.as_json(f"/doc/{h.doc.id}") for h in hits],
                     "facets": {k: [{"value": c.value, "count": c.count} for c in v] for k, v in result.facets.items()},
                 },
