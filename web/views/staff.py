@@ -25,7 +25,7 @@ bp = Blueprint("staff", __name__)
 
 
 def busy_message(kept: str) -> str:
-    """web.write_wait's BUSY, in the interface language (same English wording)."""
+    """What a web write that waited too long for the index (web.write_wait) says, in the interface language."""
     return _(
         "The index is busy with another change (for example a rebuild), so nothing was saved yet. "
         "%(kept)s Try again in a moment.",
