@@ -28,7 +28,16 @@ MAX_BODY_CHARS = 5_000_000
 
 
 class IngestError(ValueError):
-    """A file that cannot become a document; the message says why."""
+    """A file that cannot become a document; the message says why, in English.
+
+    Where the reason is one of ours, ``code`` and ``params`` say the same for an interface in another
+    language (``web.messages.ingest_reason``); ``code`` is None for a parser's own words.
+    """
+
+    def __init__(self, reason: str, code: str | None = None, **params: object):
+        super().__init__(reason)
+        self.code = code
+        self.params = params
 
 
 def _choose_language(body: str, explicit: dict[str, object], meta: dict[str, object]) -> str:
@@ -64,10 +73,14 @@ def extract(
     body = clean_body(parsed.body)
     if len(body) < MIN_TEXT_CHARS:
         if not body:
-            raise IngestError(f"no readable text in the {fmt.upper()} file")
+            raise IngestError(f"no readable text in the {fmt.upper()} file", "no_text", format=fmt.upper())
         raise IngestError(
             f"too little text to index: {len(body)} characters in the {fmt.upper()} file "
-            f"(at least {MIN_TEXT_CHARS} needed)"
+            f"(at least {MIN_TEXT_CHARS} needed)",
+            "too_little_text",
+            chars=len(body),
+            format=fmt.upper(),
+            needed=MIN_TEXT_CHARS,
         )
     if len(body) > MAX_BODY_CHARS:
         if notes is not None:

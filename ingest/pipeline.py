@@ -269,7 +269,8 @@ class Ingestor:
     def extract_isolated(self, data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
         """:func:`extract` in a parser child under the limits (an upload's first step); raises IngestError."""
         if len(data) > self.limits.max_file_bytes:
-            raise IngestError(f"the file is larger than the {self.limits.describe_size()} limit")
+            size = self.limits.describe_size()
+            raise IngestError(f"the file is larger than the {size} limit", "too_large", size=size)
         with ParserPool(replace(self.limits, workers=1)) as pool:
             return pool.result(pool.submit(data, filename, source, explicit)).doc
 

@@ -90,11 +90,14 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
     except IngestError:
         raise
     except MemoryError:
-        raise IngestError(f"parsing needed more than the {_memory_mb} MB memory limit") from None
+        raise IngestError(
+            f"parsing needed more than the {_memory_mb} MB memory limit", "memory", mb=_memory_mb
+        ) from None
     except RecursionError:
-        raise IngestError("the file is nested too deeply to parse") from None
+        raise IngestError("the file is nested too deeply to parse", "nested") from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input is that file's failure only
-        raise IngestError(f"the parser failed on this file ({exc.__class__.__name__}: {str(exc)[:160]})") from None
+        error = f"{exc.__class__.__name__}: {str(exc)[:160]}"
+        raise IngestError(f"the parser failed on this file ({error})", "parser_failed", error=error) from None
     if _classifier is None:
         return Extracted(doc, notes, times)
     started = time.perf_counter()
@@ -165,17 +168,20 @@ class ParserPool:
             raise
         except FutureTimeout:
             raise IngestError(
-                f"parsing took longer than the {self.limits.timeout_s:g} s time limit and was stopped"
+                f"parsing took longer than the {self.limits.timeout_s:g} s time limit and was stopped",
+                "timeout",
+                seconds=self.limits.timeout_s,
             ) from None
         except ProcessExpired as exc:
             code = exc.exitcode or 0
             if code == -signal.SIGKILL:
-                reason = "the parser was killed (SIGKILL; out of memory?)"
-            elif code < 0:
+                raise IngestError("the parser was killed (SIGKILL; out of memory?)", "killed") from None
+            if code < 0:
                 reason = (
                     f"the parser crashed on this file ({_signal_name(code)}; "
                     f"a damaged file, or more than the {self.limits.memory_mb} MB memory limit)"
                 )
-            else:
-                reason = f"the parser exited unexpectedly on this file (exit code {code})"
-            raise IngestError(reason) from None
+                params = {"signal": _signal_name(code), "mb": self.limits.memory_mb}
+                raise IngestError(reason, "crashed", **params) from None
+            reason = f"the parser exited unexpectedly on this file (exit code {code})"
+            raise IngestError(reason, "exited", exit_code=code) from None

@@ -139,6 +139,8 @@ def _whole(env: Mapping[str, str], name: str, default: int | None) -> int | None
 class SearchBusy(QueryTooExpensive):
     """Every slot for expensive searches was taken for the whole wait; the search did not start."""
 
+    code = "search_busy"
+
     def __init__(self, wait_ms: int):
         Exception.__init__(
             self,
@@ -146,6 +148,48 @@ class SearchBusy(QueryTooExpensive):
             "Try again in a moment, or search without them.",
         )
         self.budget_ms = wait_ms
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {}
+
+
+NOTICES = {
+    "query_chars_cut": "Only the first {chars} characters of the query were searched.",
+    "query_words_cut": "Only the first {words} words of the query were searched.",
+    "fuzzy_distance_lowered": "Fuzzy words (~) allow at most {edits} edits; larger distances were lowered.",
+    "ranges_year_only": "Ranges work on year only (year:[2010 TO 2020]); other ranges were searched as words.",
+    "expansion_capped": (
+        "A prefix, wildcard or fuzzy word matched more than {words} words; the first {words} were searched."
+    ),
+}
+"""What a limit changed, by code: the English of each :class:`Notice` (``{name}``: its parameters)."""
+
+
+class Notice(str):
+    """A note shown with the results (what a limit changed): the English text itself, plus a stable ``code``
+    and its ``params``, so an interface in another language can say it in its own words (``web.messages``).
+
+    A ``str``, so whoever shows or sends the English text (the JSON API's ``notices``, the command line)
+    needs nothing new; equal to, and hashed as, its text.
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, code: str, text: str, **params: object) -> Notice:
+        notice = super().__new__(cls, text)
+        notice.code = code
+        notice.params = params
+        return notice
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickling: code and text
+        return self.code, str(self)
+
+
+def notice(code: str, **params: object) -> Notice:
+    """The :class:`Notice` ``code`` of :data:`NOTICES`, its English filled in with ``params``."""
+    return Notice(code, NOTICES[code].format(**params), **params)
 
 
 @contextmanager

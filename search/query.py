@@ -79,7 +79,7 @@ class ParsedQuery:
     conjunctive: bool = True
     plain: bool = False  # True when the input did not parse and was taken as words
     boosts: dict[str, float] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()  # what the limits changed, to be shown with the results
+    notes: tuple[str, ...] = ()  # what the limits changed (search.limits.Notice), to be shown with the results
 
     @property
     def is_empty(self) -> bool:
@@ -157,7 +157,7 @@ class _RangePlugin(Plugin):
     """
 
     def __init__(self):
-        self.notes: list[str] = []
+        self.notes: list[limits.Notice] = []
 
     def filters(self, parser):
         return [(self._ranges, 104)]
@@ -179,7 +179,7 @@ class _RangePlugin(Plugin):
             node.start = node.start.zfill(4) if node.start else None
             node.end = node.end.zfill(4) if node.end else None
             return [node]
-        note = "Ranges work on year only (year:[2010 TO 2020]); other ranges were searched as words."
+        note = limits.notice("ranges_year_only")
         if note not in self.notes:
             self.notes.append(note)
         words = []
@@ -243,7 +243,7 @@ _YEAR_COMPARISON = re.compile(r"\b(year:)(>=|=>|<=|=<|>|<)(\d{1,4})\b", re.IGNOR
 _AS_RANGE = {">=": "[{} TO]", "=>": "[{} TO]", ">": "{{{} TO]", "<=": "[TO {}]", "=<": "[TO {}]", "<": "[TO {}}}"}
 
 
-def limited(text: str) -> tuple[str, list[str]]:
+def limited(text: str) -> tuple[str, list[limits.Notice]]:
     """``text`` within :data:`search.limits.LIMITS` (length, words, fuzzy distance), and what was changed.
 
     Done on the text, before parsing, so the query the parser sees is the
@@ -253,20 +253,20 @@ def limited(text: str) -> tuple[str, list[str]]:
     ``year:>=2015`` is written as the range ``year:[2015 TO]`` here too.
     """
     caps = limits.LIMITS
-    notes = []
+    notes: list[limits.Notice] = []
     text = (text or "").strip()
     if len(text) > caps.max_chars:
         text = text[: caps.max_chars]
-        notes.append(f"Only the first {caps.max_chars} characters of the query were searched.")
+        notes.append(limits.notice("query_chars_cut", chars=caps.max_chars))
     words = list(islice((w for w in _WORD.finditer(text) if w.group() not in _OPERATOR_WORDS), caps.max_words + 1))
     if len(words) > caps.max_words:
         text = text[: words[caps.max_words - 1].end()]
-        notes.append(f"Only the first {caps.max_words} words of the query were searched.")
+        notes.append(limits.notice("query_words_cut", words=caps.max_words))
 
     def clamp(match: re.Match[str]) -> str:
         if int(match.group(1)) <= caps.max_fuzzy_distance:
             return match.group()
-        note = f"Fuzzy words (~) allow at most {caps.max_fuzzy_distance} edits; larger distances were lowered."
+        note = limits.notice("fuzzy_distance_lowered", edits=caps.max_fuzzy_distance)
         if note not in notes:
             notes.append(note)
         return f"~{caps.max_fuzzy_distance}"

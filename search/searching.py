@@ -59,7 +59,7 @@ class SearchResult:
     parsed: ParsedQuery
     relaxed: bool = False  # all-words found nothing; any-word results shown
     terms: dict[str, set[str]] = field(default_factory=dict)  # lang -> stemmed terms for snippets
-    notes: tuple[str, ...] = ()  # what the query limits changed (search.limits), to show with the results
+    notes: tuple[str, ...] = ()  # what the query limits changed (search.limits.Notice), to show with the results
     expansion: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (lang, glossary terms) the search added
 
 
@@ -166,7 +166,7 @@ def _expansion_notes(snapshot: Snapshot, q: wq.Query) -> tuple[str, ...]:
     for leaf in _positive_leaves(q):
         if isinstance(leaf, wq.MultiTerm) and type(leaf) is not wq.Variations and expander.capped(leaf):
             cap = expansion_cap(expander.max_expansions)
-            return (f"A prefix, wildcard or fuzzy word matched more than {cap} words; the first {cap} were searched.",)
+            return (limits.notice("expansion_capped", words=cap),)
     return ()
 
 

@@ -256,3 +256,80 @@ def test_without_a_compiled_catalogue_the_app_speaks_english(mini_hub, tmp_path)
     page = app.test_client().get("/", headers=DA).get_data(as_text=True)
     assert html_lang(page) == "en" and "Find what the cluster knows about sound" in page
     assert 'href="/language/' not in page
+
+
+def test_query_limit_notes_in_danish_and_the_api_keeps_them_english(client):
+    many = " ".join(f"ord{i}" for i in range(70)) + " lytning~9"
+    danish = text(client.get("/search", query_string={"q": many}, headers=DA).get_data(as_text=True))
+    assert "Kun de første 64 ord i søgningen blev brugt." in danish
+    english = text(client.get("/search", query_string={"q": many}, headers=EN).get_data(as_text=True))
+    assert "Only the first 64 words of the query were searched." in english
+    fuzzy = text(client.get("/search", query_string={"q": "lytning~9"}, headers=DA).get_data(as_text=True))
+    assert "Uskarpe ord (~) må højst afvige med 2 tegn; større afstande blev sat ned." in fuzzy
+    ranges = text(client.get("/search", query_string={"q": "title:[a TO c]"}, headers=DA).get_data(as_text=True))
+    assert "Intervaller virker kun på årstal" in ranges
+    api = client.get("/api/search", query_string={"q": many}, headers=DA).get_json()
+    assert "Only the first 64 words of the query were searched." in api["notices"]
+
+
+def test_every_notice_code_has_its_danish_and_unknown_ones_stay_english(client):
+    import pickle
+
+    from search import QueryTooExpensive, SearchBusy
+    from search.limits import NOTICES, Notice, notice
+    from web.messages import notice as said
+
+    app = client.application
+    with app.test_request_context("/", headers=DA):
+        for code in NOTICES:
+            note = notice(code, chars=1000, words=1024, edits=1)
+            assert pickle.loads(pickle.dumps(note)).params == note.params
+            assert said(note) != str(note), code
+        assert "1.024 ord" in said(notice("expansion_capped", words=1024))
+        assert said(QueryTooExpensive(1500)).startswith("Denne søgning er for krævende") and "1,5 s" in said(
+            QueryTooExpensive(1500)
+        )
+        assert said(SearchBusy(300)).startswith("Tjenesten er optaget af andre søgninger")
+        assert said(Notice("new_code", "Something new.")) == "Something new."
+        assert said("plain English") == "plain English"
+    with app.test_request_context("/", headers=EN):
+        for code in NOTICES:
+            note = notice(code, chars=500, words=64, edits=2)
+            assert said(note) == str(note), code  # the English page says what search wrote
+        assert said(QueryTooExpensive(1000)) == str(QueryTooExpensive(1000))
+        assert said(SearchBusy(300)) == str(SearchBusy(300))
+
+
+def test_the_rate_limit_page_in_danish_and_the_api_in_english(mini_hub):
+    client = create_app(mini_hub, TESTING=True, SKH_RATE_LIMIT="2/minute").test_client()
+    for _ in range(2):
+        client.get("/search?q=noise", headers=DA)
+    refused = client.get("/search?q=noise", headers=DA)
+    assert refused.status_code == 429
+    page = text(refused.get_data(as_text=True))
+    assert re.search(r"For mange forespørgsler fra din adresse\. Prøv igen om \d+ sekund(er)?\.", page)
+    api = client.get("/api/search?q=noise", headers=DA)
+    assert api.status_code == 429 and api.get_json()["error"].startswith("Too many requests from your address.")
+
+
+def test_an_upload_problem_in_danish(mini_hub):
+    import io
+    import pickle
+
+    from ingest.pipeline import IngestError
+
+    client = staff_client(mini_hub)
+    upload = {
+        "csrf_token": csrf_token(client, "/upload"),
+        "visibility": "public",
+        "files": (io.BytesIO(b"Hej."), "kort.txt"),
+    }
+    for headers, expected in (
+        (DA, "for lidt tekst til at indeksere: 4 tegn i TEXT-filen (der skal mindst 20 til)"),
+        (EN, "too little text to index"),
+    ):
+        form = {**upload, "files": (io.BytesIO(b"Hej."), "kort.txt")}
+        page = client.post("/upload", data=form, headers=headers, content_type="multipart/form-data")
+        assert page.status_code == 400 and expected in text(page.get_data(as_text=True)), page.get_data(as_text=True)
+    error = pickle.loads(pickle.dumps(IngestError("the file is nested too deeply to parse", "nested")))
+    assert (error.code, error.params, str(error)) == ("nested", {}, "the file is nested too deeply to parse")

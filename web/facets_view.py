@@ -1,6 +1,10 @@
 """Facets ready to render: every value carries its label, count, selected flag
 and the URL that toggles it (after Datasette's facets), so templates and the
 JSON API only display data.
+
+A value's ``label`` here is English, for the language-neutral JSON API (and for callers with no app, such
+as the benches). The pages name facets and values in the interface language through :mod:`web.i18n`
+(``facet_title``, ``value_label``), which holds the translated names.
 """
 
 from __future__ import annotations
@@ -12,14 +16,8 @@ from ingest.taxonomy import Taxonomy
 from search import SearchRequest, SearchResult
 from web.params import link, toggled, without
 
-FACET_TITLES = {
-    "area": "Strength area",
-    "type": "Document type",
-    "year": "Year",
-    "org": "Organisation",
-    "lang": "Language",
-}
-LANGUAGE_NAMES = {
+FACETS = ("area", "type", "year", "org", "lang")
+LANGUAGE_NAMES = {  # English, for the API's labels; the pages' are web.i18n.LANGUAGE_NAMES
     "da": "Danish",
     "en": "English",
     "de": "German",
@@ -51,8 +49,7 @@ class FacetValue:
 
 @dataclass
 class Facet:
-    name: str
-    title: str
+    name: str  # a page titles it with web.i18n.facet_title
     values: list[FacetValue]
 
 
@@ -82,7 +79,7 @@ def build_facets(
     path: str, pairs: list[tuple[str, str]], request: SearchRequest, result: SearchResult, taxonomy: Taxonomy
 ) -> list[Facet]:
     facets = []
-    for name in ("area", "type", "year", "org", "lang"):
+    for name in FACETS:
         counts = {c.value: c.count for c in result.facets.get(name, [])}
         if name == "year":
             chosen = {_year_selection(request)} - {None}
@@ -111,7 +108,7 @@ def build_facets(
             values.append(
                 FacetValue(value, value_label(name, value, taxonomy), counts[value], selected, link(path, target))
             )
-        facets.append(Facet(name, FACET_TITLES[name], values))
+        facets.append(Facet(name, values))
     return facets
 
 

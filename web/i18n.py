@@ -141,7 +141,11 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config["SKH_LANGUAGES"] = available(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     Babel(app, locale_selector=locale_code)
-    app.jinja_env.filters.update(number=number, date=date, language_name=language_name, type_name=type_name)
+    from web.messages import notice  # web.messages uses this module's helpers
+
+    app.jinja_env.filters.update(
+        number=number, date=date, language_name=language_name, type_name=type_name, notice=notice
+    )
     app.jinja_env.globals.update(
         current_language=current_language,
         area_label=area_label,

@@ -117,6 +117,8 @@ def install(app, counter: RequestCounter, rate: Rate | None, address: Callable[[
     """Count requests to the API, the search page and login posts; refuse those over ``rate`` with 429."""
     from flask import jsonify, render_template, request
 
+    from web.messages import too_many_requests
+
     if rate is None:
         return
 
@@ -129,10 +131,11 @@ def install(app, counter: RequestCounter, rate: Rate | None, address: Callable[[
         if not wait:
             return None
         seconds = math.ceil(round(wait, 6))  # 80.00000000001 s of float error is not 81
-        message = f"Too many requests from your address. Try again in {seconds} seconds."
-        if path.startswith("/api/"):
+        if path.startswith("/api/"):  # the API stays English
+            message = f"Too many requests from your address. Try again in {seconds} seconds."
             response = jsonify(error=message, retry_after=seconds)
         else:
+            message = too_many_requests(seconds)
             response = app.make_response(render_template("error.html", code=429, message=message))
         response.status_code = 429
         response.headers["Retry-After"] = str(seconds)

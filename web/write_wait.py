@@ -3,8 +3,9 @@
 A staff member's save waits for the one index writer (:func:`search.write_lock`). Usually that is
 a moment; but another writer (a large ``skh ingest`` batch, the swap of a rebuild, an operator's tool)
 can hold it longer, and a browser left spinning with no word is the worst answer. So a web write waits
-at most ``SKH_WRITE_WAIT_SECONDS`` and then answers 503 with :data:`BUSY`, having written nothing and
-kept what the person submitted (a pending upload stays pending, the edit form keeps its values).
+at most ``SKH_WRITE_WAIT_SECONDS`` and then answers 503, having written nothing and kept what the person
+submitted (a pending upload stays pending, the edit form keeps its values). What the answer says, in the
+interface language, is ``web.views.staff.busy_message``.
 """
 
 from __future__ import annotations
@@ -18,16 +19,7 @@ from web.hub import Hub
 RETRY_AFTER_SECONDS = 10
 """The ``Retry-After`` a busy answer suggests."""
 
-BUSY = (
-    "The index is busy with another change (for example a rebuild), so nothing was saved yet. "
-    "{kept} Try again in a moment."
-)
-
-__all__ = ["BUSY", "RETRY_AFTER_SECONDS", "WriterBusy", "bounded_write", "busy_message"]
-
-
-def busy_message(kept: str) -> str:
-    return BUSY.format(kept=kept)
+__all__ = ["RETRY_AFTER_SECONDS", "WriterBusy", "bounded_write"]
 
 
 @contextmanager

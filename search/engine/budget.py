@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 
 class QueryTooExpensive(Exception):
-    """The search ran past its time budget and was stopped; nothing of it keeps running."""
+    """The search ran past its time budget and was stopped; nothing of it keeps running.
+
+    ``str(error)`` is the English message; ``code`` and ``params`` say the same to an interface that
+    speaks another language (``seconds``: the budget, as in the message).
+    """
+
+    code = "query_too_expensive"
 
     def __init__(self, budget_ms: int):
         super().__init__(
@@ -24,6 +30,10 @@ class QueryTooExpensive(Exception):
             "Try fewer wildcards (*), fuzzy words (~) or OR-ed words."
         )
         self.budget_ms = budget_ms
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"seconds": self.budget_ms / 1000}
 
 
 @dataclass

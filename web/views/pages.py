@@ -9,6 +9,7 @@ from web.access import visible_levels
 from web.facets_view import build_chips
 from web.hub import get_hub
 from web.i18n import facet_title, value_label
+from web.messages import notice
 from web.params import link, without
 from web.results import SearchPage, run_search, search_from_args
 
@@ -53,8 +54,9 @@ def search_context(view: SearchPage) -> dict[str, object]:
 
 @bp.errorhandler(QueryTooExpensive)
 def too_expensive(error: QueryTooExpensive):
-    # The search was stopped at its time budget (search.limits); the page says why and what to try.
-    return render_template("error.html", code=503, message=str(error)), 503
+    # The search was stopped at its time budget, or found no slot (search.limits); the page says why and what to
+    # try, in the interface language.
+    return render_template("error.html", code=503, message=notice(error)), 503
 
 
 def _pagination(pairs, page: int, pages: int) -> dict[str, object]:

@@ -18,6 +18,7 @@ from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.hub import get_hub
 from web.i18n import current_language
+from web.messages import ingest_reason
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
 
@@ -25,7 +26,7 @@ bp = Blueprint("staff", __name__)
 
 
 def busy_message(kept: str) -> str:
-    """web.write_wait's BUSY, in the interface language (same English wording)."""
+    """What a web write that waited too long for the index (web.write_wait) says, in the interface language."""
     return _(
         "The index is busy with another change (for example a rebuild), so nothing was saved yet. "
         "%(kept)s Try again in a moment.",
@@ -87,7 +88,7 @@ def upload():
             source, explicit = f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}
             doc = hub.ingestor.extract_isolated(data, name, source, explicit)  # a child process, under limits
         except IngestError as exc:
-            problems.append((name, str(exc)))
+            problems.append((name, ingest_reason(exc)))
             continue
         assign_areas(doc, hub.ingestor.classifier)
         store(hub.datadir.originals, data)
