@@ -35,7 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.areas import MAX_AREAS, SECOND_AREA_RATIO, SECOND_AREA_SHARE, AreaClassifier, Example, within_margin  # noqa: E402
+from ingest.areas import (  # noqa: E402
+    CONCEPT_WEIGHT,
+    MAX_AREAS,
+    SECOND_AREA_RATIO,
+    SECOND_AREA_SHARE,
+    SEED_WEIGHT,
+    AreaClassifier,
+    Example,
+    within_margin,
+)
 from ingest.manifest import read_manifest  # noqa: E402
 from ingest.pipeline import extract  # noqa: E402
 from ingest.taxonomy import load_taxonomy  # noqa: E402
@@ -105,7 +114,9 @@ def report(name: str, pairs: Pairs, areas: tuple[str, ...]) -> dict[str, object]
     return s
 
 
-def cross_validated_scores(taxonomy, corpus: Labelled, folds: int, seed: int) -> list[tuple[list[str], dict]]:
+def cross_validated_scores(
+    taxonomy, corpus: Labelled, folds: int, seed: int, **weights: float
+) -> list[tuple[list[str], dict]]:
     """(truth, area scores) per corpus document, each scored by a model that never saw its label."""
     order = list(range(len(corpus)))
     random.Random(seed).shuffle(order)
@@ -113,7 +124,7 @@ def cross_validated_scores(taxonomy, corpus: Labelled, folds: int, seed: int) ->
     for held_out in (order[i::folds] for i in range(folds)):
         held = set(held_out)
         training = [Example(e.title, e.text, e.lang, truth) for i, (e, truth) in enumerate(corpus) if i not in held]
-        model = AreaClassifier(taxonomy, training, min_examples=1)
+        model = AreaClassifier(taxonomy, training, min_examples=1, **weights)
         out.extend(
             (corpus[i][1], model.assign(corpus[i][0].title, corpus[i][0].text, corpus[i][0].lang)) for i in held_out
         )
@@ -123,6 +134,33 @@ def cross_validated_scores(taxonomy, corpus: Labelled, folds: int, seed: int) ->
 def cross_validated(taxonomy, corpus: Labelled, folds: int, seed: int) -> Pairs:
     pairs = cross_validated_scores(taxonomy, corpus, folds, seed)
     return [(truth, within_margin(s, SECOND_AREA_SHARE)) for truth, s in pairs]
+
+
+WEIGHTS = [(1.0, 0.0), (0.0, 1.0), (1.0, 0.5), (1.0, 1.0), (1.0, 2.0), (0.5, 1.0)]
+"""(seed weight, concept weight) pairs the calibration tries: seeds only, glossary only, and mixes."""
+
+
+def calibrate_weights(taxonomy, corpus: Labelled, folds: int) -> None:
+    """How much the taxonomy's seeds and the glossary's concepts each count, on the corpus only."""
+    print(f"\nevidence weights on the corpus only (now: seeds {SEED_WEIGHT}, concepts {CONCEPT_WEIGHT})")
+    print(f"  {'seeds':>5} {'concepts':>8} {'seeds F1':>9} {'model CV F1 (3 splits)':>24}")
+    for seed_weight, concept_weight in WEIGHTS:
+        weights = {"seed_weight": seed_weight, "concept_weight": concept_weight}
+        seeds = AreaClassifier(taxonomy, **weights)
+        s = summary([(t, seeds.assign(e.title, e.text, e.lang).areas) for e, t in corpus], taxonomy.ids)
+        runs = [
+            summary(
+                [
+                    (t, within_margin(sc, SECOND_AREA_SHARE))
+                    for t, sc in cross_validated_scores(taxonomy, corpus, folds, split, **weights)
+                ],
+                taxonomy.ids,
+            )
+            for split in (13, 14, 15)
+        ]
+        spread = " ".join(f"{r['macro']:.3f}" for r in runs)
+        macro = sum(r["macro"] for r in runs) / len(runs)
+        print(f"  {seed_weight:>5.2f} {concept_weight:>8.2f} {s['macro']:>9.3f} {macro:>7.3f} ({spread})")
 
 
 def calibrate(taxonomy, corpus: Labelled, folds: int) -> None:
@@ -182,7 +220,9 @@ def main() -> None:
     taxonomy = load_taxonomy()
     started = time.perf_counter()
     if args.calibrate:
-        calibrate(taxonomy, load_corpus(args.manifest), args.folds)
+        corpus = load_corpus(args.manifest)
+        calibrate_weights(taxonomy, corpus, args.folds)
+        calibrate(taxonomy, corpus, args.folds)
         return
     corpus, heldout = load_corpus(args.manifest), load_heldout(args.heldout)
     print(f"corpus {len(corpus)}, held-out {len(heldout)} documents parsed in {time.perf_counter() - started:.1f} s")

@@ -44,7 +44,7 @@ from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
-from search import BulkLoad
+from search import BulkLoad, Glossary
 
 __all__ = [
     "BATCH_DOCUMENTS",
@@ -121,10 +121,10 @@ def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | No
     return doc
 
 
-def build_classifier(catalog: Catalog, taxonomy: Taxonomy) -> AreaClassifier:
-    """An area classifier that has learned from every hand-labelled document."""
+def build_classifier(catalog: Catalog, taxonomy: Taxonomy, glossary: Glossary | None = None) -> AreaClassifier:
+    """An area classifier that has learned from every hand-labelled document (``glossary`` None: the shipped one)."""
     examples = (Example(d.title, f"{d.abstract}\n{d.body}", d.lang, d.areas) for d in catalog.hand_labelled())
-    return AreaClassifier(taxonomy, examples)
+    return AreaClassifier(taxonomy, examples, glossary=glossary)
 
 
 Batch = list[tuple[Document, Outcome, bytes | None]]
@@ -144,6 +144,7 @@ class Ingestor:
         timings: StageTimes | None = None,
         held_elsewhere: HeldElsewhere | None = None,
         settings: IngestSettings | None = None,
+        glossary: Glossary | None = None,
     ):
         """Without ``settings`` they are read from the environment now; ``batch_size`` and ``limits``
         override theirs (tests and benchmarks)."""
@@ -151,7 +152,8 @@ class Ingestor:
         self.datadir = datadir
         self.catalog = catalog
         self.taxonomy = taxonomy
-        self.classifier = build_classifier(catalog, taxonomy)
+        self.glossary = glossary  # the area assignment's concepts (None: the shipped glossary)
+        self.classifier = build_classifier(catalog, taxonomy, glossary)
         self.batch_size = batch_size or self.settings.batch_docs
         self._batch_limit = self.batch_size  # FIRST_BATCH at the start of a run, then batch_size
         self.limits = limits or self.settings.parse
@@ -258,7 +260,7 @@ class Ingestor:
 
     def refresh_classifier(self) -> None:
         """Learn again from the hand-labelled documents (after a staff correction)."""
-        self.classifier = build_classifier(self.catalog, self.taxonomy)
+        self.classifier = build_classifier(self.catalog, self.taxonomy, self.glossary)
 
     def save(self, doc: Document) -> Outcome:
         """Save one already prepared document (a reviewed upload, whose original is already stored)."""

@@ -12,9 +12,12 @@ from ingest.areas import (
     SECOND_AREA_SHARE,
     AreaClassifier,
     Example,
+    _tokens,
+    concept_matcher,
     within_margin,
 )
 from ingest.taxonomy import load_taxonomy
+from search import load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = load_taxonomy(ROOT / "corpus" / "areas.toml")
@@ -72,6 +75,50 @@ def test_the_model_learns_from_hand_labelled_documents():
     found = classifier.assign("Zorblax", "A new zorblax prototype.", "en")
     assert found.areas[0] == "audio-tech"
     assert "zorblax" in found.evidence["audio-tech"]
+
+
+# --- Glossary concepts as evidence, in either language (issue #16) ---------------------------------------------
+
+# Glossary terms of signal processing only, none of them a seed term of the taxonomy.
+DANISH_GLOSSARY_ONLY = (
+    "Kvantisering og samplingsfrekvens",
+    "Projektet undersøgte kvantisering i fastkommaaritmetik, en filterbank med delbånd, taleforbedring før "
+    "talegenkendelse og en VAD til taledetektion.",
+)
+ENGLISH_GLOSSARY_ONLY = (
+    "Quantisation and sampling rate",
+    "The project studied quantisation in fixed-point arithmetic, subbands, speech enhancement "
+    "before speech recognition and a VAD for voice activity detection.",
+)
+
+
+def test_glossary_terms_alone_decide_the_area_in_danish_and_in_english():
+    seeds_alone = AreaClassifier(TAXONOMY, concept_weight=0.0)
+    classifier = AreaClassifier(TAXONOMY)
+    for (title, text), lang, expected in (
+        (DANISH_GLOSSARY_ONLY, "da", ["kvantisering", "samplingsfrekvens", "VAD"]),
+        (ENGLISH_GLOSSARY_ONLY, "en", ["quantisation", "sampling rate", "VAD"]),
+    ):
+        assert seeds_alone.assign(title, text, lang).areas == []  # no seed term in the text
+        found = classifier.assign(title, text, lang)
+        assert found.areas == ["signal-processing"], (lang, found.scores)
+        evidence = found.evidence["signal-processing"]
+        assert set(expected) <= set(evidence), evidence  # the matched terms, as the glossary writes them
+        assert 3 <= len(evidence) <= 6
+
+
+def test_a_concept_counts_in_the_other_language_and_once_for_its_longest_term():
+    matcher = concept_matcher(load_glossary(None), tuple(TAXONOMY.ids))
+    assert matcher is concept_matcher(load_glossary(None), tuple(TAXONOMY.ids))  # built once per process
+    classifier = AreaClassifier(TAXONOMY)
+    # English terms in a Danish document count, stemmed as Danish, like its Danish ones.
+    mixed = classifier.assign("Rumakustik", "Vi målte reverberation time og efterklangstid i to lokaler.", "da")
+    assert mixed.areas == ["acoustics-noise"]
+    assert {"reverberation time", "efterklangstid"} <= set(mixed.evidence["acoustics-noise"])
+    # "hearing aid user" is one concept, not also "hearing aid".
+    stems, _ = _tokens("", "hearing aid users", "en")
+    found = matcher.found(stems, "en")
+    assert len(found) == 1 and [n for n, _ in found.values()] == [1]
 
 
 # --- How many areas a document gets (issue #16) ----------------------------------------------------------------

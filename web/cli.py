@@ -20,7 +20,15 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from ingest.storage_errors import StorageFailed
-from search import BACKGROUND_NICENESS, SORTS, QueryTooExpensive, SearchRequest, announce_waits, write_lock
+from search import (
+    BACKGROUND_NICENESS,
+    SORTS,
+    QueryTooExpensive,
+    SearchRequest,
+    announce_waits,
+    load_glossary,
+    write_lock,
+)
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
 from web.results import run_search
@@ -216,7 +224,7 @@ def reindex() -> None:
     # Background work, like a bulk load's merge child: the serving processes keep the CPU they need
     # (in the soak bench the rebuild otherwise slowed how soon a write became searchable).
     os.nice(BACKGROUND_NICENESS)
-    classifier = build_classifier(hub.catalog, hub.taxonomy)
+    classifier = build_classifier(hub.catalog, hub.taxonomy, load_glossary(hub.settings.search.glossary))
     with write_lock(hub.datadir.index, waiting=lambda: say("waiting for another writer to finish")):
         pass  # waits, and says so, before the work starts rather than at its first batch
     reassigned = reassign_automatic_areas(hub.datadir, hub.catalog, classifier)

@@ -10,7 +10,7 @@ from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
-from search import SearcherPool, configure_search
+from search import SearcherPool, configure_search, load_glossary
 from web.accounts import Accounts
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter
@@ -56,6 +56,7 @@ class Hub:
             self.catalog,
             self.taxonomy,
             settings=self.settings.ingest,
+            glossary=load_glossary(self.settings.search.glossary),
             held_elsewhere=lambda: self.pending.hashes(),
         )
 
