@@ -193,8 +193,14 @@ class Expansion:
 
 
 def expansion_of(match: Match, words: list[str], tables: Tables) -> Expansion:
-    """The other language's terms of ``match``'s concepts, less what the typed words search already."""
+    """The other language's terms of ``match``'s concepts, less what the typed words search already.
+
+    A concept the typed words also name in the other language ("tinnitus", "design": the same word in both)
+    needs no translation there: its other terms would only be that language's synonyms, searched over every
+    document of the language for a query that did not ask for them.
+    """
     typed = " ".join(words[match.start : match.end])
+    named = {lang: set(concepts) for lang, concepts in match.found if lang is not None}
     out = Expansion()
     for source, concepts in match.found:
         for lang in LANGUAGES:
@@ -204,6 +210,8 @@ def expansion_of(match: Match, words: list[str], tables: Tables) -> Expansion:
             if source is not None and (source, analysed(source, typed)) not in out.typed:
                 out.typed.append((source, analysed(source, typed)))
             for number in concepts:
+                if number in named.get(lang, ()):
+                    continue
                 for term, stems in tables.terms[number][lang]:
                     if stems != already:
                         out.add(lang, term, stems)
