@@ -30,6 +30,11 @@ is present if it is there in either language. A phrase maps as a unit ("hearing 
 "aid" each translated). An equivalent that the typed word already searches (a term spelled the same in both
 languages, like "tinnitus") is not added again.
 
+**Compounds:** a Danish compound typed as one word is split after this runs (:mod:`search.compounds`), so
+the typed words match the glossary as typed first; each part then asks :meth:`Expander.part_queries` for its
+concept's terms ("vindmøllestøj": vindmølle, støj -> wind turbine, noise), unless the glossary names the
+whole compound (:meth:`Expander.names_whole`).
+
 **What is not expanded:** prefix (``beam*``) and fuzzy (``reverberaton~``) words, which stand for words the
 person has not settled on; names (``author:``, ``org:``); a quoted phrase only when it is, as a whole, a
 glossary term. **Exclusions are expanded consistently:** ``-støj`` and ``NOT støj`` exclude the documents about
@@ -218,7 +223,9 @@ def expansion_of(match: Match, words: list[str], tables: Tables) -> Expansion:
     return out
 
 
-def expansion_queries(expansion: Expansion, parts: tuple[str, ...], boosts: dict[str, float]) -> list[wq.Query]:
+def expansion_queries(
+    expansion: Expansion, parts: tuple[str, ...], boosts: dict[str, float], weight: float = 1.0
+) -> list[wq.Query]:
     """``expansion`` as queries over ``parts`` of each term's language, at :data:`EXPANSION_BOOST`, one per term
     (as siblings of the typed words, not wrapped in an ``Or`` of their own: Whoosh's normalising would copy
     every one of them deeply to flatten that ``Or`` into its parent, which doubled the cost of a parse).
@@ -227,7 +234,8 @@ def expansion_queries(expansion: Expansion, parts: tuple[str, ...], boosts: dict
     phrase, and is scored as its words' BM25F terms sharing the weight of one: a concept counts once
     whether the other language names it with one word or three. (Scoring the phrase itself, Whoosh's
     per-field phrase score added over title, abstract and body, put a two-word English equivalent above
-    the Danish document a Danish query named exactly.)
+    the Danish document a Danish query named exactly.) ``weight`` is the typed words' own (a compound's part
+    has less).
     """
     children: list[wq.Query] = []
     for lang, terms in expansion.terms.items():
@@ -240,9 +248,10 @@ def expansion_queries(expansion: Expansion, parts: tuple[str, ...], boosts: dict
         for _term, stems in terms:
             fields = [(f"{part}_{lang}", boosts.get(part, 1.0)) for part in parts]
             if len(stems) == 1:
-                children.append(_fields_term(fields, stems[0], EXPANSION_BOOST, typed))
+                children.append(_fields_term(fields, stems[0], weight * EXPANSION_BOOST, typed))
                 continue
-            words = wq.And([_fields_term(fields, stem, EXPANSION_BOOST / len(stems), typed) for stem in stems])
+            share = weight * EXPANSION_BOOST / len(stems)
+            words = wq.And([_fields_term(fields, stem, share, typed) for stem in stems])
             children.append(wq.Require(words, wq.Or([wq.Phrase(f, list(stems)) for f, _b in fields])))
     return children
 
@@ -354,10 +363,25 @@ class Expander(Plugin):
         if extra:
             replaced[k] = syntax.OrGroup([node, *extra])
 
+    def names_whole(self, word: str) -> bool:
+        """True when the glossary names ``word`` on its own: a split compound's parts are then not looked up."""
+        return any(m.end == 1 for m in find_matches([word], self.tables))
+
+    def part_queries(self, part: str, parts: tuple[str, ...], weight: float) -> list[wq.Query]:
+        """The other language's queries for one part of a split compound (:mod:`search.compounds`), searched
+        in ``parts`` (title, abstract, body) at ``weight`` of a typed word."""
+        queries: list[wq.Query] = []
+        for match in find_matches([part], self.tables):
+            queries += self._expansion_queries(expansion_of(match, [part], self.tables), parts, weight)
+        return queries
+
     def _queries(self, match: Match, words: list[str], span: list[syntax.SyntaxNode]) -> list[wq.Query]:
         """The queries ``match`` adds (kept to the span's typed field), and the terms recorded as added."""
         expansion = expansion_of(match, words, self.tables)
-        queries = expansion_queries(expansion, _TYPED_PART[span[0].fieldname], self.boosts)
+        return self._expansion_queries(expansion, _TYPED_PART[span[0].fieldname])
+
+    def _expansion_queries(self, expansion: Expansion, parts: tuple[str, ...], weight: float = 1.0) -> list[wq.Query]:
+        queries = expansion_queries(expansion, parts, self.boosts, weight)
         for lang, terms in expansion.terms.items():
             shown = self.added.setdefault(lang, [])
             shown.extend(t for t, _s in terms if t not in shown)

@@ -16,6 +16,7 @@ from whoosh import query as wq
 from search import limits
 from search.admission import expensive_slot
 from search.analysis import LANGUAGES, language_analyzer
+from search.compounds import Splitter
 from search.crosslang import Expander, tables_for
 from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
@@ -199,9 +200,18 @@ def _expander(request: SearchRequest) -> Expander | None:
     return None if tables.empty else Expander(tables, DEFAULT_BOOSTS)
 
 
+def _splitter(expander: Expander | None) -> Splitter:
+    """The Danish compound split of this search (:mod:`search.compounds`): on whether or not the cross-language
+    expansion is, as it is Danish matching; a compound the glossary names whole keeps its parts out of it."""
+    if expander is None:
+        return Splitter(DEFAULT_BOOSTS)
+    return Splitter(DEFAULT_BOOSTS, expander.names_whole, expander.part_queries)
+
+
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     expander = _expander(request)
-    plugins = (expander,) if expander else ()
+    splitter = _splitter(expander)
+    plugins = (expander, splitter) if expander else (splitter,)
     parsed = parse_query(request.q, snapshot.searcher.schema, plugins=plugins)
     expansion = expander.expansion if expander else ()
     leaves = _multiterms(parsed.query)
@@ -219,7 +229,7 @@ def _evaluate(
     request: SearchRequest,
     parsed: ParsedQuery,
     expansion: tuple[tuple[str, tuple[str, ...]], ...],
-    plugins: tuple[Expander, ...],
+    plugins: tuple[Expander | Splitter, ...],
 ) -> SearchResult:
     schema = snapshot.searcher.schema
     columns = snapshot.columns
@@ -242,7 +252,7 @@ def _evaluate(
     relaxed = False
     if not final.any() and not parsed.is_empty and not parsed.plain:
         loose = parse_query(request.q, schema, conjunctive=False, plugins=plugins)
-        loose_expansion = plugins[0].expansion if plugins else ()
+        loose_expansion = plugins[0].expansion if isinstance(plugins[0], Expander) else ()
         loose_matched, loose_scores = _matched(snapshot, loose.query)
         loose_matched = loose_matched & allowed
         loose_final = loose_matched.copy()

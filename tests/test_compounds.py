@@ -1,0 +1,121 @@
+"""Danish compounds at query time: a compound typed as one word also finds its parts written apart.
+
+Real indexes, with a small glossary file written here (the service's own ``corpus/glossary.toml`` changes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.compounds import search_parts, split_compound
+from tests.test_crosslang import add_docs, run, titles
+
+GLOSSARY = """\
+[[concept]]
+id = "wind-turbine"
+areas = ["acoustics-noise"]
+en = ["wind turbine"]
+da = ["vindmølle"]
+
+[[concept]]
+id = "noise"
+areas = ["acoustics-noise"]
+en = ["noise"]
+da = ["støj"]
+
+[[concept]]
+id = "road-noise"
+areas = ["acoustics-noise"]
+en = ["road traffic noise"]
+da = ["vejstøj"]
+"""
+
+DOCS = [
+    ("apart", "Naboer og vindmøller", "da", "Mange naboer klager over støj fra vindmøller om natten."),
+    ("whole", "Vindmøllestøj", "da", "Vindmøllestøj måles om natten ved de nærmeste boliger."),
+    ("english", "Wind turbine noise", "en", "Residents near the wind turbine complained about the noise."),
+    ("road", "Vejstøj i byen", "da", "Vejstøj fra de store veje belaster boligerne."),
+    ("roadparts", "Veje og støj", "da", "Støj langs veje i byen."),
+    ("other", "Høreapparater", "da", "Brugere af høreapparater er tilfredse."),
+]
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> str:
+    path = tmp_path / "glossary.toml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def wind_hub(hub, tmp_path):
+    add_docs(hub, tmp_path / "wind", DOCS)
+    return hub
+
+
+def test_the_splitter_splits_compounds_and_leaves_words_alone():
+    assert split_compound("vindmøllestøj") == ("vindmølle", "støj")
+    assert split_compound("høreapparatbrugere") == ("høre", "apparat", "brugere")
+    assert split_compound("efterklangstid") == ("efter", "klang", "tid")  # klang-s-tid: a linking letter
+    assert split_compound("vejstøj") == ("vej", "støj")  # not vej-s-tøj: fewer linking letters win
+    for word in ("kommunen", "undersøgelse", "forskning", "vindmøller", "støj", "hørelse", "lyd"):
+        assert split_compound(word) == (), word
+    for word in ("beamforming", "reverberation", "loudspeaker", "audiologists", "hearing"):
+        assert split_compound(word) == (), word
+
+
+def test_search_parts_join_a_stop_word_to_the_next_part():
+    assert search_parts("efterklangstid") == ("efterklang", "tid")
+    assert search_parts("vindmøllestøj") == ("vindmølle", "støj")
+    assert search_parts("støj") == ()
+
+
+def test_a_compound_finds_its_parts_written_apart(wind_hub, glossary):
+    found = titles(wind_hub, run(wind_hub, "vindmøllestøj", glossary, crosslang=False))
+    assert "Naboer og vindmøller" in found
+    # The exact compound ranks above the document that has its parts apart.
+    assert found[:2] == ["Vindmøllestøj", "Naboer og vindmøller"]
+    assert "Wind turbine noise" not in found  # splitting is Danish matching, not translation
+
+
+def test_the_parts_reach_the_glossary(wind_hub, glossary):
+    result = run(wind_hub, "vindmøllestøj", glossary)
+    found = titles(wind_hub, result)
+    assert found[0] == "Vindmøllestøj"
+    assert set(found) == {"Vindmøllestøj", "Naboer og vindmøller", "Wind turbine noise"}
+    assert dict(result.expansion)["en"] == ("wind turbine", "noise")
+
+
+def test_the_glossary_naming_the_whole_compound_wins(wind_hub, glossary):
+    result = run(wind_hub, "vejstøj", glossary)
+    # The whole word's concept is expanded; its parts (vej, støj) still match Danish text but are not
+    # looked up in the glossary, so "noise" alone does not bring in the wind turbine report.
+    assert result.expansion == (("en", ("road traffic noise",)),)
+    found = titles(wind_hub, result)
+    assert found[0] == "Vejstøj i byen"
+    assert "Veje og støj" in found
+    assert "Wind turbine noise" not in found
+
+
+def test_all_words_required_keep_the_compound_as_one_unit(wind_hub, glossary):
+    found = titles(wind_hub, run(wind_hub, "vindmøllestøj naboer", glossary, crosslang=False))
+    assert found == ["Naboer og vindmøller"]
+    assert titles(wind_hub, run(wind_hub, "vindmøllestøj -naboer", glossary, crosslang=False)) == ["Vindmøllestøj"]
+
+
+def test_an_english_query_is_unaffected(wind_hub, glossary):
+    on = run(wind_hub, "wind turbine noise", glossary, crosslang=False)
+    assert titles(wind_hub, on) == ["Wind turbine noise"]
+
+
+def test_prefix_fuzzy_and_quoted_words_are_not_split(wind_hub, glossary):
+    assert titles(wind_hub, run(wind_hub, '"vindmøllestøj"', glossary, crosslang=False)) == ["Vindmøllestøj"]
+    assert titles(wind_hub, run(wind_hub, "vindmøllestø*", glossary, crosslang=False)) == ["Vindmøllestøj"]
+
+
+def test_a_title_field_keeps_the_parts_to_titles(wind_hub, glossary):
+    found = titles(wind_hub, run(wind_hub, "title:vindmøllestøj", glossary, crosslang=False))
+    # "Naboer og vindmøller" has vindmøller in its title but støj only in its body.
+    assert found == ["Vindmøllestøj"]
