@@ -88,20 +88,23 @@ def _segments(word: str, most: int) -> _Split | None:
     best: _Split | None = ((word,), 0, whole) if whole else None
     if most < 2:
         return best
+    split = _best_split(word, most)
+    return split if best is None or (split is not None and _better(split, best)) else best
+
+
+def _best_split(word: str, most: int) -> _Split | None:
+    """The best reading of ``word`` as a known first part (perhaps with a linking letter) and 1..``most - 1``
+    known parts after it, or None."""
+    best: _Split | None = None
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         head, tail = word[:i], word[i:]
-        heads = [(head, _known(head))]
-        if head[-1] in LINKS:
-            heads.append((head[:-1], _known(head[:-1])))
-        for part, z in heads:
-            if not z:
-                continue
-            rest = _segments(tail, most - 1)
-            if rest is None:
-                continue
-            found = ((part, *rest[0]), rest[1] + (part != head), min(z, rest[2]))
-            if best is None or _better(found, best):
-                best = found
+        for part in (head, head[:-1]) if head[-1] in LINKS else (head,):
+            z = _known(part)
+            rest = _segments(tail, most - 1) if z else None
+            if rest is not None:
+                found = ((part, *rest[0]), rest[1] + (part != head), min(z, rest[2]))
+                if best is None or _better(found, best):
+                    best = found
     return best
 
 
@@ -126,18 +129,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     english = _zipf(word, "en")
     if english > whole:  # an English word (beamforming, audiologists) is no Danish compound
         return ()
-    best = None
-    for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        head, tail = word[:i], word[i:]
-        heads = [(head, _known(head))]
-        if head[-1] in LINKS:
-            heads.append((head[:-1], _known(head[:-1])))
-        for part, z in heads:
-            rest = _segments(tail, MAX_PARTS - 1) if z else None
-            if rest is not None:
-                found = ((part, *rest[0]), rest[1] + (part != head), min(z, rest[2]))
-                if best is None or _better(found, best):
-                    best = found
+    best = _best_split(word, MAX_PARTS)
     if best is None or whole >= best[2]:
         return ()
     if len(stem_words("da", [word])[0]) <= len(word) - len(best[0][-1]):  # a suffix: rumlig, not rum + lig
