@@ -141,6 +141,16 @@ def test_document_page_lists_related_documents_with_area_badges(client):
     assert 'class="badge" href="/areas/hearing-health"' in aside
 
 
+def test_a_danish_document_is_related_to_the_english_ones_on_its_topic(client):
+    """Related documents cross languages through the glossary: høreapparat's English terms are searched too."""
+    url = api(client, "/api/search", q="høreapparater ældre", crosslang="0")["hits"][0]["url"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Høreapparater og ældre brugere" in page
+    aside = re.search(r'<aside class="related".*?</aside>', page, re.S).group()
+    titles = re.findall(r'<a href="/doc/[0-9a-f]+"[^>]*>([^<]+)</a>', aside)
+    assert {"Remote fitting of hearing aids", "Beamforming in hearing aids"} <= set(titles)
+
+
 # -- access rules ---------------------------------------------------------
 
 

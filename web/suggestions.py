@@ -77,6 +77,6 @@ def _as_json(c: Completion) -> dict[str, str]:
 def related_documents(hub: Hub, doc: Document, levels: tuple[str, ...], limit: int = 5) -> list[Document]:
     """Up to ``limit`` visible documents like ``doc``, best first."""
     text = f"{doc.title}\n{doc.abstract}\n{doc.body}"
-    ids = find_related(hub.pool.get(), doc.id, text, doc.lang, levels, limit)
+    ids = find_related(hub.pool.get(), doc.id, text, doc.lang, levels, limit, hub.settings.search.glossary)
     docs = hub.catalog.get_many(ids)
     return [docs[i] for i in ids if i in docs and docs[i].visibility in levels]
