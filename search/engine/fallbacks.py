@@ -27,6 +27,9 @@ def fell_back(path: str, reason: str) -> None:
 
 
 def said() -> set[tuple[str, str]]:
-    """The fallbacks logged so far in this process (for ``skh check`` and the tests)."""
+    """The fallbacks taken so far in this process.
+
+    A log line is written once per reason, so "no new line" cannot tell "no fallback" from "the same fallback
+    again"; this can, and is what the tests ask whether a search stayed on the fast path."""
     with _lock:
         return set(_said)
