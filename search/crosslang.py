@@ -56,7 +56,7 @@ from whoosh.qparser.plugins import Plugin
 from search import glossary as glossary_module
 from search.analysis import LANGUAGES, TOKEN_PATTERN, content_words, stem_words
 from search.glossary import Glossary, load_glossary
-from search.ranking import FieldsTerm
+from search.ranking import FieldsTerm, PhraseTerms
 
 EXPANSION_BOOST = 0.5
 """Weight of the other language's terms against the typed words' (see ``docs/ranking.md``)."""
@@ -231,7 +231,8 @@ def expansion_queries(
     every one of them deeply to flatten that ``Or`` into its parent, which doubled the cost of a parse).
 
     A one-word term is one BM25F :class:`FieldsTerm`, as a typed word is. A longer term must occur as a
-    phrase, and is scored as its words' BM25F terms sharing the weight of one: a concept counts once
+    phrase, and is scored as its words' BM25F terms sharing the weight of one (one :class:`PhraseTerms`, a leaf
+    the engine caches per index generation as it caches a word): a concept counts once
     whether the other language names it with one word or three. (Scoring the phrase itself, Whoosh's
     per-field phrase score added over title, abstract and body, put a two-word English equivalent above
     the Danish document a Danish query named exactly.) ``weight`` is the typed words' own (a compound's part
@@ -251,8 +252,7 @@ def expansion_queries(
                 children.append(_fields_term(fields, stems[0], weight * EXPANSION_BOOST, typed))
                 continue
             share = weight * EXPANSION_BOOST / len(stems)
-            words = wq.And([_fields_term(fields, stem, share, typed) for stem in stems])
-            children.append(wq.Require(words, wq.Or([wq.Phrase(f, list(stems)) for f, _b in fields])))
+            children.append(PhraseTerms([_fields_term(fields, stem, share, typed) for stem in stems]))
     return children
 
 

@@ -359,7 +359,7 @@ def _without_wordless(q: wq.Query) -> wq.Query:
     A query of nothing but stars (``*``, ``title:*``) keeps its meaning."""
     if isinstance(q, wq.Wildcard | wq.Prefix | wq.FuzzyTerm) and not _WORD.search(q.text):
         return wq.NullQuery
-    if q.is_leaf():
+    if q.is_leaf() or not _holds(q, wq.Wildcard | wq.Prefix | wq.FuzzyTerm | wq.Every):
         return q
     q = q.apply(_without_wordless)
     if not _is_star(q):
@@ -379,6 +379,14 @@ def _fuzzy_on_words(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.FuzzyTerm):
         maxdist = min(q.maxdist, limits.LIMITS.max_fuzzy_distance)
         return wq.FuzzyTerm("words", q.text.lower(), boost=q.boost, maxdist=maxdist, prefixlength=q.prefixlength)
-    if isinstance(q, wq.compound.CompoundQuery | wq.Not | wq.AndNot | wq.AndMaybe | wq.Require):
+    if isinstance(q, wq.compound.CompoundQuery | wq.Not | wq.AndNot | wq.AndMaybe | wq.Require) and _holds(
+        q, wq.FuzzyTerm
+    ):
         return q.apply(_fuzzy_on_words).normalize()
     return q
+
+
+def _holds(q: wq.Query, kinds) -> bool:
+    """Whether a leaf of ``q`` is one of ``kinds``: the rewrites above leave a tree without them as it is
+    (rebuilding and normalising it at every level cost more than the rest of a cross-language parse)."""
+    return any(isinstance(leaf, kinds) for leaf in q.leaves())

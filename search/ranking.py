@@ -18,9 +18,9 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from search.analysis import LANGUAGES
-from search.engine.scoring.bm25f import B, FieldsTerm
+from search.engine.scoring.bm25f import B, FieldsTerm, PhraseTerms
 
-__all__ = ["FieldsTerm", "text_field", "use_bm25f"]
+__all__ = ["FieldsTerm", "PhraseTerms", "text_field", "use_bm25f"]
 
 _PARTS = tuple(B)
 

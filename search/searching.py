@@ -22,6 +22,7 @@ from search.engine.fallbacks import fell_back
 from search.engine.reading.searcher import Snapshot
 from search.engine.scoring.evaluator import FALLBACK_PATH, Unsupported, top_k
 from search.facets import FacetCount, disjunctive_counts
+from search.language_share import ranked_with_share
 from search.limits import expansion_cap, expansion_share, time_budget
 from search.query import DEFAULT_BOOSTS, ParsedQuery, parse_query
 
@@ -267,7 +268,8 @@ def _evaluate(
     per_page = max(1, min(request.per_page, 100))
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(request.page, pages))
-    hits = _page_of_hits(snapshot, parsed, final, scores, request.sort, page, per_page) if total else []
+    shared = bool(expansion)  # searched in both languages: each gets its share of the first page
+    hits = _page_of_hits(snapshot, parsed, final, scores, request.sort, page, per_page, shared) if total else []
     return SearchResult(
         total=total,
         page=page,
@@ -290,14 +292,19 @@ def _page_of_hits(
     sort: str,
     page: int,
     per_page: int,
+    shared: bool = False,
 ) -> list[Hit]:
-    """One page, in Whoosh's order: score then document number, or date then document number."""
+    """One page, in Whoosh's order: score then document number, or date then document number; ``shared``:
+    with each language's share of the first places (:mod:`search.language_share`)."""
     docnums = np.flatnonzero(final)
     limit = page * per_page
     sort = sort if sort in SORTS else "relevance"
     if sort == "relevance" and (parsed.is_empty or scores is None):
         sort = "newest"  # browsing has no relevance; newest first is what people expect
-    if sort == "relevance":
+    if sort == "relevance" and shared:
+        languages = {lang: snapshot.columns.mask_for("lang", [lang]) for lang in LANGUAGES}
+        ranked = ranked_with_share(final, docnums, scores, languages, limit)
+    elif sort == "relevance":
         ranked = docnums[top_k(docnums, scores[docnums], limit)]
     else:
         ranked = snapshot.sort_keys.by_date(docnums, newest=(sort == "newest"), limit=limit)

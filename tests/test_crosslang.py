@@ -14,10 +14,13 @@ import pytest
 
 from ingest.pipeline import Explicit
 from search import SearchSettings
-from search.crosslang import find_matches, tables_for
+from search.crosslang import Expander, find_matches, tables_for
 from search.engine.fallbacks import said
+from search.query import DEFAULT_BOOSTS, parse_query
+from search.ranking import PhraseTerms
 from search.searching import SearchRequest, search
 from search.suggest import did_you_mean
+from tests.test_fastscore import assert_query_same_as_whoosh
 from web.app import create_app
 
 GLOSSARY = """\
@@ -143,6 +146,34 @@ def test_a_phrase_maps_as_a_unit(hub, tmp_path, glossary):
     tables = tables_for(glossary)
     (match,) = find_matches(["Road", "traffic", "noise"], tables)
     assert (match.start, match.end) == (0, 3)
+
+
+def test_an_equivalent_of_several_words_is_scored_as_whoosh_scores_it(hub, tmp_path, glossary):
+    # One PhraseTerms leaf per equivalent of several words: cached like a word, and its matches and scores
+    # are those of Require(And(words), Or(phrase per field)), which is how Whoosh's own matcher computes it.
+    add_docs(
+        hub,
+        tmp_path / "aids",
+        [
+            ("phrase", "Hearing aid fitting", "en", "The hearing aid was fitted; a hearing instrument too."),
+            ("apart", "Aid for hearing", "en", "Hearing loss and financial aid."),
+            ("da", "Høreapparater", "da", "Høreapparatet blev tilpasset."),
+        ],
+    )
+    searcher = hub.pool.get().searcher
+    for text in ("høreapparat", "høreapparater tilpasning", "høreapparat OR støj"):
+        plugins = (Expander(tables_for(glossary), DEFAULT_BOOSTS),)
+        q = parse_query(text, searcher.schema, plugins=plugins).query
+        assert any(type(node) is PhraseTerms for node in _nodes(q)), text
+        assert_query_same_as_whoosh(searcher, q, text)
+    assert titles(hub, run(hub, "høreapparat", glossary)) == ["Høreapparater", "Hearing aid fitting"]
+    assert str(q)  # a query with these nodes can be printed (the log does)
+
+
+def _nodes(q):
+    yield q
+    for child in q.children():
+        yield from _nodes(child)
 
 
 def test_all_words_count_a_concept_found_in_either_language(mini_hub, glossary):

@@ -26,8 +26,10 @@ judged against averages diluted by English ones.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from whoosh import matching
 from whoosh import query as wq
@@ -58,6 +60,8 @@ class FieldsTerm(wq.CompoundQuery):
     differs from an ``Or`` of the same terms.
     """
 
+    JOINT = " | "  # for str(): Whoosh's compound queries print their children joined by this
+
     def __init__(self, subqueries: list[wq.Term], boost: float = 1.0, idf_of: tuple[FieldsTerm, ...] = ()):
         """``idf_of``: words whose largest idf caps this one's. A word searched in place of another (the other
         language's name for a typed word) weighs at most what the typed word weighs, so a language with fewer
@@ -68,13 +72,20 @@ class FieldsTerm(wq.CompoundQuery):
     def apply(self, fn) -> FieldsTerm:
         return FieldsTerm([fn(q) for q in self.subqueries], boost=self.boost, idf_of=self.idf_of)
 
+    def copy(self) -> FieldsTerm:
+        # Whoosh's copy is deep, and normalising copies every child it re-boosts: the idf_of words, never
+        # changed after they are made, are shared instead of copied with them.
+        return FieldsTerm([copy.copy(q) for q in self.subqueries], boost=self.boost, idf_of=self.idf_of)
+
     def key(self) -> tuple:
         """What the score depends on, for caches (Whoosh's equality does not know ``idf_of``)."""
-        return (
-            self.boost,
-            tuple((t.fieldname, t.text, t.boost) for t in self.subqueries),
-            *(i.key() for i in self.idf_of),
-        )
+        return (self.boost, *self._fixed_key)
+
+    @cached_property
+    def _fixed_key(self) -> tuple:
+        # The words and idf_of are not changed after the query is made (apply and copy make new ones); only
+        # the boost is, so that is read afresh. Parsing hashes a query many times over.
+        return (tuple((t.fieldname, t.text, t.boost) for t in self.subqueries), *(i.key() for i in self.idf_of))
 
     def __eq__(self, other: object) -> bool:
         return type(other) is FieldsTerm and self.key() == other.key()
@@ -98,6 +109,54 @@ class FieldsTerm(wq.CompoundQuery):
             if (p.fieldname, p.text) in reader
         ]
         return BM25FMatcher(found, reader, factor) if found else matching.NullMatcher()
+
+
+class PhraseTerms(wq.CompoundQuery):
+    """Several :class:`FieldsTerm` words that must occur as a phrase in one of their fields, scored as the
+    words' sum: the same matches and scores as ``Require(And(words), Or(Phrase per field))``.
+
+    One node rather than that tree because it is a leaf to the array evaluator: its matches and scores are
+    computed once per index generation and cached like a word's, where the tree was rebuilt and re-evaluated
+    (two dense arrays per word over the whole index) by every search. Cross-language search adds one per
+    equivalent of several words ("hearing aid" for "høreapparat"), so a common concept cost every search
+    that typed it the full price. Every word has the same fields (one language's text parts).
+    """
+
+    JOINT = " + "
+
+    def __init__(self, subqueries: list[FieldsTerm], boost: float = 1.0):
+        super().__init__(list(subqueries), boost=boost)
+
+    def apply(self, fn) -> PhraseTerms:
+        return PhraseTerms([fn(q) for q in self.subqueries], boost=self.boost)
+
+    def key(self) -> tuple:
+        """What the matches and scores depend on, for caches."""
+        return (self.boost, *(q.key() for q in self.subqueries))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is PhraseTerms and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def normalize(self) -> wq.Query:
+        return self  # as FieldsTerm: a parent Or must not absorb the words
+
+    @property
+    def words(self) -> list[str]:
+        return [q.subqueries[0].text for q in self.subqueries]
+
+    def phrases(self) -> list[wq.Phrase]:
+        """The phrase in each field; a document matches when one of them is there."""
+        return [wq.Phrase(t.fieldname, self.words) for t in self.subqueries[0].subqueries]
+
+    def estimate_size(self, ixreader) -> int:
+        return min(q.estimate_size(ixreader) for q in self.subqueries)
+
+    def matcher(self, searcher, context=None) -> Matcher:
+        tree = wq.Require(wq.And(list(self.subqueries), boost=self.boost), wq.Or(self.phrases()))
+        return tree.matcher(searcher, context)
 
 
 @dataclass(frozen=True)

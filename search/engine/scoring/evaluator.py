@@ -32,13 +32,13 @@ from search.engine import budget, guard
 from search.engine.fallbacks import fell_back
 from search.engine.reading.segments import Segment, SegmentStore
 from search.engine.scoring import combine
-from search.engine.scoring.bm25f import FieldsTerm
+from search.engine.scoring.bm25f import FieldsTerm, PhraseTerms
 from search.engine.scoring.combine import Part, Unsupported
 from search.engine.scoring.leaves import FALLBACK_PATH, MAX_EXPANSIONS, Leaves
 
 __all__ = ["FALLBACK_PATH", "Scorer", "Unsupported", "top_k"]
 
-_LEAVES = (wq.Term, FieldsTerm, wq.Phrase)
+_LEAVES = (wq.Term, FieldsTerm, PhraseTerms, wq.Phrase)
 """Nodes whose matches and scores are fixed for a generation (prefix, wildcard and fuzzy terms too)."""
 
 
@@ -129,6 +129,8 @@ class Scorer:
         """Global document numbers and scores of a leaf (boost applied), cached per generation."""
         if type(q) is FieldsTerm:
             key = ("global", *q.key())
+        elif type(q) is PhraseTerms:
+            key = ("global", "phrase terms", *q.key())
         else:  # Whoosh's queries compare and hash by their content
             key = ("global", type(q).__name__, q)
         found = self.cache.get(key)

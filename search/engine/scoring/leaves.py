@@ -23,8 +23,8 @@ from search.engine.cache import Cache
 from search.engine.fallbacks import fell_back
 from search.engine.format.postings import LENGTH_OF_BYTE, phrase_documents, postings_arrays
 from search.engine.reading.segments import Segment, SegmentStore, TermCache
-from search.engine.scoring.bm25f import FieldsTerm, PartStats, bm25f, bm25f_stats
-from search.engine.scoring.combine import Part, Unsupported, empty
+from search.engine.scoring.bm25f import FieldsTerm, PartStats, PhraseTerms, bm25f, bm25f_stats
+from search.engine.scoring.combine import Part, Unsupported, conjunction, empty, require
 from search.engine.scoring.expansion import Expander
 
 MAX_EXPANSIONS = 1024  # Whoosh's Or.TOO_MANY_CLAUSES: past it, another matcher (modelled by fallback)
@@ -62,6 +62,8 @@ class Leaves:
             raise Unsupported(f"{kind.__name__} inside a coordinated Or")
         if kind is FieldsTerm:
             return self._fields_term(q, seg)
+        if kind is PhraseTerms:
+            return self._phrase_terms(q, seg)
         if kind is wq.Phrase and q.slop >= 1:
             return self._phrase(q, seg)
         return self.fall_back(q, seg, True, "Phrase with slop below 1")  # the only leaf kind left
@@ -103,6 +105,17 @@ class Leaves:
             lengths = LENGTH_OF_BYTE[seg.lengths(p.fieldname)[ids]]
             tf[ids] += p.weight * weights.astype(np.float64) / (1.0 - p.b + p.b * lengths / p.avg_length)
         return Part(mask, np.where(mask, bm25f(factor, tf), 0.0))
+
+    def _phrase_terms(self, q: PhraseTerms, seg: Segment) -> Part:
+        """Its words' BM25F terms, all required and added up, where they form a phrase in one of the fields
+        (``Require(And(words), Or(phrases))``, as its Whoosh matcher builds it)."""
+        words = conjunction([self._fields_term(w, seg) for w in q.subqueries], q.boost, seg.size, True)
+        if not words.mask.any():
+            return words
+        found = np.zeros(seg.size, dtype=bool)
+        for phrase in q.phrases():
+            found |= self._phrase(phrase, seg).mask
+        return require(words, Part(found, None))
 
     def raw_arrays(self, seg: Segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """A term's document numbers and frequencies in ``seg``, kept across generations."""
