@@ -162,6 +162,7 @@ def main() -> int:
     parser.add_argument("--ingest-rounds", type=int, default=2, help="ingests per side (default 2: A B B A)")
     parser.add_argument("--rounds", type=int, default=30, help="passes over the 30-request mix per side")
     parser.add_argument("--no-ingest", action="store_true", help="search the indexes the last run left")
+    parser.add_argument("--aim", type=float, default=10.0, help="the verdict's limit in percent (default 10, #15's)")
     parser.add_argument("--write-docs", action="store_true", help="append the table to docs/performance.md")
     args = parser.parse_args()
     folders = dict(zip(SIDES, (checkout(args.old), checkout(args.new)), strict=True))
@@ -195,7 +196,7 @@ def main() -> int:
     rows += report.search_rows(samples)
 
     text = report.table(rows, folders["old"][1], folders["new"][1])
-    verdict = report.verdict(rows)
+    verdict = report.verdict(rows, args.aim / 100)
     load = f"load average {os.getloadavg()[0]:.1f} at the end; {time.perf_counter() - t0:.0f} s in all"
     print(f"\n{text}\n\n{verdict}\n({load})")
     if args.write_docs:

@@ -393,3 +393,24 @@ def recognised_spans(text: str, tables: Tables) -> list[tuple[int, int]]:
     found = list(_WORDS.finditer(text))
     matches = find_matches([m.group() for m in found], tables)
     return [(found[m.start].start(), found[m.end - 1].end()) for m in matches]
+
+
+def equivalent_texts(text: str, tables: Tables, limit: int = 4) -> list[str]:
+    """``text`` said in the other language, when every word of it is a glossary term: each match's terms in
+    the other language (both, for an abbreviation), the first ``limit`` combinations. For completions: the
+    titles a typed concept also finds (a word outside the glossary cannot be said in the other language,
+    and a title completion needs every typed word)."""
+    words = _WORDS.findall(text)
+    matches = find_matches(words, tables)
+    if not words or sum(m.end - m.start for m in matches) != len(words):
+        return []
+    options: list[list[str]] = []
+    for match in matches:
+        expansion = expansion_of(match, words, tables)
+        options.append([term for terms in expansion.terms.values() for term, _stems in terms])
+        if not options[-1]:
+            return []
+    out = [""]
+    for choices in options:
+        out = [f"{head} {term}".strip() for head in out for term in choices][:limit]
+    return out

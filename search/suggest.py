@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from search import limits
 from search.analysis import STOP_WORDS
-from search.crosslang import recognised_spans, tables_for
+from search.crosslang import equivalent_texts, recognised_spans, tables_for
 from search.engine.reading.searcher import Snapshot
 from search.searching import SearchRequest, search
 from search.titles import TitleIndex
@@ -134,8 +134,12 @@ def complete(
     levels: tuple[str, ...],
     terms: int = 5,
     documents: int = 5,
+    glossary: str | None = None,
+    crosslang: bool = True,
 ) -> list[Completion]:
-    """Completions of ``text``: the query with its last word completed, then matching titles."""
+    """Completions of ``text``: the query with its last word completed, then matching titles, then (with
+    ``crosslang``) titles the typed glossary terms find in the other language ("høreapparat": "Beamforming in
+    hearing aids"), as the search itself would (:mod:`search.crosslang`; ``glossary`` is its file)."""
     text = (text or "")[: limits.LIMITS.max_suggest_chars]
     if not _WORD.search(text):
         return []
@@ -148,6 +152,15 @@ def complete(
             # Keep the person's own capitals for the part they typed.
             same = word.startswith(typed.lower()) and len(typed.lower()) == len(typed)
             out.append(Completion(head + (typed + word[len(typed) :] if same else word), "term"))
-    if titles is not None:
-        out.extend(Completion(e.title, "title", e.id) for e in titles.complete(text, levels, documents))
+    if titles is None:
+        return out
+    found = titles.complete(text, levels, documents)
+    if crosslang and len(found) < documents:
+        seen = {e.id for e in found}
+        for other in equivalent_texts(text, tables_for(glossary)):
+            for entry in titles.complete(other, levels, documents - len(found)):
+                if entry.id not in seen:
+                    seen.add(entry.id)
+                    found.append(entry)
+    out.extend(Completion(e.title, "title", e.id) for e in found)
     return out

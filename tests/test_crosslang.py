@@ -281,3 +281,21 @@ def test_crosslang_off_is_kept_in_facet_links_and_the_page_context(glossary_clie
         links = [v.toggle_url for f in seen["search.html"]["facets"] for v in f.values]
         links += list(seen["search.html"]["sort_links"].values())
         assert links and all("crosslang=0" in url for url in links)
+
+
+def test_completions_offer_the_titles_a_typed_concept_finds_in_the_other_language(glossary_client, tmp_path):
+    hub = glossary_client.application.extensions["hub"]
+    add_docs(hub, tmp_path / "staff", [("secret", "Hearing aid prices", "en", "Hearing aid prices.")], "staff")
+
+    def offered(query: str) -> set[str]:
+        body = glossary_client.get(f"/api/suggest?q={query}").get_json()
+        return {c["text"] for c in body["completions"] if c["kind"] == "title"}
+
+    assert offered("h%C3%B8reapparat") == {
+        "Høreapparater og ældre brugere",
+        "Beamforming in hearing aids",
+        "Remote fitting of hearing aids",
+    }  # and not the staff-only "Hearing aid prices"
+    assert offered("h%C3%B8reapparat&crosslang=0") == {"Høreapparater og ældre brugere"}
+    # A word outside the glossary cannot be said in the other language: no English titles for it.
+    assert offered("h%C3%B8reapparat%20zzz") == set()

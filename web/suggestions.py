@@ -56,9 +56,10 @@ def suggestion(
     return {"text": corrected, "url": link("/search", [("q", corrected)] + without(pairs, "q"))}
 
 
-def completions(hub: Hub, text: str, levels: tuple[str, ...]) -> list[dict[str, str]]:
-    """Completions as the API returns them, each with the URL it leads to."""
-    found = complete(hub.pool.get(), title_index(hub), text, levels)
+def completions(hub: Hub, text: str, levels: tuple[str, ...], crosslang: bool = True) -> list[dict[str, str]]:
+    """Completions as the API returns them, each with the URL it leads to; ``crosslang`` as the search's."""
+    glossary = hub.settings.search.glossary
+    found = complete(hub.pool.get(), title_index(hub), text, levels, glossary=glossary, crosslang=crosslang)
     # The title index was built from the catalog at the start of this index
     # generation; the catalog decides who may see a document now.
     ids = [c.doc_id for c in found if c.doc_id]

@@ -33,9 +33,11 @@ def api_search():
 @bp.get("/api/suggest")
 def api_suggest():
     # Completions for the search box: the query with its last word completed
-    # ("term") and matching document titles ("title"), only from visible documents.
+    # ("term") and matching document titles ("title"), also in the other language
+    # unless crosslang=0 (as for /api/search), only from visible documents.
     q = (request.args.get("q") or "")[: get_hub().settings.search.limits.max_suggest_chars]
-    return jsonify(q=q, completions=completions(get_hub(), q, visible_levels()))
+    crosslang = request.args.get("crosslang") != "0"
+    return jsonify(q=q, completions=completions(get_hub(), q, visible_levels(), crosslang))
 
 
 @bp.get("/api/documents/<doc_id>")
