@@ -94,6 +94,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
         SKH_RATE_LIMIT=web.rate_limit,
         SKH_TRUSTED_PROXIES=web.trusted_proxies,
+        SKH_PUBLIC_URL=web.public_url,
     )
     app.config.update(config)
     app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])
