@@ -197,7 +197,7 @@ def test_document_page_has_highwire_tags_doi_link_and_export_links(cited):
     results = client.get("/search?q=hearing").get_data(as_text=True)
     assert 'href="/search/cite.bib?q=hearing"' in results
     danish = client.get("/search?q=hearing", headers={"Accept-Language": "da"}).get_data(as_text=True)
-    assert "Citér denne side:" in danish
+    assert "Citér denne side:" in danish and "Atom-feed for denne søgning" in danish
 
 
 def test_a_pdf_original_is_announced_to_reference_managers(mini_hub, tmp_path):

@@ -51,6 +51,7 @@ def search_context(view: SearchPage) -> dict[str, object]:
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
         "crosslang": view.crosslang,
+        "feed_url": link("/feeds/search.atom", without(pairs, "sort")),
         "cite_links": _cite_links(pairs, view.result.page),
         "export_limit": EXPORT_LIMIT,
     }
