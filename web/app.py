@@ -109,9 +109,9 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, citations, documents, feeds, language, pages, staff
+    from web.views import api, auth, citations, documents, feeds, language, pages, site, staff
 
-    blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp)
+    blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
