@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang corpus clean
+.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-side-by-side: $(VENV)/.installed-test
 # (NO_SPEED=1 skips it; the first run at a size builds its corpus). WRITE_DOCS=1 appends to docs/performance.md.
 bench-crosslang: $(VENV)/.installed-test
 	$(PY) bench/crosslang.py --size $(SIZE) $(if $(NO_SPEED),--no-speed) $(if $(WRITE_DOCS),--write-docs)
+
+bench-near-duplicates: $(VENV)/.installed-test
+	$(PY) bench/near_duplicates.py
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py
