@@ -53,8 +53,10 @@ def test_explicit_options_win_and_unknown_areas_are_usage_errors(skh, tmp_path):
         "staff",
     )
     assert result.exit_code == 0
-    hit = json.loads(skh("search", "magnets", "--json").output)["hits"][0]
-    assert hit["areas"] == ["acoustics-noise"] and hit["org"] == "Lydværket ApS" and hit["type"] == "report"
+    assert json.loads(skh("search", "magnets", "--json").output)["total"] == 0  # staff only: not anonymous
+    hit = json.loads(skh("search", "magnets", "--as", "staff", "--json").output)["hits"][0]
+    assert hit["visibility"] == "staff" and hit["areas"] == ["acoustics-noise"]
+    assert hit["org"] == "Lydværket ApS" and hit["type"] == "report"
 
 
 def test_search_filters_and_sorting(skh, tmp_path):

@@ -1,4 +1,5 @@
-"""The ``skh`` command line: ingest, search, reindex, stats, serve (and gc, check, backup, restore: web/ops_cli.py)."""
+"""The ``skh`` command line: ingest, reindex, stats, serve (search: web/search_cli.py; gc, check, backup, restore:
+web/ops_cli.py; users: web/users_cli.py)."""
 
 from __future__ import annotations
 
@@ -20,24 +21,14 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from ingest.storage_errors import StorageFailed
-from search import (
-    BACKGROUND_NICENESS,
-    SORTS,
-    QueryTooExpensive,
-    SearchRequest,
-    announce_waits,
-    load_glossary,
-    write_lock,
-)
+from search import BACKGROUND_NICENESS, announce_waits, load_glossary, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
-from web.results import run_search
+from web.search_cli import search_command
 from web.suggestions import warm_suggestions
 from web.users_cli import users
 
 log = logging.getLogger(__name__)
-
-ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
 
 
 def _say_waits() -> None:
@@ -148,68 +139,6 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_
     else:
         click.echo(", ".join(f"{n} {k}" for k, n in summary.items()))
     sys.exit(1 if summary["failed"] else 0)
-
-
-def _year_range(value: str | None) -> tuple[int | None, int | None]:
-    if not value:
-        return None, None
-    lo, _, hi = value.partition(":")
-    try:
-        return (int(lo) if lo else None), (int(hi) if hi else (int(lo) if ":" not in value else None))
-    except ValueError as exc:
-        raise click.BadParameter("use FROM:TO, e.g. 2015:2020") from exc
-
-
-@main.command()
-@click.argument("query", default="")
-@click.option("--area", "areas", multiple=True)
-@click.option("--type", "types", multiple=True)
-@click.option("--lang", type=click.Choice(["da", "en"]), default=None)
-@click.option("--year", default=None, help="FROM:TO")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10)
-@click.option("--json", "as_json", is_flag=True)
-@click.option(
-    "--crosslang/--no-crosslang", default=True, help="Also search glossary words' terms in the other language."
-)
-def search(query, areas, types, lang, year, sort, limit, as_json, crosslang) -> None:
-    """Search the index."""
-    hub = _hub()
-    year_from, year_to = _year_range(year)
-    request = SearchRequest(
-        q=query,
-        filters={"area": list(areas), "type": list(types), "lang": [lang] if lang else []},
-        year_from=year_from,
-        year_to=year_to,
-        visibility=ALL_LEVELS,
-        sort=sort,
-        per_page=limit,
-        crosslang=crosslang,
-        glossary=hub.settings.search.glossary,
-    )
-    try:
-        result, hits = run_search(hub, request)
-    except QueryTooExpensive as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "total": result.total,
-                    "relaxed": result.relaxed,
-                    "expansion": {lang: list(terms) for lang, terms in result.expansion},
-                    "hits": [h.as_json(f"/doc/{h.doc.id}") for h in hits],
-                    "facets": {k: [{"value": c.value, "count": c.count} for c in v] for k, v in result.facets.items()},
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"{result.total} documents" + (" (any of the words)" if result.relaxed else ""))
-    for hit in hits:
-        d = hit.doc
-        click.echo(f"{d.id}  {d.title}  [{', '.join(d.areas)}] {d.org} {d.year or ''}")
 
 
 @main.command()
@@ -347,7 +276,7 @@ def seed(corpus: Path) -> None:
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
 
 
-for _command in (*COMMANDS, users):  # gc, check, backup, restore; users add|passwd|role|remove|list
+for _command in (search_command, *COMMANDS, users):  # search; gc, check, backup, restore; users add|passwd|...
     main.add_command(_command)
 
 
