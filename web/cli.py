@@ -21,6 +21,7 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from ingest.storage_errors import StorageFailed
+from ingest.taxonomy import Taxonomy
 from search import BACKGROUND_NICENESS, announce_waits, load_glossary, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
@@ -180,7 +181,10 @@ def set_areas(doc_id: str, areas: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 def stats(as_json) -> None:
-    """Documents per area, type, language and year."""
+    """Documents per area (with the taxonomy's names), type, language, year and visibility.
+
+    Counts the whole catalog, every visibility level: this is the operator's view (skh search --as is not).
+    """
     hub = _hub()
     counters = {name: Counter() for name in ("area", "type", "lang", "year", "visibility")}
     total = 0
@@ -193,14 +197,30 @@ def stats(as_json) -> None:
         counters["year"][str(doc.year or "(none)")] += 1
         counters["visibility"][doc.visibility] += 1
     if as_json:
-        click.echo(json.dumps({"documents": total, **{k: dict(v) for k, v in counters.items()}}, indent=2))
+        labels = {a.id: a.label("en") for a in hub.taxonomy.areas}
+        data = {"documents": total, **{k: dict(v) for k, v in counters.items()}, "area_labels": labels}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"documents: {total}")
+    click.echo(f"documents: {total} (the whole catalog, every visibility level)")
     for name, counter in counters.items():
         click.echo(f"\n{name}:")
+        if name == "area":
+            for label, count in _area_rows(counter, hub.taxonomy):
+                click.echo(f"  {label:<48} {count}")
+            continue
         keys = sorted(counter) if name == "year" else [k for k, _ in counter.most_common()]
         for key in keys:
             click.echo(f"  {key:<24} {counter[key]}")
+
+
+def _area_rows(counter: Counter, taxonomy: Taxonomy) -> list[tuple[str, int]]:
+    """Every area of the taxonomy by its name (and the id --area takes), in the taxonomy's order and with
+    the empty ones, then ids the catalog holds that the taxonomy no longer has (skh reindex reassigns them)."""
+    rows = [(f"{a.label('en')} ({a.id})", counter[a.id]) for a in taxonomy.areas]
+    for key, count in counter.most_common():
+        if key not in taxonomy.ids:
+            rows.append((key if key == "(none)" else f"{key} (not in the taxonomy)", count))
+    return rows
 
 
 @main.command()
