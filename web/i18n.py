@@ -44,6 +44,7 @@ FACET_TITLES = {
 }
 FORMAT_NAMES = {"text": _l("TEXT")}
 """File formats whose name is a word; PDF, DOCX, HTML and MARKDOWN are names in both languages."""
+ROLE_NAMES = {"member": _l("Member"), "staff": _l("Staff"), "admin": _l("Administrator")}
 DOCUMENT_TYPES = {
     "publication": _l("Publication"),
     "report": _l("Report"),
@@ -122,6 +123,11 @@ def format_name(fmt: str) -> str:
     return str(known) if known else fmt.upper()
 
 
+def role_name(role: str) -> str:
+    known = ROLE_NAMES.get(role)
+    return str(known) if known else role
+
+
 def facet_title(name: str) -> str:
     known = FACET_TITLES.get(name)
     return str(known) if known else name
@@ -157,6 +163,7 @@ def install(app: Flask) -> None:
         language_name=language_name,
         type_name=type_name,
         format_name=format_name,
+        role_name=role_name,
         notice=notice,
     )
     app.jinja_env.globals.update(
@@ -185,6 +192,7 @@ __all__ = [
     "locale_code",
     "number",
     "offered",
+    "role_name",
     "type_name",
     "value_label",
 ]

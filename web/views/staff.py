@@ -16,10 +16,11 @@ from ingest.model import Document
 from ingest.pipeline import IngestError, assign_areas
 from ingest.reasons import reason
 from ingest.store import sha256_of, store
+from web import audit_view
 from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.hub import get_hub
-from web.i18n import current_language
+from web.i18n import current_language, number
 from web.messages_ingest import ingest_reason
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
@@ -150,7 +151,8 @@ def publish():
     if len(published) == 1:
         flash(_("Published."))
         return redirect(url_for("documents.document_page", doc_id=published[0].id))
-    flash(ngettext("Published %(num)d document.", "Published %(num)d documents.", len(published)))
+    count = len(published)
+    flash(ngettext("Published %(count)s document.", "Published %(count)s documents.", count, count=number(count)))
     return redirect(url_for("pages.search_page", sort="newest"))
 
 
@@ -218,4 +220,4 @@ def remove(doc_id: str):
 def audit():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = get_hub().accounts.audit_log(limit=100, offset=(page - 1) * 100)
-    return render_template("audit.html", entries=entries, page=page)
+    return render_template("audit.html", entries=entries, page=page, changes=audit_view.changes)
