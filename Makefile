@@ -29,7 +29,7 @@ $(VENV)/.installed-test: pyproject.toml $(PO_FILES) | $(PY)
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "Sound Knowledge Hub" -o web/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120 --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d web/translations
 
 # A .mo older than its .po (a pull changed the translation) is compiled again before run and test.
