@@ -45,7 +45,7 @@ from search.limits import configure as configure_search
 from search.related import related as find_related
 from search.schema import IndexDoc, build_schema
 from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
-from search.snippets import lead, make_snippet
+from search.snippets import Snippet, highlight, lead, make_snippet
 from search.suggest import Completion, complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex, TitleRow, shared_title_index
 from search.vocabulary import vocabulary as vocabulary_for
@@ -71,11 +71,13 @@ __all__ = [
     "time_budget",
     # showing and suggesting
     "Completion",
+    "Snippet",
     "TitleEntry",
     "TitleIndex",
     "TitleRow",
     "complete",
     "did_you_mean",
+    "highlight",
     "lead",
     "make_snippet",
     "find_related",

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from web import client_address, i18n, rate_limit
 from web.hub import Hub
@@ -143,7 +144,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     @app.errorhandler(413)
     def too_large(_error):
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        limit = i18n.number(app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
         return page(413, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
 
     @app.errorhandler(429)
@@ -160,6 +161,18 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     @app.errorhandler(500)
     def server_error(_error):
         return page(500, _("Something went wrong on our side."))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        # Any other refusal (a GET of a POST-only address, a malformed form) is a page in the interface
+        # language too, not Werkzeug's English one; the API keeps its plain answers.
+        if request.path.startswith("/api/") or error.code is None:
+            return error
+        if error.code == 405:
+            return page(405, _("This address does not accept that kind of request."))
+        if error.code == 400:
+            return page(400, _("The request was not understood. Reload the page and try again."))
+        return page(error.code, _("The request could not be answered (HTTP %(code)s).", code=error.code))
 
     @app.context_processor
     def inject():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
-from search import SearchRequest, SearchResult, lead, make_snippet, search, time_budget
+from search import SearchRequest, SearchResult, Snippet, highlight, search, time_budget
 from web.facets_view import Facet, build_facets
 from web.hub import Hub
 from web.params import link, parse_args, state_pairs, without
@@ -39,12 +39,18 @@ class ShownHit:
         }
 
 
-def snippet_for(doc: Document, result: SearchResult) -> str:
+def highlighted(doc: Document, result: SearchResult) -> Snippet:
+    """``doc``'s snippet for this search as plain text with its matches' offsets (the command line's form)."""
     terms = result.terms.get(doc.lang if doc.lang in ("en", "da") else "en", set())
     if not terms:
-        return lead(doc.abstract or doc.body, 260)
+        return highlight(doc.abstract or doc.body, set(), doc.lang)  # the start of the abstract, else of the text
     text = f"{doc.abstract}\n\n{doc.body}" if doc.abstract else doc.body
-    return make_snippet(text, terms, doc.lang)
+    return highlight(text, terms, doc.lang)
+
+
+def snippet_for(doc: Document, result: SearchResult) -> str:
+    """``doc``'s snippet for this search as pages show it: escaped, ``<mark>`` around matches."""
+    return highlighted(doc, result).html()
 
 
 def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[ShownHit]]:
