@@ -95,6 +95,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
         SKH_RATE_LIMIT=web.rate_limit,
         SKH_TRUSTED_PROXIES=web.trusted_proxies,
+        SKH_PUBLIC_URL=web.public_url,
     )
     app.config.update(config)
     app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])
@@ -109,9 +110,10 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, documents, language, pages, staff
+    from web.views import api, auth, citations, documents, feeds, language, pages, site, staff
 
-    for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp):
+    blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))

@@ -6,6 +6,8 @@ from flask import Blueprint, abort, render_template, request
 
 from search import QueryTooExpensive, SearchRequest
 from web.access import visible_levels
+from web.citations import FORMATS
+from web.collect import EXPORT_LIMIT
 from web.facets_view import build_chips
 from web.hub import get_hub
 from web.i18n import facet_title, value_label
@@ -49,6 +51,19 @@ def search_context(view: SearchPage) -> dict[str, object]:
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
         "crosslang": view.crosslang,
+        "feed_url": link("/feeds/search.atom", without(pairs, "sort")),
+        "cite_links": _cite_links(pairs, view.result.page),
+        "export_limit": EXPORT_LIMIT,
+    }
+
+
+def _cite_links(pairs: list[tuple[str, str]], page: int) -> dict[str, list[tuple[str, str]]]:
+    """The result list's citation downloads (web/views/citations.py): this page, and all results up to the
+    export limit, in each format."""
+    here = pairs + ([("page", str(page))] if page > 1 else [])
+    return {
+        "page": [(f.name, link(f"/search/cite.{ext}", here)) for ext, f in FORMATS.items()],
+        "all": [(f.name, link(f"/search/cite.{ext}", pairs + [("scope", "all")])) for ext, f in FORMATS.items()],
     }
 
 
