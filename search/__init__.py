@@ -15,7 +15,7 @@ here is both a function and a submodule (``search.related``,
 ``search.vocabulary``): ``find_related`` and ``vocabulary_for``.
 """
 
-from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search.analysis import LANGUAGES, content_words, language_analyzer, normalise_lang, stem_words
 from search.engine.reading.index import use_schema
 from search.engine.reading.searcher import SearcherPool, Snapshot
 from search.engine.writing.background_merge import NICENESS
@@ -85,6 +85,7 @@ __all__ = [
     "vocabulary_for",
     # documents and text analysis
     "IndexDoc",
+    "LANGUAGES",
     "content_words",
     "language_analyzer",
     "normalise_lang",

@@ -309,7 +309,8 @@ def test_the_rate_limit_page_in_danish_and_the_api_in_english(mini_hub):
     page = text(refused.get_data(as_text=True))
     assert re.search(r"For mange forespørgsler fra din adresse\. Prøv igen om \d+ sekund(er)?\.", page)
     api = client.get("/api/search?q=noise", headers=DA)
-    assert api.status_code == 429 and api.get_json()["error"].startswith("Too many requests from your address.")
+    assert api.status_code == 429
+    assert api.get_json()["error"]["message"].startswith("Too many requests from your address.")
 
 
 def test_an_upload_problem_in_danish(mini_hub):

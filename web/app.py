@@ -15,7 +15,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from web import client_address, i18n, rate_limit
+from web import api_errors, client_address, i18n, rate_limit
 from web.hub import Hub
 from web.settings import Settings
 
@@ -131,36 +131,46 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             response.vary.add("Accept-Language")  # the interface language may come from it (web.i18n)
         return response
 
-    def page(code: int, message: str):
-        return render_template("error.html", code=code, message=message), code
+    def page(error: HTTPException, message: str):
+        # Under /api/ every refusal is the JSON error body (web.api_errors); the pages keep HTML pages.
+        if api_errors.is_api_request():
+            return api_errors.from_http_exception(error)
+        return render_template("error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(403)
-    def forbidden(_error):
-        return page(403, _("Your account does not have access to this page."))
+    def forbidden(error):
+        return page(error, _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
-    def not_found(_error):
-        return page(404, _("We could not find that page or document."))
+    def not_found(error):
+        return page(error, _("We could not find that page or document."))
 
     @app.errorhandler(413)
-    def too_large(_error):
+    def too_large(error):
         limit = i18n.number(app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
-        return page(413, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
+        return page(error, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
 
     @app.errorhandler(429)
-    def too_many(_error):
-        return page(429, _("Too many requests. Wait a little and try again."))
+    def too_many(error):
+        return page(error, _("Too many requests. Wait a little and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         reason = CSRF_REASONS.get(error.description, error.description)
         return page(
-            400, _("The form expired or did not come from this site (%(reason)s). Reload and retry.", reason=reason)
+            error, _("The form expired or did not come from this site (%(reason)s). Reload and retry.", reason=reason)
         )
 
     @app.errorhandler(500)
-    def server_error(_error):
-        return page(500, _("Something went wrong on our side."))
+    def server_error(error):
+        return page(error, _("Something went wrong on our side."))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        # A status without a page of its own (400, 405, ...): JSON under /api/, werkzeug's page elsewhere.
+        if api_errors.is_api_request():
+            return api_errors.from_http_exception(error)
+        return error
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
