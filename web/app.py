@@ -167,22 +167,17 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
-        # A status without a page of its own (400, 405, ...): JSON under /api/, werkzeug's page elsewhere.
+        # Any other refusal (a GET of a POST-only address, a malformed form): the JSON error body under /api/
+        # (web.api_errors), elsewhere a page in the interface language, not Werkzeug's English one.
         if api_errors.is_api_request():
             return api_errors.from_http_exception(error)
-        return error
-
-    @app.errorhandler(HTTPException)
-    def other_http_error(error: HTTPException):
-        # Any other refusal (a GET of a POST-only address, a malformed form) is a page in the interface
-        # language too, not Werkzeug's English one; the API keeps its plain answers.
-        if request.path.startswith("/api/") or error.code is None:
+        if error.code is None:
             return error
         if error.code == 405:
-            return page(405, _("This address does not accept that kind of request."))
+            return page(error, _("This address does not accept that kind of request."))
         if error.code == 400:
-            return page(400, _("The request was not understood. Reload the page and try again."))
-        return page(error.code, _("The request could not be answered (HTTP %(code)s).", code=error.code))
+            return page(error, _("The request was not understood. Reload the page and try again."))
+        return page(error, _("The request could not be answered (HTTP %(code)s).", code=error.code))
 
     @app.context_processor
     def inject():
