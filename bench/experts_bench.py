@@ -70,8 +70,8 @@ def prepare(source: Path, size: int, log=print) -> Path:
     """``bench/out/experts-N/data``: the source's catalog and an index built from it (cached)."""
     from ingest.catalog import Catalog
     from ingest.datadir import DataDir
-    from ingest.rebuild import rebuild
-    from search import index_state
+    from ingest.indexing import to_index_doc
+    from search import BulkLoad, index_state, make_live, new_generation, write_documents, write_lock
 
     data = OUT / f"experts-{size}" / "data"
     datadir = DataDir.at(data).ensure()
@@ -86,10 +86,30 @@ def prepare(source: Path, size: int, log=print) -> Path:
         write.close()
         read.close()
         log(f"copied the catalog in {time.perf_counter() - t0:.0f} s")
+    # Commits of 5,000 with background merges, as `skh ingest` writes (a rebuild's one commit of 100,000
+    # spills to Whoosh's slow posting pool on this machine).
     t0 = time.perf_counter()
-    count = rebuild(datadir, Catalog(datadir.catalog), say=log)
-    log(f"indexed {count:,} documents in {time.perf_counter() - t0:.0f} s")
+    make_live(datadir.index, new_generation(datadir.index))
+    catalog, batch, done = Catalog(datadir.catalog), [], 0
+    with BulkLoad(datadir.index) as load:
+        for doc in catalog.all():
+            batch.append(to_index_doc(doc))
+            if len(batch) == 5000:
+                done += _commit(datadir.index, batch, load, write_documents, write_lock)
+                log(f"indexed {done:,} documents ({done / (time.perf_counter() - t0):.0f}/s)")
+        done += _commit(datadir.index, batch, load, write_documents, write_lock)
+        load.finish(waiting=log)
+    log(f"indexed {done:,} documents in {time.perf_counter() - t0:.0f} s")
     return data
+
+
+def _commit(base: Path, batch: list, load, write_documents, write_lock) -> int:
+    with write_lock(base), write_documents(base, load=load) as index:
+        for doc in batch:
+            index.add(doc)
+    count = len(batch)
+    batch.clear()
+    return count
 
 
 def main() -> int:
@@ -105,8 +125,63 @@ def main() -> int:
     return measure(data, args.rounds)
 
 
+def percentiles(samples: list[float]) -> dict[str, float]:
+    from bench.search_bench import percentiles as of
+
+    return of(samples)
+
+
+def timed(run) -> float:
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
 def measure(data: Path, rounds: int) -> int:
-    raise NotImplementedError
+    from werkzeug.datastructures import MultiDict
+
+    from search import directory, find_entity
+    from web.app import create_app
+    from web.experts_view import experts_page
+    from web.hub import Hub
+    from web.people_view import profile_page
+
+    hub = Hub.open(data, taxonomy=str(TAXONOMY))
+    snapshot = hub.pool.get()
+    anonymous, staff = ("public",), ("public", "members", "staff")
+    print(f"{snapshot.searcher.doc_count():,} documents; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+    print(f"open and warm the index: {timed(snapshot.warm):.2f} s")
+    for levels in (anonymous, staff):
+        seconds = timed(lambda levels=levels: directory(snapshot, levels))
+        people = directory(snapshot, levels)
+        print(
+            f"people directory {'/'.join(levels)}: {seconds:.2f} s "
+            f"({len(people.orgs.entities):,} organisations, {len(people.authors.entities):,} people)"
+        )
+
+    def ask(levels):
+        return [timed(lambda q=q: experts_page(hub, MultiDict([("q", q)]), levels)) for q in MIX]
+
+    cold = ask(anonymous)
+    warm = [s for _ in range(rounds) for s in ask(anonymous)]
+    warm_staff = [s for _ in range(rounds) for s in ask(staff)]
+    print(f"{'/experts in-process, ms':34} {'p50':>7} {'p95':>7} {'p99':>7} {'n':>5}")
+    for label, samples in (("first pass (anonymous)", cold), ("anonymous", warm), ("staff", warm_staff)):
+        p = percentiles(samples)
+        print(f"{label:34} {p['p50']:7.1f} {p['p95']:7.1f} {p['p99']:7.1f} {p['n']:5d}")
+
+    app = create_app(hub)
+    entity = directory(snapshot, anonymous).orgs.entities[0]
+    with app.test_request_context():
+        entity = find_entity(snapshot, anonymous, "org", entity.slug)
+        first = timed(lambda: profile_page(hub, entity, anonymous, 1))
+        again = [timed(lambda: profile_page(hub, entity, anonymous, 1)) for _ in range(10)]
+    print(
+        f"organisation page ({entity.count:,} documents): first {first:.2f} s (the glossary concepts' "
+        f"documents, once per index generation), then p50 {percentiles(again)['p50']:.1f} ms"
+    )
+    print(f"load at the end {os.getloadavg()[0]:.1f}")
+    return 0
 
 
 if __name__ == "__main__":
