@@ -6,8 +6,8 @@
 The speed bench's data dir (:mod:`bench.search_build`, 100,000 generated reports with two authors each) is
 the source. Its index was built before the ``author_name`` column existed, so this bench copies the
 source's catalog (read-only: SQLite's backup from an ``immutable`` connection) into
-``bench/out/experts-N/data`` and builds a fresh index from it through the service's own rebuild
-(:func:`ingest.rebuild.rebuild`, as ``skh reindex`` does), once; later runs reuse it.
+``bench/out/experts-N/data`` and indexes it once (the service's index writer, in commits of 5,000 with
+background merges, as ``skh ingest`` writes); later runs reuse it.
 
 It then times ``/experts`` as the page computes it (``web.experts_view.experts_page``: the search's match,
 the ranking over the index columns, titles of the documents shown from the catalog) over a fixed mix of

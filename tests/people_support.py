@@ -1,7 +1,7 @@
 """A small corpus of organisations and people whose pages the tests know by heart (issue #17).
 
 Public: Aurora Hearing A/S publishes two reports about beamforming (one with Kattegat University), Bulk
-Acoustics ApS three about loudspeakers that mention beamforming once each, and Støjfri Rådgivning A/S one
+Acoustics ApS seven about loudspeakers that mention beamforming once each, and Støjfri Rådgivning A/S one
 on classrooms by "A. Jensen" (the only Jensen with initials: she is Anne Jensen). A members-only report by
 Aurora, and a staff-only one by Zyxorg with Aurora, by Zelda Quorum and Anne Jensen, carry unique words,
 a year and a glossary term (tinnitus) of their own, so any leak shows up as a name, a count, a bar or a term.
@@ -50,7 +50,7 @@ DOCS = {
                 2017 + n,
                 FILLER * 6 + "One sentence notes that beamforming was not used. " + FILLER * 6,
             )
-            for n in (1, 2, 3)
+            for n in range(1, 8)
         ],
         (
             "room",
