@@ -9,6 +9,7 @@ see: the directory and the search both take the visitor's levels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import g
@@ -140,7 +141,7 @@ def directory_list(hub: Hub, levels: tuple[str, ...], name_filter: str) -> list[
 # -- links from hits and document pages ------------------------------------------------------------------
 
 
-def _links() -> object:
+def _links() -> Callable[[str, str], str | None]:
     found = g.get("skh_people_links")
     if found is None:
         found = linker(get_hub().pool.get(), visible_levels())
