@@ -19,6 +19,8 @@ concept mentioned once in a small set at the top, and it is the usual measure of
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +29,7 @@ from whoosh import query as wq
 from search.analysis import LANGUAGES
 from search.crosslang import PARTS, Tables, tables_for
 from search.engine.reading.searcher import Snapshot
-from search.engine.scoring.evaluator import Unsupported
+from search.engine.reading.segments import Segment
 
 LIMIT = 10
 
@@ -50,16 +52,59 @@ class ConceptDocs:
     terms: list[dict[str, str]]  # per concept number
 
 
-def concept_docs(snapshot: Snapshot, glossary: str | None = None) -> ConceptDocs:
-    """Which documents mention which concept, in this generation (built once per generation and glossary)."""
-    return snapshot.derived(("concepts", str(glossary)), lambda: _build(snapshot, tables_for(glossary)))
+WAIT_SECONDS = 2.0
+"""How long a page waits for the concepts' documents before it is shown without its terms."""
+
+_jobs: dict[tuple, threading.Thread] = {}
+_jobs_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def concept_docs(snapshot: Snapshot, glossary: str | None = None, wait: float = WAIT_SECONDS) -> ConceptDocs | None:
+    """Which documents mention which concept, in this generation; None while that is still being worked out.
+
+    Each segment's share is read once and kept for later generations (a commit adds a small segment: only it
+    is read). Reading a large index's segments the first time is slow (about a minute at 100,000 reports,
+    ``docs/performance.md``), so it runs in a background thread and a page waits at most ``wait`` seconds.
+    """
+    tables = tables_for(glossary)
+    name = ("concepts", str(glossary))
+    job = _job(snapshot, tables, name)
+    job.join(wait)
+    if job.is_alive():
+        return None
+    return snapshot.derived(name, lambda: _assemble(snapshot, tables, name))
+
+
+def _job(snapshot: Snapshot, tables: Tables, name: tuple) -> threading.Thread:
+    key = (id(snapshot.store), snapshot.folder, snapshot.generation, name)
+    with _jobs_lock:
+        for old in [k for k, thread in _jobs.items() if k != key and not thread.is_alive()]:
+            del _jobs[old]  # another generation's, done: this one's stays, so a finished job is not run again
+        job = _jobs.get(key)
+        if job is None:
+            job = threading.Thread(target=_read_segments, args=(snapshot, tables, name), name="concepts", daemon=True)
+            _jobs[key] = job
+            job.start()
+    return job
+
+
+def _read_segments(snapshot: Snapshot, tables: Tables, name: tuple) -> None:
+    try:
+        for seg in snapshot.scorer.segments:
+            snapshot.store.get(seg.key, name, lambda seg=seg: _segment(snapshot, seg, tables))
+    except Exception:  # noqa: BLE001 - the page then reads them itself, and says what failed
+        log.exception("reading the glossary concepts' documents failed")
 
 
 def characteristic(
     snapshot: Snapshot, members: np.ndarray, visible: np.ndarray, glossary: str | None = None, limit: int = LIMIT
-) -> list[KeyConcept]:
-    """The concepts that characterise the documents in ``members`` against the rest of ``visible``, best first."""
+) -> list[KeyConcept] | None:
+    """The concepts that characterise the documents in ``members`` against the rest of ``visible``, best first;
+    None while the concepts' documents are still being read (:func:`concept_docs`)."""
     found = concept_docs(snapshot, glossary)
+    if found is None:
+        return None
     members = members & visible
     size, everyone = int(np.count_nonzero(members)), int(np.count_nonzero(visible))
     if not size or not found.terms:
@@ -90,31 +135,35 @@ def _g2(k11: np.ndarray, k12: np.ndarray, k21: np.ndarray, k22: np.ndarray) -> n
     return 2 * terms.sum(axis=0)
 
 
-def _concept_query(tables: Tables, number: int) -> wq.Query | None:
-    leaves: list[wq.Query] = []
-    for lang in LANGUAGES:
-        for _term, stems in tables.terms[number].get(lang, ()):
-            for part in PARTS:
-                fieldname = f"{part}_{lang}"
-                leaves.append(wq.Term(fieldname, stems[0]) if len(stems) == 1 else wq.Phrase(fieldname, list(stems)))
-    return wq.Or(leaves) if leaves else None
+def _segment(snapshot: Snapshot, seg: Segment, tables: Tables) -> dict[int, np.ndarray]:
+    """Concept number -> the segment's documents (segment numbers) that mention one of its terms: a word, or a
+    phrase, in the title, abstract or body field of the term's language."""
+    leaves = snapshot.scorer.leaves
+    found = {}
+    for number, named in enumerate(tables.terms):
+        mask = np.zeros(seg.size, dtype=bool)
+        for lang in LANGUAGES:
+            for _term, stems in named.get(lang, ()):
+                for part in PARTS:
+                    fieldname = f"{part}_{lang}"
+                    if len(stems) == 1:
+                        ids, _ = leaves.raw_arrays(seg, fieldname, stems[0].encode("utf-8"))
+                        mask[ids] = True
+                    else:
+                        mask |= leaves.leaf(wq.Phrase(fieldname, list(stems)), seg).mask
+        if mask.any():
+            found[number] = np.flatnonzero(mask).astype(np.int32)
+    return found
 
 
-def _build(snapshot: Snapshot, tables: Tables) -> ConceptDocs:
-    docs, numbers, terms = [], [], []
-    live = snapshot.columns.live
-    for number in range(len(tables.terms)):
-        q = _concept_query(tables, number)
-        if q is None:
-            continue
-        try:
-            mask, _ = snapshot.scorer.evaluate(q, scored=False)
-        except Unsupported:  # an untested Whoosh: no fast evaluation, and no terms rather than a slow page
-            return ConceptDocs(np.zeros(0, np.int32), np.zeros(0, np.int32), [])
-        found = np.flatnonzero(mask & live).astype(np.int32)
-        docs.append(found)
-        numbers.append(np.full(found.size, len(terms), dtype=np.int32))
-        terms.append({lang: named[0][0] for lang, named in tables.terms[number].items() if named})
+def _assemble(snapshot: Snapshot, tables: Tables, name: tuple) -> ConceptDocs:
+    docs, numbers = [], []
+    for seg in snapshot.scorer.segments:
+        table = snapshot.store.get(seg.key, name, lambda seg=seg: _segment(snapshot, seg, tables))
+        for number, local in table.items():
+            docs.append(local + np.int32(seg.offset))
+            numbers.append(np.full(local.size, number, dtype=np.int32))
+    terms = [{lang: named[0][0] for lang, named in concept.items() if named} for concept in tables.terms]
     if not docs:
-        return ConceptDocs(np.zeros(0, np.int32), np.zeros(0, np.int32), [])
+        return ConceptDocs(np.zeros(0, np.int32), np.zeros(0, np.int32), terms)
     return ConceptDocs(np.concatenate(docs), np.concatenate(numbers), terms)

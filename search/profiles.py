@@ -23,7 +23,7 @@ class Profile:
     entity: Entity
     orgs: list[tuple[Entity, int]]  # organisations on its documents (for an organisation: its co-publishers)
     authors: list[tuple[Entity, int]]  # people on its documents (for a person: the co-authors)
-    concepts: list[KeyConcept]  # its characteristic terms
+    concepts: list[KeyConcept] | None  # its characteristic terms (None: still being worked out)
 
 
 def find_entity(snapshot: Snapshot, levels: tuple[str, ...], kind: str, slug: str) -> Entity | None:

@@ -66,7 +66,7 @@ class ProfilePage:
     pages: dict[str, object]
     areas: Chart
     years: Chart
-    terms: list[Term]
+    terms: list[Term] | None  # None: still being worked out (a large index's first page after a start)
     orgs: list[Named]
     authors: list[Named]
     search_url: str | None  # the search of the same documents (organisations: the org filter)
@@ -102,7 +102,7 @@ def profile_page(hub: Hub, entity: Entity, levels: tuple[str, ...], page: int) -
         pages=pagination(entity_url(entity), [], result.page, result.pages),
         areas=rows_chart("chart-areas", _("Documents per strength area"), areas),
         years=columns("chart-years", _("Documents per year"), year_rows),
-        terms=[_term(c.terms, c.count, base, language) for c in about.concepts],
+        terms=None if about.concepts is None else [_term(c.terms, c.count, base, language) for c in about.concepts],
         orgs=[Named(e, n, entity_url(e)) for e, n in about.orgs],
         authors=[Named(e, n, entity_url(e)) for e, n in about.authors],
         search_url=link("/search", base) if base else None,
