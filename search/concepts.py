@@ -54,22 +54,27 @@ class ConceptDocs:
 
 WAIT_SECONDS = 2.0
 """How long a page waits for the concepts' documents before it is shown without its terms."""
+BACKGROUND_DOCS = 10_000
+"""Below this many documents the page waits until they are read (well under a second; the test suite)."""
 
 _jobs: dict[tuple, threading.Thread] = {}
 _jobs_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
-def concept_docs(snapshot: Snapshot, glossary: str | None = None, wait: float = WAIT_SECONDS) -> ConceptDocs | None:
+def concept_docs(snapshot: Snapshot, glossary: str | None = None, wait: float | None = None) -> ConceptDocs | None:
     """Which documents mention which concept, in this generation; None while that is still being worked out.
 
     Each segment's share is read once and kept for later generations (a commit adds a small segment: only it
     is read). Reading a large index's segments the first time is slow (about a minute at 100,000 reports,
-    ``docs/performance.md``), so it runs in a background thread and a page waits at most ``wait`` seconds.
+    ``docs/performance.md``), so it runs in a background thread and a page waits at most ``wait`` seconds
+    (default: :data:`WAIT_SECONDS`, or until done below :data:`BACKGROUND_DOCS` documents).
     """
     tables = tables_for(glossary)
     name = ("concepts", str(glossary))
     job = _job(snapshot, tables, name)
+    if wait is None and snapshot.searcher.doc_count_all() >= BACKGROUND_DOCS:
+        wait = WAIT_SECONDS
     job.join(wait)
     if job.is_alive():
         return None
