@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-experts corpus clean
+.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates bench-experts corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,7 +29,7 @@ $(VENV)/.installed-test: pyproject.toml $(PO_FILES) | $(PY)
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "Sound Knowledge Hub" -o web/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120 --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d web/translations
 
 # A .mo older than its .po (a pull changed the translation) is compiled again before run and test.
@@ -80,6 +80,9 @@ bench-side-by-side: $(VENV)/.installed-test
 # (NO_SPEED=1 skips it; the first run at a size builds its corpus). WRITE_DOCS=1 appends to docs/performance.md.
 bench-crosslang: $(VENV)/.installed-test
 	$(PY) bench/crosslang.py --size $(SIZE) $(if $(NO_SPEED),--no-speed) $(if $(WRITE_DOCS),--write-docs)
+
+bench-near-duplicates: $(VENV)/.installed-test
+	$(PY) bench/near_duplicates.py
 
 # Issue #17: /experts p95 in-process at 100,000 reports. EXPERTS_SOURCE is the speed bench's data dir, read only
 # (make bench-search SIZES=100000 builds it); the first run copies its catalog and indexes it (~15 minutes).

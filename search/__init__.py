@@ -16,7 +16,7 @@ here is both a function and a submodule (``search.related``,
 ``vocabulary_for``, ``find_experts`` and ``entity_profile``.
 """
 
-from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search.analysis import LANGUAGES, content_words, language_analyzer, normalise_lang, stem_words
 from search.engine.reading.index import use_schema
 from search.engine.reading.searcher import SearcherPool, Snapshot
 from search.engine.writing.background_merge import NICENESS
@@ -53,7 +53,7 @@ from search.profiles import profile as entity_profile
 from search.related import related as find_related
 from search.schema import IndexDoc, build_schema
 from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
-from search.snippets import lead, make_snippet
+from search.snippets import Snippet, highlight, lead, make_snippet
 from search.suggest import Completion, complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex, TitleRow, shared_title_index
 from search.vocabulary import vocabulary as vocabulary_for
@@ -79,11 +79,13 @@ __all__ = [
     "time_budget",
     # showing and suggesting
     "Completion",
+    "Snippet",
     "TitleEntry",
     "TitleIndex",
     "TitleRow",
     "complete",
     "did_you_mean",
+    "highlight",
     "lead",
     "make_snippet",
     "find_related",
@@ -106,6 +108,7 @@ __all__ = [
     "organisations",
     # documents and text analysis
     "IndexDoc",
+    "LANGUAGES",
     "content_words",
     "language_analyzer",
     "normalise_lang",
