@@ -144,7 +144,10 @@ def test_experts_take_the_search_query_language_and_crosslanguage_expansion(worl
     assert [o["name"] for o in excluded["organisations"]] == ["Aurora Hearing A/S", "Kattegat University"]
     assert client.get("/api/experts?q=").get_json()["organisations"] == []
     assert client.get("/api/experts?q=beamforming&limit=1").get_json()["organisations"].__len__() == 1
-    assert client.get("/api/experts?q=beamforming&limit=x").status_code == 200
+    for bad in ("x", "0", "51", "²"):
+        refused = client.get(f"/api/experts?q=beamforming&limit={bad}")
+        assert refused.status_code == 400 and refused.get_json()["error"]["param"] == "limit"
+    assert client.get("/api/experts?q=beamforming&area=nowhere").get_json()["error"]["param"] == "area"
     page = text(client, "/experts?q=%3Cscript%3E")
     assert "<script>" not in page.split("</header>")[1]
 

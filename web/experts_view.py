@@ -52,13 +52,6 @@ class ExpertsPage:
     search_url: str  # the same query on the search page
 
 
-def limit_arg(value: str | None) -> int:
-    """``limit`` as a number of experts per kind, 1 to :data:`MAX_LIMIT` (:data:`LIMIT` for anything else)."""
-    if value and value.strip().isdigit():
-        return max(1, min(int(value), MAX_LIMIT))
-    return LIMIT
-
-
 def experts_page(hub: Hub, args: MultiDict, levels: tuple[str, ...], limit: int = LIMIT) -> ExpertsPage:
     """The experts for the arguments of a ``/experts`` URL, as a visitor who may see ``levels``."""
     settings = hub.settings.search
