@@ -73,6 +73,7 @@ def test_an_organisation_page_lists_documents_profile_terms_copublishers_and_aut
     assert listed(page, "copublishers") == ["Kattegat University"]
     assert listed(page, "authors") == ["Anne Jensen", "Peter Holm"]
     assert 'href="/authors/anne-jensen"' in page
+    assert re.search(r'<a href="/feeds/org.atom\?org=Aurora[^"]*" type="application/atom\+xml">', page)
     terms = re.findall(r'<li><a href="[^"]+" lang="en">([^<]+)</a>', re.search(r'id="terms">(.*?)</ul>', page, re.S)[1])
     # What sets Aurora apart: microphones and hearing aids first; beamforming too, but lower: each Bulk
     # report mentions it once.
