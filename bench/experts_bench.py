@@ -125,10 +125,12 @@ def main() -> int:
     return measure(data, args.rounds)
 
 
-def rss_mb() -> float:
-    from bench.search_bench import rss_mb as of
-
-    return of()
+def rss_mb(kind: str = "RssAnon") -> float:
+    """Private memory (``RssAnon``): the mapped index files' pages (``RssFile``) are shared page cache."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{kind}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -183,14 +185,17 @@ def measure(data: Path, rounds: int) -> int:
         entity = find_entity(snapshot, anonymous, "org", entity.slug)
         first = timed(lambda: profile_page(hub, entity, anonymous, 1))
         pending = profile_page(hub, entity, anonymous, 1).terms is None
-        rss = rss_mb()
+        rss, mapped = rss_mb(), rss_mb("RssFile")
         concepts = timed(lambda: concept_docs(snapshot, hub.settings.search.glossary, wait=3600))
-        grown = rss_mb() - rss
+        grown, touched = rss_mb() - rss, rss_mb("RssFile") - mapped
+        table = concept_docs(snapshot, hub.settings.search.glossary)
+        pairs = sum(docs.size for _offset, (docs, _c) in table.segments) if table is not None else 0
         again = [timed(lambda: profile_page(hub, entity, anonymous, 1)) for _ in range(10)]
     print(
         f"organisation page ({entity.count:,} documents): first {first:.2f} s "
         f"({'without its terms, still being read' if pending else 'with its terms'}); the glossary concepts' "
-        f"documents read in the background in {first + concepts:.0f} s in all (RSS +{grown:.0f} MB); then p50 "
+        f"documents read in the background in {first + concepts:.0f} s in all ({pairs:,} document-concept pairs; "
+        f"private memory +{grown:.0f} MB, index pages mapped +{touched:.0f} MB); then p50 "
         f"{percentiles(again)['p50']:.1f} ms, p95 {percentiles(again)['p95']:.1f} ms"
     )
     print(f"load at the end {os.getloadavg()[0]:.1f}")
