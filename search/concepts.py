@@ -6,11 +6,11 @@ concepts of the Danish–English glossary (``corpus/glossary.toml``), each found
 language, so a Danish and an English report on hearing aids count for the same concept and the page can name
 it in the reader's language. Words outside the glossary are not candidates.
 
-Each concept's documents are found once per index generation: its terms (a word, or a phrase, in the title,
-abstract and body fields of the term's language) are evaluated as one unscored query by the array evaluator,
-whose per-segment postings and phrase matches carry over to the next generation. They are kept as
-``(document, concept)`` pairs per segment, so counting the concepts of any set of documents is one
-``np.bincount`` per segment.
+Each concept's documents are found once per segment, through the engine's readers (a word's postings, a
+phrase's position check; a term counts in the title, abstract and body fields of its language), and kept as
+``(document, concept)`` pairs in the segment store, so a later generation reads only its new segments and
+counting the concepts of any set of documents is one ``np.bincount`` per segment. The first read of a large
+index is slow (60 s at 100,000 reports), so :func:`concept_docs` does it in a background thread.
 
 A concept is characteristic of a set when its share of the set's documents is above its share of the rest
 of what the visitor may see, ranked by Dunning's log-likelihood ratio G² over the 2×2 table of document
