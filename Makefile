@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates corpus clean
+.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates bench-experts corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -83,6 +83,12 @@ bench-crosslang: $(VENV)/.installed-test
 
 bench-near-duplicates: $(VENV)/.installed-test
 	$(PY) bench/near_duplicates.py
+
+# Issue #17: /experts p95 in-process at 100,000 reports. EXPERTS_SOURCE is the speed bench's data dir, read only
+# (make bench-search SIZES=100000 builds it); the first run copies its catalog and indexes it (~15 minutes).
+EXPERTS_SOURCE ?= bench/out/size-100000/data
+bench-experts: $(VENV)/.installed-test
+	$(PY) bench/experts_bench.py --source $(EXPERTS_SOURCE)
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py

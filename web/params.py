@@ -92,3 +92,22 @@ def toggled(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[s
     if (name, value) in pairs:
         return without(pairs, name, value)
     return pairs + [(name, value)]
+
+
+def pagination(path: str, pairs: list[tuple[str, str]], page: int, pages: int) -> dict[str, object]:
+    """Links to the previous, next and nearby pages of ``path`` with ``pairs`` (page 1 has no ``page``)."""
+
+    def url(n: int) -> str:
+        return link(path, pairs + ([("page", str(n))] if n > 1 else []))
+
+    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return {
+        "prev": url(page - 1) if page > 1 else None,
+        "next": url(page + 1) if page < pages else None,
+        "numbers": [(n, url(n), n == page) for n in window],
+    }
+
+
+def page_number(value: str | None) -> int:
+    """A ``page`` argument as a number (1 for anything that is not one)."""
+    return _int(value, 1, 100_000) or 1

@@ -14,7 +14,7 @@ from web.hub import get_hub
 from web.i18n import facet_title, value_label
 from web.known_values import CHECKED, unknown_values
 from web.messages import notice
-from web.params import PER_PAGE, PER_PAGE_CHOICES, link, without
+from web.params import PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
 from web.results import SearchPage, run_search, search_from_args
 
 bp = Blueprint("pages", __name__)
@@ -63,7 +63,7 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         "facets": view.facets,
         "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
         "sort_links": sort_links,
-        "pages": _pagination(pairs, view.result.page, view.result.pages),
+        "pages": pagination("/search", pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
         "crosslang": view.crosslang,
@@ -88,18 +88,6 @@ def too_expensive(error: QueryTooExpensive):
     # The search was stopped at its time budget, or found no slot (search.limits); the page says why and what to
     # try, in the interface language.
     return render_template("error.html", code=503, message=notice(error)), 503
-
-
-def _pagination(pairs, page: int, pages: int) -> dict[str, object]:
-    def url(n: int) -> str:
-        return link("/search", pairs + ([("page", str(n))] if n > 1 else []))
-
-    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
-    return {
-        "prev": url(page - 1) if page > 1 else None,
-        "next": url(page + 1) if page < pages else None,
-        "numbers": [(n, url(n), n == page) for n in window],
-    }
 
 
 @bp.get("/areas/<area_id>")
