@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search.compounds import search_parts, split_compound
+from search.decompound import search_parts, split_compound
 from tests.test_crosslang import add_docs, run, titles
 
 GLOSSARY = """\
