@@ -35,6 +35,7 @@ the sum of its terms' frequencies), so BM25 sees a document with compounds as sl
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Filter
@@ -55,9 +56,28 @@ _Split = tuple[tuple[str, ...], int, float]  # parts, linking letters, the rares
 _DA_STOPS = LANGUAGE_STOP_WORDS["da"]
 
 
+_plain = re.compile(r"[a-zæøåäöüéèáàíóúñ]+").fullmatch
+"""Lowercase letters that wordfreq's tokenizer keeps as one token, unchanged (already case-folded, NFC)."""
+_listed: dict[str, dict[str, float]] = {}
+
+
 @lru_cache(maxsize=200_000)
 def _zipf(word: str, lang: str = "da") -> float:
-    from wordfreq import zipf_frequency  # loaded on first use: its tables are read when first asked
+    """``wordfreq.zipf_frequency(word, lang)``; for a plain word the list lacks, 0 without asking it.
+
+    Most strings a split tries are no word at all (the heads of "vindmøllestøj": vin, vind, vindm, ...), and
+    ``zipf_frequency`` tokenizes each one before looking it up. At index time every new Danish word of a
+    document is tried, and that was three quarters of the cost (see docs/ranking.md). For a plain word the
+    answer is the same: one token, itself, 0 when not listed (``tests/test_compounds.py`` compares them).
+    """
+    listed = _listed.get(lang)
+    if listed is None:
+        from wordfreq import get_frequency_dict  # loaded on first use: its tables are read when first asked
+
+        listed = _listed[lang] = get_frequency_dict(lang)
+    if _plain(word) and word not in listed:
+        return 0.0
+    from wordfreq import zipf_frequency
 
     return zipf_frequency(word, lang)
 

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from whoosh.fields import TEXT
+from wordfreq import zipf_frequency
 
+import search.decompound as decompound
 from ingest.indexing import reindex
-from search.analysis import language_analyzer
+from search.analysis import content_words, language_analyzer
 from search.decompound import field_analyzer, search_parts, split_compound
 from search.engine.reading.index import use_schema
 from search.schema import TEXT_PARTS, build_schema
+from tests.conftest import ROOT
 from tests.test_crosslang import add_docs, run, titles
 
 GLOSSARY = """\
@@ -70,6 +73,22 @@ def test_the_splitter_splits_compounds_and_leaves_words_alone():
         assert split_compound(word) == (), word
     for word in ("beamforming", "reverberation", "loudspeaker", "audiologists", "hearing"):
         assert split_compound(word) == (), word
+
+
+def test_the_splitters_frequencies_are_wordfreqs():
+    """A plain word wordfreq does not list is 0 without asking it (the index tries many): the same figures,
+    for every string of 3+ letters inside the words of the corpus's Danish texts, in both languages."""
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "corpus" / "docs").rglob("da-*")
+        if p.suffix in (".md", ".txt", ".html")
+    ]
+    words = {w for text in texts for w in content_words(text, "da") if w.isalpha()}
+    strings = sorted({w[i:j] for w in words for i in range(len(w)) for j in range(i + 3, len(w) + 1)})
+    assert len(strings) > 40_000
+    computed = decompound._zipf.__wrapped__  # uncached
+    for lang in ("da", "en"):
+        assert [computed(s, lang) for s in strings] == [zipf_frequency(s, lang) for s in strings], lang
 
 
 def test_search_parts_join_a_stop_word_to_the_next_part():

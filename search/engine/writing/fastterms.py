@@ -139,19 +139,25 @@ def with_parts(
     kept: list[str], first: int, parts_of: Callable[[str], tuple[str, ...]]
 ) -> tuple[list[str], list[int] | None]:
     """``kept`` with each word's parts after it, and every word's position; None for the positions when no
-    word has parts (they are then ``first``, ``first + 1``, ...)."""
+    word has parts (they are then ``first``, ``first + 1``, ...).
+
+    Few words have parts, so the words between them are copied a slice at a time.
+    """
     found = {word: parts for word in set(kept) if (parts := parts_of(word))}
     if not found:
         return kept, None
     words: list[str] = []
     places: list[int] = []
-    for place, word in enumerate(kept, first):
-        words.append(word)
-        places.append(place)
-        parts = found.get(word)
-        if parts is not None:
-            words += parts
-            places += [place] * len(parts)
+    start = 0
+    for at in [at for at, word in enumerate(kept) if word in found]:
+        parts = found[kept[at]]
+        words += kept[start : at + 1]
+        words += parts
+        places += range(first + start, first + at + 1)
+        places += [first + at] * len(parts)
+        start = at + 1
+    words += kept[start:]
+    places += range(first + start, first + len(kept))
     return words, places
 
 
