@@ -52,6 +52,12 @@ MAX_PARTS = 3
 LINKS = ("s", "e")
 """Danish linking letters between the parts of a compound."""
 
+WORDS_CACHED = 50_000
+"""Words whose split is kept (:func:`search_parts`). The index asks about every Danish word of every document,
+so the caches are sized for memory: filled, they and wordfreq's own take ~30 MB (with 200,000 and 100,000
+entries, 140 MB, and no faster). Inside a split, the look-ups of strings that recur from word to word (heads
+like "vind", tails like "støj") are cached too, 20,000 and 10,000 of them."""
+
 _Split = tuple[tuple[str, ...], int, float]  # parts, linking letters, the rarest part's zipf
 _DA_STOPS = LANGUAGE_STOP_WORDS["da"]
 
@@ -61,7 +67,7 @@ _plain = re.compile(r"[a-zæøåäöüéèáàíóúñ]+").fullmatch
 _listed: dict[str, dict[str, float]] = {}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _zipf(word: str, lang: str = "da") -> float:
     """``wordfreq.zipf_frequency(word, lang)``; for a plain word the list lacks, 0 without asking it.
 
@@ -90,7 +96,7 @@ def _known(part: str) -> float:
     return z if z >= MIN_ZIPF else 0.0
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=10_000)
 def _segments(word: str, most: int) -> _Split | None:
     """The best way to read ``word`` as 1..``most`` known parts: (parts, links, rarest part's zipf), or None."""
     whole = _known(word)
@@ -123,7 +129,6 @@ def _better(a: _Split, b: _Split) -> bool:
     return (-len(a[0]), -a[1], a[2], len(a[0][0])) > (-len(b[0]), -b[1], b[2], len(b[0][0]))
 
 
-@lru_cache(maxsize=100_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """The parts of the lowercased Danish ``word`` when it is a compound, else ``()``.
 
@@ -146,7 +151,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     return best[0]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORDS_CACHED)
 def search_parts(word: str) -> tuple[str, ...]:
     """:func:`split_compound`'s parts as the index holds them: a stop-word part joined to the next one.
 
