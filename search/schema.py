@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from search.analysis import LANGUAGES, JoinedText, language_analyzer, normalise_lang, plain_analyzer
+from search.analysis import LANGUAGES, JoinedText, normalise_lang, plain_analyzer
+from search.decompound import field_analyzer
 from search.names import organisations
 
 TEXT_PARTS = ("title", "abstract", "body")
@@ -57,7 +58,7 @@ def build_schema() -> Schema:
         "visibility": ID,
     }
     for lang in LANGUAGES:
-        analyzer = language_analyzer(lang)
+        analyzer = field_analyzer(lang)
         for part in TEXT_PARTS:
             fields[f"{part}_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
     return Schema(**fields)
