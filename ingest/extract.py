@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ingest.detect import UnsupportedType, detect_format
+from ingest.front_matter import strip_front_matter
 from ingest.language import detect_language
 from ingest.metadata import heuristic_title, merge, normalise
 from ingest.model import Document
@@ -98,6 +99,14 @@ def extract(
         times["language"] = times.get("language", 0.0) + time.perf_counter() - parsed_at
 
     digest = sha256_of(data)
+    text = strip_front_matter(
+        body,
+        str(meta["title"]),
+        list(meta.get("authors", [])),
+        str(meta.get("org", "")),
+        str(meta.get("abstract", "")),
+        MIN_TEXT_CHARS,
+    )
     return Document(
         id=digest[:12],
         sha256=digest,
@@ -106,7 +115,7 @@ def extract(
         format=fmt,
         size=len(data),
         title=str(meta["title"]),
-        body=body,
+        body=text,  # the text proper: its title, byline and abstract copy are metadata (ingest/front_matter.py)
         abstract=str(meta.get("abstract", "")),
         authors=list(meta.get("authors", [])),
         org=str(meta.get("org", "")),
@@ -118,5 +127,5 @@ def extract(
         visibility=str(meta.get("visibility") or "public"),
         doi=str(meta.get("doi", "")),
         url=str(meta.get("url", "")),
-        text_sha256=text_hash(body),
+        text_sha256=text_hash(body),  # of the whole text, as before front matter was taken off
     )
