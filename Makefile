@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates corpus clean
+.PHONY: run test lint format translations bench-classify bench-relevance bench-ingest bench-suggest bench-search bench-side-by-side bench-crosslang bench-near-duplicates bench-experts corpus clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,7 +29,7 @@ $(VENV)/.installed-test: pyproject.toml $(PO_FILES) | $(PY)
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "Sound Knowledge Hub" -o web/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations -w 120 --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d web/translations
 
 # A .mo older than its .po (a pull changed the translation) is compiled again before run and test.
@@ -83,6 +83,12 @@ bench-crosslang: $(VENV)/.installed-test
 
 bench-near-duplicates: $(VENV)/.installed-test
 	$(PY) bench/near_duplicates.py
+
+# Issue #17: /experts p95 in-process at 100,000 reports. EXPERTS_SOURCE is the speed bench's data dir, read only
+# (make bench-search SIZES=100000 builds it); the first run copies its catalog and indexes it (~15 minutes).
+EXPERTS_SOURCE ?= bench/out/size-100000/data
+bench-experts: $(VENV)/.installed-test
+	$(PY) bench/experts_bench.py --source $(EXPERTS_SOURCE)
 
 corpus: $(VENV)/.installed-test
 	$(PY) corpus/build_binary_docs.py

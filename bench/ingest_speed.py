@@ -1,7 +1,8 @@
 """Ingest rate for the speed bench's ~900-word reports, with CPU time per document and stage times.
 
 Run: ``.venv/bin/python bench/ingest_speed.py --docs 2000`` (``--profile`` adds a
-cProfile of the parent process, top functions by own time).
+cProfile of the parent process, top functions by own time; ``--lang da`` ingests only
+the Danish quarter of the reports, whose analysis differs: compounds are split).
 
 The reports are :mod:`bench.speed_corpus`'s (cached in ``bench/out/docs``);
 they go through the service's own path exactly as ``bench/search_build.py``
@@ -91,13 +92,18 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000, help="reports to ingest (default 2000)")
     parser.add_argument("--batch", type=int, help="documents per catalog + index commit (default: the Ingestor's)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the parent process")
+    parser.add_argument("--lang", choices=("da", "en"), help="only the reports in this language (a quarter are Danish)")
     args = parser.parse_args()
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (a shared machine: timings are noisy)")
     files = write_corpus(OUT / "docs", args.docs)
+    if args.lang:
+        line = f"\nLanguage: {args.lang}\n"
+        files = {level: [p for p in paths if line in p.read_text(encoding="utf-8")] for level, paths in files.items()}
+    only = f" ({args.lang} only)" if args.lang else ""
     timings = StageTimes()
     done, wall, cpu = ingest(files, timings, args.profile, args.batch)
     print(
-        f"{args.docs} speed-corpus reports: {done} added in {wall:.1f} s = {done / wall:.1f} documents/s; "
+        f"{args.docs} speed-corpus reports{only}: {done} added in {wall:.1f} s = {done / wall:.1f} documents/s; "
         f"CPU {1000 * cpu / max(done, 1):.2f} ms/document (parent + child processes); "
         f"parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )

@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 """
 _TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS documents_text_sha256 ON documents(text_sha256)"
+# Covers the sitemap's listing (web/views/site.py): the visibility column sits after the body in each row, so
+# without it listing the public ids would read every document's text.
+_VISIBILITY_INDEX = "CREATE INDEX IF NOT EXISTS documents_visibility ON documents(visibility, id, updated_at)"
 
 _JSON_FIELDS = ("authors", "areas", "area_evidence")
 _COLUMNS = tuple(f.name for f in fields(Document))
@@ -95,6 +98,7 @@ class Catalog:
                         [(text_hash(r["body"]), r["id"]) for r in rows],
                     )
         conn.execute(_TEXT_HASH_INDEX)
+        conn.execute(_VISIBILITY_INDEX)
 
     def connection(self) -> sqlite3.Connection:
         return self._connections.get()
@@ -111,11 +115,14 @@ class Catalog:
         row = self.connection().execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return _from_row(row) if row else None
 
-    def get_many(self, ids: list[str]) -> dict[str, Document]:
+    def get_many(self, ids: list[str], text: bool = True) -> dict[str, Document]:
+        """The documents of ``ids`` that exist; ``text=False`` leaves each body empty, so a feed or an export of
+        a thousand reports does not hold a thousand full texts in memory."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.connection().execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids)
+        columns = "*" if text else ", ".join("'' AS body" if c == "body" else c for c in _COLUMNS)
+        rows = self.connection().execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", ids)
         return {row["id"]: _from_row(row) for row in rows}
 
     def by_sha256(self, sha256: str) -> Document | None:
@@ -169,6 +176,21 @@ class Catalog:
 
     def count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def count_at(self, visibility: str) -> int:
+        """How many documents have ``visibility`` (read from the visibility index, no row read)."""
+        row = self.connection().execute("SELECT COUNT(*) FROM documents WHERE visibility = ?", (visibility,))
+        return row.fetchone()[0]
+
+    def listing(self, visibility: str, offset: int, limit: int) -> list[tuple[str, str]]:
+        """(id, updated_at) of the documents with ``visibility``, by id, ``limit`` from ``offset``: one sitemap
+        file's worth, from the visibility index alone."""
+        rows = self.connection().execute(
+            "SELECT id, updated_at FROM documents INDEXED BY documents_visibility WHERE visibility = ? "
+            "ORDER BY id LIMIT ? OFFSET ?",
+            (visibility, limit, offset),
+        )
+        return [(r[0], r[1]) for r in rows]
 
     # -- writing (inside a transaction and the index write lock) -----------
 

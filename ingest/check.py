@@ -76,7 +76,8 @@ def check(
     state = index_state(datadir.index)
     report.add("index", [state.error] if state.error else [], _describe(state), "cannot be read")
     if not state.error:
-        report.add("schema", [] if state.schema_matches else ["fields differ"], "as this version builds it", "stale")
+        stale = "{n} fields indexed unlike this version's: skh reindex (or check --repair) rebuilds them"
+        report.add("schema", state.stale_fields, "as this version builds it", stale)
     counted = Counter(state.ids)
     missing = set(docs) - set(counted)
     extra = set(counted) - set(docs)

@@ -10,11 +10,13 @@ import io
 import re
 import zipfile
 
+from ingest.reasons import ReasonError, reason
+
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
 
 
-class UnsupportedType(ValueError):
-    """The bytes are not a format we can read."""
+class UnsupportedType(ReasonError):
+    """The bytes are not a format we can read; the message (a :class:`ingest.reasons.Reason`) says what they are."""
 
 
 _HTML_START = re.compile(
@@ -22,31 +24,31 @@ _HTML_START = re.compile(
     re.I | re.S,
 )
 _MD_HINTS = re.compile(r"^(?:---\s*\n|#{1,6} \S|\s*[-*+] \S.*\n\s*[-*+] \S|.*\[[^\]]+\]\([^)]+\))", re.M)
-_BINARY_SIGNATURES = {
-    b"\x7fELF": "an executable",
-    b"MZ": "a Windows executable",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"\xd0\xcf\x11\xe0": "an old Office file (.doc/.xls/.ppt); save it as .docx or PDF",
-    b"{\\rtf": "an RTF file; save it as .docx or PDF",
-    b"%!PS": "a PostScript file; convert it to PDF",
-    b"OggS": "an Ogg audio file",
-    b"fLaC": "a FLAC audio file",
-    b"ID3": "an MP3 audio file",
-    b"RIFF": "a RIFF (WAV/AVI) file",
+_BINARY_SIGNATURES = {  # the reason's code (ingest.reasons) names what the bytes are
+    b"\x7fELF": "binary_executable",
+    b"MZ": "binary_windows_executable",
+    b"\x89PNG": "binary_png",
+    b"\xff\xd8\xff": "binary_jpeg",
+    b"GIF8": "binary_gif",
+    b"\x1f\x8b": "binary_gzip",
+    b"Rar!": "binary_rar",
+    b"7z\xbc\xaf": "binary_7zip",
+    b"\xd0\xcf\x11\xe0": "binary_old_office",
+    b"{\\rtf": "binary_rtf",
+    b"%!PS": "binary_postscript",
+    b"OggS": "binary_ogg",
+    b"fLaC": "binary_flac",
+    b"ID3": "binary_mp3",
+    b"RIFF": "binary_riff",
 }
 
 
 # What a ZIP holds when it is an office file we do not read (the first member that names it).
 _ZIP_KINDS = (
-    ("xl/workbook.xml", "an Excel workbook, not a document; save it as PDF"),
-    ("ppt/presentation.xml", "a PowerPoint presentation; save it as PDF"),
-    ("content.xml", "an OpenDocument file; save it as .docx or PDF"),
-    ("META-INF/container.xml", "an EPUB e-book; save it as PDF"),
+    ("xl/workbook.xml", "zip_excel"),
+    ("ppt/presentation.xml", "zip_powerpoint"),
+    ("content.xml", "zip_opendocument"),
+    ("META-INF/container.xml", "zip_epub"),
 )
 _UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -62,9 +64,9 @@ def _sniff_text(head: bytes) -> str:
 def detect_format(data: bytes) -> str:
     """Return one of :data:`FORMATS` or raise :class:`UnsupportedType`."""
     if not data:
-        raise UnsupportedType("the file is empty (0 bytes)")
+        raise UnsupportedType(reason("empty"))
     if not data.strip():
-        raise UnsupportedType("the file is empty (only blank space)")
+        raise UnsupportedType(reason("blank"))
     head = data[:1024]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head:
         return "pdf"
@@ -73,18 +75,18 @@ def detect_format(data: bytes) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
         except zipfile.BadZipFile as exc:
-            raise UnsupportedType("a damaged ZIP file (a Word document cut short?)") from exc
+            raise UnsupportedType(reason("zip_damaged")) from exc
         if "word/document.xml" in names:
             return "docx"
         for member, kind in _ZIP_KINDS:
             if member in names:
-                raise UnsupportedType(kind)
-        raise UnsupportedType("a ZIP archive that is not a Word document")
-    for signature, name in _BINARY_SIGNATURES.items():
+                raise UnsupportedType(reason(kind))
+        raise UnsupportedType(reason("zip_other"))
+    for signature, kind in _BINARY_SIGNATURES.items():
         if head.startswith(signature):
-            raise UnsupportedType(f"{name}, not a document")
+            raise UnsupportedType(reason(kind))
     if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise UnsupportedType("binary data, not a document")
+        raise UnsupportedType(reason("binary_other"))
     sample = _sniff_text(data[:8192])
     if _HTML_START.search(sample[:1024]):
         return "html"

@@ -23,13 +23,15 @@ from pathlib import Path
 from ingest.manifest import read_manifest_rows
 from ingest.metadata import FIELD_ALIASES, merge, normalise, normalise_date
 from ingest.model import VISIBILITIES
+from ingest.reasons import Reason, ReasonError, reason
 
 SIDECAR_SUFFIX = ".meta.json"
 MANIFEST_NAME = "manifest.csv"
 
 
-class ExplicitError(ValueError):
-    """Explicit metadata that cannot be trusted; the message names the file and the field."""
+class ExplicitError(ReasonError):
+    """Explicit metadata that cannot be trusted; the message (a :class:`ingest.reasons.Reason`) names the file
+    and the field."""
 
 
 def is_metadata_file(path: Path) -> bool:
@@ -37,14 +39,14 @@ def is_metadata_file(path: Path) -> bool:
     return path.name == MANIFEST_NAME or path.name.endswith(SIDECAR_SUFFIX)
 
 
-def validate(raw: dict[str, object], where: str, known_areas: tuple[str, ...]) -> dict[str, object]:
-    """Map field aliases, check the values that matter, and normalise."""
+def validate(raw: dict[str, object], where: Reason, known_areas: tuple[str, ...]) -> dict[str, object]:
+    """Map field aliases, check the values that matter, and normalise; ``where`` names the source in a reason."""
     fields: dict[str, object] = {}
     for key, value in raw.items():
         name = FIELD_ALIASES.get(str(key).strip().lower())
         if name is None:
             allowed = ", ".join(sorted(set(FIELD_ALIASES.values())))
-            raise ExplicitError(f"{where}: unknown field {key!r} (fields: {allowed})")
+            raise ExplicitError(reason("unknown_field", where=where, field=repr(key), allowed=allowed))
         if value in (None, "", []):
             continue
         if name in ("authors", "areas") and isinstance(value, str):
@@ -53,16 +55,18 @@ def validate(raw: dict[str, object], where: str, known_areas: tuple[str, ...]) -
         fields[name] = value
     visibility = fields.get("visibility")
     if visibility is not None and str(visibility).strip().lower() not in VISIBILITIES:
-        raise ExplicitError(f"{where}: visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")
+        allowed = ", ".join(VISIBILITIES)
+        raise ExplicitError(reason("bad_visibility", where=where, value=repr(visibility), allowed=allowed))
     areas = fields.get("areas", [])
     if not isinstance(areas, list):
-        raise ExplicitError(f"{where}: areas must be a list or a ';'-separated string")
+        raise ExplicitError(reason("areas_not_list", where=where))
     unknown = [a for a in areas if str(a) not in known_areas]
     if unknown:
-        raise ExplicitError(f"{where}: unknown area {', '.join(map(str, unknown))} (known: {', '.join(known_areas)})")
-    for date_field in ("year", "date"):
+        names, known = ", ".join(map(str, unknown)), ", ".join(known_areas)
+        raise ExplicitError(reason("unknown_area", where=where, areas=names, known=known))
+    for date_field, code in (("year", "bad_year"), ("date", "bad_date")):
         if date_field in fields and normalise_date(fields[date_field])[1] is None:
-            raise ExplicitError(f"{where}: {date_field} {fields[date_field]!r} is not a date")
+            raise ExplicitError(reason(code, where=where, value=repr(fields[date_field])))
     return normalise(fields)
 
 
@@ -81,12 +85,12 @@ def read_sidecar(path: Path, known_areas: tuple[str, ...]) -> dict[str, object]:
     try:
         raw = json.loads(sidecar.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise ExplicitError(f"sidecar {sidecar.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        raise ExplicitError(reason("sidecar_json", name=sidecar.name, line=exc.lineno, error=exc.msg)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ExplicitError(f"sidecar {sidecar.name} cannot be read ({exc.__class__.__name__})") from exc
+        raise ExplicitError(reason("sidecar_unreadable", name=sidecar.name, error=exc.__class__.__name__)) from exc
     if not isinstance(raw, dict):
-        raise ExplicitError(f"sidecar {sidecar.name} must hold one JSON object")
-    return validate(raw, f"sidecar {sidecar.name}", known_areas)
+        raise ExplicitError(reason("sidecar_not_object", name=sidecar.name))
+    return validate(raw, reason("in_sidecar", name=sidecar.name), known_areas)
 
 
 @dataclass
@@ -96,9 +100,9 @@ class Manifests:
     known_areas: tuple[str, ...]
     rows: dict[Path, list[dict[str, object]]] = field(default_factory=dict)
     """Per file: its rows, nearest manifest first (already validated)."""
-    broken: dict[Path, str] = field(default_factory=dict)
+    broken: dict[Path, Reason] = field(default_factory=dict)
     """Per folder: why its manifest (which covers everything below) cannot be used."""
-    row_errors: dict[Path, str] = field(default_factory=dict)
+    row_errors: dict[Path, Reason] = field(default_factory=dict)
 
     @classmethod
     def for_roots(cls, roots: list[Path], known_areas: tuple[str, ...]) -> Manifests:
@@ -120,20 +124,22 @@ class Manifests:
         try:
             rows = read_manifest_rows(manifest)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            self.broken[manifest.parent] = f"the folder's manifest {where} cannot be read: {exc}"
+            error = exc.reason if isinstance(exc, ReasonError) else str(exc)
+            self.broken[manifest.parent] = reason("manifest_unreadable", manifest=where, error=error)
             return
         for path, raw in rows.items():
             try:
-                self.rows.setdefault(path, []).append(validate(raw, f"{where}, row for {path.name}", self.known_areas))
+                row = reason("in_manifest_row", manifest=where, name=path.name)
+                self.rows.setdefault(path, []).append(validate(raw, row, self.known_areas))
             except ExplicitError as exc:
-                self.row_errors.setdefault(path, str(exc))
+                self.row_errors.setdefault(path, exc.reason)
 
     def lookup(self, path: Path) -> dict[str, object]:
         """The manifests' metadata for ``path``; :class:`ExplicitError` when a manifest that covers it is wrong."""
         resolved = path.resolve()
-        for folder, reason in self.broken.items():
+        for folder, why in self.broken.items():
             if folder in resolved.parents:
-                raise ExplicitError(reason)
+                raise ExplicitError(why)
         if resolved in self.row_errors:
             raise ExplicitError(self.row_errors[resolved])
         return merge(*self.rows.get(resolved, []))

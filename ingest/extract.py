@@ -19,6 +19,7 @@ from ingest.language import detect_language
 from ingest.metadata import heuristic_title, merge, normalise
 from ingest.model import Document
 from ingest.parsers import ParseError, get_parser
+from ingest.reasons import ReasonError, reason
 from ingest.store import sha256_of
 from ingest.textnorm import clean_body, text_hash
 
@@ -28,17 +29,12 @@ MAX_BODY_CHARS = 5_000_000
 """Text beyond this is not indexed (the original is kept whole); about 2,500 pages."""
 
 
-class IngestError(ValueError):
+class IngestError(ReasonError):
     """A file that cannot become a document; the message says why, in English.
 
-    Where the reason is one of ours, ``code`` and ``params`` say the same for an interface in another
-    language (``web.messages.ingest_reason``); ``code`` is None for a parser's own words.
+    The message is a :class:`ingest.reasons.Reason`, whose ``code`` and ``params`` (also the error's) say the
+    same for an interface in another language (``web.messages_ingest.ingest_reason``).
     """
-
-    def __init__(self, reason: str, code: str | None = None, **params: object):
-        super().__init__(reason)
-        self.code = code
-        self.params = params
 
 
 def _choose_language(body: str, explicit: dict[str, object], meta: dict[str, object]) -> str:
@@ -70,22 +66,15 @@ def extract(
         fmt = detect_format(data)
         parsed = get_parser(fmt)(data)
     except (UnsupportedType, ParseError) as exc:
-        raise IngestError(str(exc)) from exc
+        raise IngestError(exc.reason) from exc
     body = clean_body(parsed.body)
     if len(body) < MIN_TEXT_CHARS:
         if not body:
-            raise IngestError(f"no readable text in the {fmt.upper()} file", "no_text", format=fmt.upper())
-        raise IngestError(
-            f"too little text to index: {len(body)} characters in the {fmt.upper()} file "
-            f"(at least {MIN_TEXT_CHARS} needed)",
-            "too_little_text",
-            chars=len(body),
-            format=fmt.upper(),
-            needed=MIN_TEXT_CHARS,
-        )
+            raise IngestError(reason("no_text", format=fmt.upper()))
+        raise IngestError(reason("too_little_text", chars=len(body), format=fmt.upper(), needed=MIN_TEXT_CHARS))
     if len(body) > MAX_BODY_CHARS:
         if notes is not None:
-            notes.append(f"text cut to the first {MAX_BODY_CHARS:,} of {len(body):,} characters for the index")
+            notes.append(reason("text_cut", kept=MAX_BODY_CHARS, chars=len(body)))
         body = body[:MAX_BODY_CHARS]
     embedded = normalise(parsed.metadata)
     heuristics = {"title": heuristic_title(parsed.headings, body, filename)}

@@ -71,10 +71,6 @@ class Limits:
             workers=max(1, int(env_number("SKH_INGEST_WORKERS", default_workers(), env))),
         )
 
-    def describe_size(self) -> str:
-        mb = self.max_file_bytes / MB
-        return f"{mb:g} MB"
-
 
 @dataclass(frozen=True)
 class IngestSettings:

@@ -16,21 +16,28 @@ import csv
 from pathlib import Path
 
 from ingest.metadata import normalise
+from ingest.reasons import ReasonError, reason
 
 LIST_COLUMNS = ("authors", "areas")
+
+
+class ManifestError(ReasonError):
+    """The file is not a manifest; the message (a :class:`ingest.reasons.Reason`) says why."""
 
 
 def read_manifest_rows(path: Path) -> dict[Path, dict[str, object]]:
     """Map each listed file (resolved against the manifest's folder) to its raw values.
 
-    Raises ``ValueError`` when the file is not a manifest (no ``path`` column).
+    Raises :class:`ManifestError` (a ``ValueError``) when the file is not a manifest (no ``path`` column).
     """
     rows: dict[Path, dict[str, object]] = {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = [c.strip().lower() for c in reader.fieldnames or [] if c]
         if "path" not in columns:
-            raise ValueError(f"it has no 'path' column (columns: {', '.join(columns) or 'none'})")
+            if not columns:
+                raise ManifestError(reason("manifest_no_columns"))
+            raise ManifestError(reason("manifest_no_path", columns=", ".join(columns)))
         for row in reader:
             raw: dict[str, object] = {}
             for key, value in row.items():

@@ -142,7 +142,11 @@ def normalise(raw: dict[str, object]) -> dict[str, object]:
             title = clean_title(value)
             if title:
                 out[key] = title
-        elif key in ("org", "doi", "url"):
+        elif key == "org":
+            # Several organisations (a list in front matter or a sidecar) are kept as "A; B": search.organisations
+            names = value if isinstance(value, list) else [value]
+            out[key] = "; ".join(n for n in (clean_text(n, 500) for n in names) if n)[:500]
+        elif key in ("doi", "url"):
             out[key] = clean_text(value, 500)
         elif key == "abstract":
             out[key] = clean_text(value, 4000)

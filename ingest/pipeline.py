@@ -33,10 +33,11 @@ from ingest.datadir import DataDir
 from ingest.explicit import ExplicitError, Manifests, is_metadata_file, read_sidecar
 from ingest.extract import IngestError, extract
 from ingest.indexing import save_documents
-from ingest.limits import BATCH_DOCUMENTS, IngestSettings, Limits
+from ingest.limits import BATCH_DOCUMENTS, MB, IngestSettings, Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
+from ingest.reasons import reason
 from ingest.report import Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
 from ingest.storage_errors import StorageFailed, storage_failure
@@ -181,27 +182,29 @@ class Ingestor:
             outcome = Outcome(path=str(path), status="failed")
             try:
                 if is_metadata_file(path):
-                    raise ExplicitError("a metadata file (sidecar or manifest), not a document")
+                    raise ExplicitError(reason("metadata_file"))
                 meta = merge(given, read_sidecar(path, self.taxonomy.ids), manifests.lookup(path))
             except ExplicitError as exc:
-                outcome.reason, meta = str(exc), None
+                outcome.reason, meta = exc.reason, None
             yield path, outcome, meta
+
+    def _too_large(self, size: int | None = None) -> IngestError:
+        mb = self.limits.max_file_bytes / MB
+        return IngestError(reason("too_large", mb=mb) if size is None else reason("too_large_bytes", mb=mb, bytes=size))
 
     def _read(self, path: Path) -> bytes:
         limit = self.limits.max_file_bytes
         try:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode):  # it changed since the walk: a FIFO would block the read
-                raise IngestError("not a regular file (any more): not opened")
+                raise IngestError(reason("not_regular_now"))
             if info.st_size > limit:
-                raise IngestError(
-                    f"the file is larger than the {self.limits.describe_size()} limit ({info.st_size:,} bytes)"
-                )
+                raise self._too_large(info.st_size)
             data = path.read_bytes()
         except OSError as exc:
-            raise IngestError(f"cannot read the file ({exc.strerror or exc})") from exc
+            raise IngestError(reason("unreadable", error=str(exc.strerror or exc))) from exc
         if len(data) > limit:  # it grew since stat
-            raise IngestError(f"the file is larger than the {self.limits.describe_size()} limit")
+            raise self._too_large()
         return data
 
     # -- running ----------------------------------------------------------------
@@ -248,7 +251,7 @@ class Ingestor:
                     with self._timed("read"):
                         data = self._read(path)
                 except IngestError as exc:
-                    self._fail(outcome, str(exc), progress)
+                    self._fail(outcome, exc.reason, progress)
                     continue
                 while window and (len(window) >= WINDOW_FILES or pending + len(data) > WINDOW_BYTES):
                     pending -= len(window[0][2])
@@ -271,8 +274,7 @@ class Ingestor:
     def extract_isolated(self, data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
         """:func:`extract` in a parser child under the limits (an upload's first step); raises IngestError."""
         if len(data) > self.limits.max_file_bytes:
-            size = self.limits.describe_size()
-            raise IngestError(f"the file is larger than the {size} limit", "too_large", size=size)
+            raise self._too_large()
         with ParserPool(replace(self.limits, workers=1)) as pool:
             return pool.result(pool.submit(data, filename, source, explicit)).doc
 
@@ -280,7 +282,7 @@ class Ingestor:
         """One file from an upload; same rules and limits as the command line."""
         outcome = Outcome(path=filename, status="failed")
         if len(data) > self.limits.max_file_bytes:
-            outcome.reason = f"the file is larger than the {self.limits.describe_size()} limit"
+            outcome.reason = self._too_large().reason
             return outcome
         batch: Batch = []
         with ParserPool(replace(self.limits, workers=1)) as pool:
@@ -310,7 +312,7 @@ class Ingestor:
             with self._timed("wait"):
                 extracted: Extracted = pool.result(future)
         except IngestError as exc:
-            self._fail(outcome, str(exc), progress)
+            self._fail(outcome, exc.reason, progress)
             return
         if self.timings is not None:
             self.timings.merge(extracted.times)
@@ -376,7 +378,7 @@ class Ingestor:
                 return
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None
-            self._fail(outcome, f"could not be saved ({exc.__class__.__name__}: {exc})", None)
+            self._fail(outcome, reason("save_failed", error=f"{exc.__class__.__name__}: {exc}"), None)
         if progress:
             for _doc, outcome, _data in batch:
                 progress(outcome)

@@ -17,6 +17,7 @@ class Outcome:
     id: str | None = None
     title: str = ""
     reason: str = ""
+    """Why it failed or was skipped: an :class:`ingest.reasons.Reason` (English, with a code for other languages)."""
     duplicate_of: str | None = None
     """For an unchanged file: the document that already holds its content, when that is another file."""
     format: str = ""

@@ -40,6 +40,7 @@ from ingest.areas import AreaClassifier, assign_areas
 from ingest.extract import IngestError, extract
 from ingest.limits import MB, Limits
 from ingest.model import Document
+from ingest.reasons import reason
 
 MAX_TASKS_PER_WORKER = 500
 """A worker is replaced after this many files, so a slow leak in a C library cannot grow."""
@@ -90,14 +91,12 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
     except IngestError:
         raise
     except MemoryError:
-        raise IngestError(
-            f"parsing needed more than the {_memory_mb} MB memory limit", "memory", mb=_memory_mb
-        ) from None
+        raise IngestError(reason("memory", mb=_memory_mb)) from None
     except RecursionError:
-        raise IngestError("the file is nested too deeply to parse", "nested") from None
+        raise IngestError(reason("nested")) from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input is that file's failure only
         error = f"{exc.__class__.__name__}: {str(exc)[:160]}"
-        raise IngestError(f"the parser failed on this file ({error})", "parser_failed", error=error) from None
+        raise IngestError(reason("parser_failed", error=error)) from None
     if _classifier is None:
         return Extracted(doc, notes, times)
     started = time.perf_counter()
@@ -167,21 +166,11 @@ class ParserPool:
         except IngestError:
             raise
         except FutureTimeout:
-            raise IngestError(
-                f"parsing took longer than the {self.limits.timeout_s:g} s time limit and was stopped",
-                "timeout",
-                seconds=self.limits.timeout_s,
-            ) from None
+            raise IngestError(reason("timeout", seconds=self.limits.timeout_s)) from None
         except ProcessExpired as exc:
             code = exc.exitcode or 0
             if code == -signal.SIGKILL:
-                raise IngestError("the parser was killed (SIGKILL; out of memory?)", "killed") from None
+                raise IngestError(reason("killed")) from None
             if code < 0:
-                reason = (
-                    f"the parser crashed on this file ({_signal_name(code)}; "
-                    f"a damaged file, or more than the {self.limits.memory_mb} MB memory limit)"
-                )
-                params = {"signal": _signal_name(code), "mb": self.limits.memory_mb}
-                raise IngestError(reason, "crashed", **params) from None
-            reason = f"the parser exited unexpectedly on this file (exit code {code})"
-            raise IngestError(reason, "exited", exit_code=code) from None
+                raise IngestError(reason("crashed", signal=_signal_name(code), mb=self.limits.memory_mb)) from None
+            raise IngestError(reason("exited", exit_code=code)) from None

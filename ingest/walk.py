@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.explicit import is_metadata_file
+from ingest.reasons import Reason, reason
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 """Files the operating systems leave in folders; passed over without a word, like hidden files."""
@@ -34,37 +35,37 @@ class Skipped:
     """An entry the walk passed over; ``status`` is "skipped" (on purpose) or "failed" (could not look)."""
 
     path: Path
-    reason: str
+    reason: Reason
     status: str = "skipped"
 
 
 Entry = Path | Skipped
 
 
-def _special(mode: int) -> str:
-    """What a file that is neither a regular file nor a folder is, in words."""
+def _special(mode: int) -> Reason:
+    """Why a file that is neither a regular file nor a folder is not opened, saying what it is."""
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return reason("fifo")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return reason("char_device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return reason("block_device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return reason("socket")
+    return reason("not_regular")
 
 
-def _not_followed(path: Path) -> str:
+def _not_followed(path: Path) -> Reason:
     """Why a link is not followed, saying where it points (the operator decides whether to follow it)."""
     try:
         target = path.resolve(strict=True)
     except RuntimeError:  # Python 3.11 reports a loop this way
-        return "a symbolic link loop: not followed"
+        return reason("link_loop")
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "a symbolic link loop: not followed"
-        return f"a broken symbolic link (to {os.readlink(path)}): not followed"
-    return f"a symbolic link to {target}: not followed (--follow-symlinks follows links)"
+            return reason("link_loop")
+        return reason("link_broken", target=os.readlink(path))
+    return reason("link_not_followed", target=str(target))
 
 
 def _ignored(name: str) -> bool:
@@ -76,7 +77,7 @@ def _folder(folder: Path, follow: bool, ancestors: frozenset[tuple[int, int]]) -
         with os.scandir(folder) as found:
             entries = sorted(found, key=lambda e: e.name)
     except OSError as exc:
-        yield Skipped(folder, f"cannot read the folder ({exc.strerror or exc})", "failed")
+        yield Skipped(folder, reason("folder_unreadable", error=str(exc.strerror or exc)), "failed")
         return
     for entry in entries:
         path = Path(entry.path)
@@ -89,12 +90,12 @@ def _folder(folder: Path, follow: bool, ancestors: frozenset[tuple[int, int]]) -
             info = path.stat() if is_link else entry.stat(follow_symlinks=False)
         except (OSError, RuntimeError) as exc:
             loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
-            yield Skipped(path, "a symbolic link loop" if loop else f"cannot look at it ({exc})")
+            yield Skipped(path, reason("link_loop_found") if loop else reason("cannot_look", error=str(exc)))
             continue
         if stat.S_ISDIR(info.st_mode):
             key = (info.st_dev, info.st_ino)
             if key in ancestors:
-                yield Skipped(path, "a symbolic link loop (a link to a folder that contains it)")
+                yield Skipped(path, reason("folder_loop"))
             else:
                 yield from _folder(path, follow, ancestors | {key})
         elif _ignored(entry.name):
@@ -103,7 +104,7 @@ def _folder(folder: Path, follow: bool, ancestors: frozenset[tuple[int, int]]) -
             if not is_metadata_file(path):
                 yield path
         else:
-            yield Skipped(path, f"{_special(info.st_mode)}, not a document: not opened")
+            yield Skipped(path, _special(info.st_mode))
 
 
 def _named(path: Path, follow: bool) -> Iterator[Entry]:
@@ -113,7 +114,7 @@ def _named(path: Path, follow: bool) -> Iterator[Entry]:
         yield path  # reading it reports the failure, as for a file that vanished
         return
     except (OSError, RuntimeError) as exc:
-        yield Skipped(path, f"cannot look at it ({exc})", "failed")
+        yield Skipped(path, reason("cannot_look", error=str(exc)), "failed")
         return
     if stat.S_ISDIR(info.st_mode):
         entries = _folder(path, follow, frozenset({(info.st_dev, info.st_ino)}))
@@ -121,7 +122,7 @@ def _named(path: Path, follow: bool) -> Iterator[Entry]:
     elif stat.S_ISREG(info.st_mode):
         yield path
     else:
-        yield Skipped(path, f"{_special(info.st_mode)}, not a document: not opened")
+        yield Skipped(path, _special(info.st_mode))
 
 
 def iter_files(paths: Iterable[Path], follow_symlinks: bool = False) -> Iterator[Entry]:

@@ -14,6 +14,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from ingest.reasons import ReasonError, reason
+
 MB = 1024 * 1024
 
 
@@ -28,7 +30,7 @@ class ZipLimits:
     """Members smaller than this are never refused for their ratio (tiny XML compresses well)."""
 
 
-class UnsafeArchive(ValueError):
+class UnsafeArchive(ReasonError):
     """The archive would unpack to far more than it looks like; the message says how much."""
 
 
@@ -37,18 +39,22 @@ def check_archive(data: bytes, limits: ZipLimits = ZipLimits()) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
     if len(members) > limits.max_members:
-        raise UnsafeArchive(f"the archive has {len(members)} members (limit {limits.max_members}): a ZIP bomb?")
+        raise UnsafeArchive(reason("zip_members", members=len(members), limit=limits.max_members))
     total = sum(m.file_size for m in members)
     if total > limits.max_total_bytes:
-        raise UnsafeArchive(
-            f"the archive would unpack to {total // MB} MB (limit {limits.max_total_bytes // MB} MB): a ZIP bomb?"
-        )
+        raise UnsafeArchive(reason("zip_total", mb=total // MB, limit_mb=limits.max_total_bytes // MB))
     for member in members:
         if member.file_size < limits.ratio_floor_bytes:
             continue
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_ratio:
             raise UnsafeArchive(
-                f"{member.filename} would unpack {ratio:.0f}x ({member.compress_size // 1024} KB to "
-                f"{member.file_size // MB} MB; limit {limits.max_ratio:.0f}x): a ZIP bomb?"
+                reason(
+                    "zip_ratio",
+                    member=member.filename,
+                    ratio=round(ratio),
+                    packed_kb=member.compress_size // 1024,
+                    mb=member.file_size // MB,
+                    limit=round(limits.max_ratio),
+                )
             )

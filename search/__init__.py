@@ -10,12 +10,13 @@ never a submodule, and never Whoosh (import-linter checks both, see
 ``pyproject.toml``). Behind it the search features (``search/*.py``) and the
 engine (``search/engine/``) can be reorganised without touching the callers.
 
-Two functions are exported under other names than their own, so that no name
+Some functions are exported under other names than their own, so that no name
 here is both a function and a submodule (``search.related``,
-``search.vocabulary``): ``find_related`` and ``vocabulary_for``.
+``search.vocabulary``, ``search.experts``, ``search.profiles``): ``find_related``,
+``vocabulary_for``, ``find_experts`` and ``entity_profile``.
 """
 
-from search.analysis import content_words, language_analyzer, normalise_lang, stem_words
+from search.analysis import LANGUAGES, content_words, language_analyzer, normalise_lang, stem_words
 from search.engine.reading.index import use_schema
 from search.engine.reading.searcher import SearcherPool, Snapshot
 from search.engine.writing.background_merge import NICENESS
@@ -31,6 +32,8 @@ from search.engine.writing.sessions import (
     write_documents,
 )
 from search.engine.writing.writer import WriterBusy, announce_waits, write_lock
+from search.experts import Evidence, Expert, Experts
+from search.experts import experts as find_experts
 from search.glossary import DEFAULT_GLOSSARY, Concept, Glossary, GlossaryError, load_glossary
 from search.inspect import (
     IndexState,
@@ -42,10 +45,15 @@ from search.inspect import (
 )
 from search.limits import Limits, QueryTooExpensive, SearchBusy, SearchSettings, time_budget
 from search.limits import configure as configure_search
+from search.names import organisations
+from search.names import slug as name_slug
+from search.people import Directory, Entity, directory, entity_filter, linker
+from search.profiles import Profile, find_entity
+from search.profiles import profile as entity_profile
 from search.related import related as find_related
 from search.schema import IndexDoc, build_schema
 from search.searching import SORTS, Hit, SearchRequest, SearchResult, search
-from search.snippets import lead, make_snippet
+from search.snippets import Snippet, highlight, lead, make_snippet
 from search.suggest import Completion, complete, did_you_mean
 from search.titles import TitleEntry, TitleIndex, TitleRow, shared_title_index
 from search.vocabulary import vocabulary as vocabulary_for
@@ -71,18 +79,36 @@ __all__ = [
     "time_budget",
     # showing and suggesting
     "Completion",
+    "Snippet",
     "TitleEntry",
     "TitleIndex",
     "TitleRow",
     "complete",
     "did_you_mean",
+    "highlight",
     "lead",
     "make_snippet",
     "find_related",
     "shared_title_index",
     "vocabulary_for",
+    # organisations and people: their pages and who knows about a topic
+    "Directory",
+    "Entity",
+    "Evidence",
+    "Expert",
+    "Experts",
+    "Profile",
+    "directory",
+    "entity_filter",
+    "entity_profile",
+    "find_entity",
+    "find_experts",
+    "linker",
+    "name_slug",
+    "organisations",
     # documents and text analysis
     "IndexDoc",
+    "LANGUAGES",
     "content_words",
     "language_analyzer",
     "normalise_lang",

@@ -1,27 +1,11 @@
 """Danish compounds at query time: "vindmøllestøj" also finds "støj fra vindmøller".
 
 Danish writes a compound as one word (høreapparatbrugere, vindmøllestøj, efterklangstid), so a document that
-says the same thing in separate words ("støj fra vindmøller") shares no term with it. This module splits a
-typed compound into its parts and lets the query also search the parts together.
-
-**The splitter** (:func:`split_compound`) is data-driven: Danish word frequencies from ``wordfreq``
-(``zipf_frequency(word, "da")``, its "small" Danish list, about 2 MB of the package's data). A word splits
-into 2 or 3 parts, each at least :data:`MIN_PART` letters and at least :data:`MIN_ZIPF` frequent, a non-final
-part optionally followed by a Danish linking letter (``-s-`` in efterklang-s-tid, ``-e-``), and only when the
-whole word is rarer than :data:`MIN_ZIPF` (and so than its parts): a word people write often is a word of its
-own, whatever it is made of (``vindmøller`` 4.15 is not vind + møller, ``hørelse`` 3.47 not hør + else,
-``undersøgelse``, ``kommunen``); the compounds a search needs split are the rare ones, mostly not in the list
-at all. Fewer parts win, then fewer linking letters (vej + støj, not vej-s-tøj), then the split whose rarest
-part is the most frequent. A word more frequent in English than in Danish is not split (``beamforming``,
-``audiologists``): members type English too. Measured with ``wordfreq`` 3.1.1: vindmølle 3.68, støj 3.94,
-vindmøllestøj 0 (not listed) -> vindmølle + støj; høreapparat is not listed, so høreapparatbrugere splits as
-høre + apparat + brugere; efterklang is not either, so efterklangstid splits as efter + klang + tid.
-
-A split whose last part the Danish stemmer removes whole is a suffix, not a compound (``rumlig`` is not
-rum + lig: Snowball strips -lig, so its stem is ``rum``).
-
-**Parts for searching** (:func:`search_parts`): a part that is a Danish stop word (``efter``, ``under``) is
-not in the index, so it is joined to the next part (``efterklang`` + ``tid``), as the index holds it.
+says the same thing in separate words ("støj fra vindmøller") shares no term with it. This module lets a
+typed compound also search its parts together; which words split, and how, is :mod:`search.decompound`'s
+decision (:func:`search.decompound.search_parts`), the one the index uses too: a Danish document's compound
+is indexed with its parts as well, so the other direction ("støj fra vindmøller" finding "vindmøllestøj")
+needs nothing here.
 
 **The rewrite** (:class:`Splitter`, a parser plugin): a typed word ``w`` that splits becomes
 ``(w OR (p1 AND p2 ...))``, the parts searched only in the Danish text fields (in the typed field's parts:
@@ -38,123 +22,20 @@ cross-language off too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import Plugin
 
-from search.analysis import LANGUAGE_STOP_WORDS, stem_words
+from search.analysis import stem_words
+from search.decompound import search_parts
 from search.ranking import FieldsTerm
-
-MIN_PART = 3
-"""Fewest letters of a part."""
-
-MIN_ZIPF = 3.0
-"""Least Danish zipf frequency of a part (3.0: once per million words; see the module docstring)."""
-
-MAX_PARTS = 3
-LINKS = ("s", "e")
-"""Danish linking letters between the parts of a compound."""
 
 PART_BOOST = 0.5
 """Weight of the parts together against the typed compound's."""
 
-_Split = tuple[tuple[str, ...], int, float]  # parts, linking letters, the rarest part's zipf
-_DA_STOPS = LANGUAGE_STOP_WORDS["da"]
 _PARTS = ("title", "abstract", "body")
 _TYPED_PART = {None: _PARTS, "title": ("title",), "abstract": ("abstract",), "body": ("body",), "text": ("body",)}
-
-
-@lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str = "da") -> float:
-    from wordfreq import zipf_frequency  # loaded on first use: its tables are read when first asked
-
-    return zipf_frequency(word, lang)
-
-
-def _known(part: str) -> float:
-    """The part's frequency when it may be a part, else 0."""
-    if len(part) < MIN_PART:
-        return 0.0
-    z = _zipf(part)
-    return z if z >= MIN_ZIPF else 0.0
-
-
-@lru_cache(maxsize=100_000)
-def _segments(word: str, most: int) -> _Split | None:
-    """The best way to read ``word`` as 1..``most`` known parts: (parts, links, rarest part's zipf), or None."""
-    whole = _known(word)
-    best: _Split | None = ((word,), 0, whole) if whole else None
-    if most < 2:
-        return best
-    split = _best_split(word, most)
-    return split if best is None or (split is not None and _better(split, best)) else best
-
-
-def _best_split(word: str, most: int) -> _Split | None:
-    """The best reading of ``word`` as a known first part (perhaps with a linking letter) and 1..``most - 1``
-    known parts after it, or None."""
-    best: _Split | None = None
-    for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        head, tail = word[:i], word[i:]
-        for part in (head, head[:-1]) if head[-1] in LINKS else (head,):
-            z = _known(part)
-            rest = _segments(tail, most - 1) if z else None
-            if rest is not None:
-                found = ((part, *rest[0]), rest[1] + (part != head), min(z, rest[2]))
-                if best is None or _better(found, best):
-                    best = found
-    return best
-
-
-def _better(a: _Split, b: _Split) -> bool:
-    """Fewer parts first, then fewer linking letters (vej+støj, not vej-s-tøj), then the most frequent rarest
-    part, then the longest first part (deterministic)."""
-    return (-len(a[0]), -a[1], a[2], len(a[0][0])) > (-len(b[0]), -b[1], b[2], len(b[0][0]))
-
-
-@lru_cache(maxsize=100_000)
-def split_compound(word: str) -> tuple[str, ...]:
-    """The parts of the lowercased Danish ``word`` when it is a compound, else ``()``.
-
-    >>> split_compound("vindmøllestøj")
-    ('vindmølle', 'støj')
-    """
-    if len(word) < 2 * MIN_PART or not word.isalpha():
-        return ()
-    whole = _zipf(word)
-    if whole >= MIN_ZIPF:  # frequent enough to be a part is frequent enough to be a word (vindmøller, hørelse)
-        return ()
-    english = _zipf(word, "en")
-    if english > whole:  # an English word (beamforming, audiologists) is no Danish compound
-        return ()
-    best = _best_split(word, MAX_PARTS)
-    if best is None or whole >= best[2]:
-        return ()
-    if len(stem_words("da", [word])[0]) <= len(word) - len(best[0][-1]):  # a suffix: rumlig, not rum + lig
-        return ()
-    return best[0]
-
-
-@lru_cache(maxsize=100_000)
-def search_parts(word: str) -> tuple[str, ...]:
-    """:func:`split_compound`'s parts as the index holds them: a stop-word part joined to the next one.
-
-    ``()`` when the word does not split into at least two searchable parts.
-    """
-    parts = split_compound(word)
-    out: list[str] = []
-    carry = ""
-    for part in parts:
-        if part in _DA_STOPS:
-            carry += part
-            continue
-        out.append(carry + part)
-        carry = ""
-    if carry and out:
-        out[-1] += carry
-    return tuple(out) if len(out) >= 2 else ()
 
 
 class _Prebuilt(syntax.SyntaxNode):

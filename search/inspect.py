@@ -28,8 +28,9 @@ class IndexState:
     """Whoosh's table-of-contents generation: one more per commit."""
     format_version: int | None = None
     whoosh_release: str = ""
-    schema_matches: bool = True
-    """The index's fields are the ones this version's schema builds (else: ``skh reindex``)."""
+    stale_fields: list[str] = field(default_factory=list)
+    """Fields the index has, lacks or analyses unlike this version's schema (``skh reindex`` rebuilds it with
+    this version's): an index built before Danish compounds were split lists the Danish text fields."""
     segments: int = 0
     ids: list[str] = field(default_factory=list)
     """Every live (not deleted) document's id, with repeats if a document is in the index twice."""
@@ -42,8 +43,18 @@ class IndexState:
         return data
 
 
-def _field_types(schema) -> dict[str, str]:
-    return {name: type(schema[name]).__name__ for name in schema.names()}
+def _fields(schema) -> dict[str, tuple[str, ...]]:
+    """Each field's type and, for a text field, the kinds of its analysis steps in order.
+
+    The schema an index was created with is pickled in it, and documents added to that index later are
+    analysed by it, not by the code's: a step this version adds (:class:`search.decompound.CompoundParts`)
+    reaches an existing index only by a rebuild, so a check must see that it is missing.
+    """
+    found = {}
+    for name in schema.names():
+        steps = getattr(getattr(schema[name], "analyzer", None), "items", ())
+        found[name] = (type(schema[name]).__name__, *(type(step).__name__ for step in steps))
+    return found
 
 
 def index_state(base: Path) -> IndexState:
@@ -56,7 +67,8 @@ def index_state(base: Path) -> IndexState:
         ix = open_generation(folder)
         state.commit, state.format_version = ix.latest_generation(), ix.version
         state.whoosh_release = ".".join(str(n) for n in ix.release)
-        state.schema_matches = _field_types(ix.schema) == _field_types(build_schema())
+        found, built = _fields(ix.schema), _fields(build_schema())
+        state.stale_fields = sorted(name for name in found.keys() | built.keys() if found.get(name) != built.get(name))
         with ix.reader() as reader:
             state.segments = len(segments_of(ix))
             state.ids = [fields["id"] for _docnum, fields in reader.iter_docs()]

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from search.analysis import LANGUAGES, JoinedText, language_analyzer, normalise_lang, plain_analyzer
+from search.analysis import LANGUAGES, JoinedText, normalise_lang, plain_analyzer
+from search.decompound import field_analyzer
+from search.names import organisations
 
 TEXT_PARTS = ("title", "abstract", "body")
 """Text parts indexed once per language, as ``<part>_<lang>``."""
 
 FACET_FIELDS = ("area", "type", "org", "lang", "year")
 """Exact-value fields that can be counted and filtered on."""
+
+NAME_SEPARATOR = ";"
+"""Between the names of a many-valued name field (``org``, ``author_name``): a name may hold a comma
+("Jensen, Anne"; "Fjordby Kommune, Teknik og Miljø"), never this (:func:`_names_value` replaces it)."""
+
+
+def _names_field() -> KEYWORD:
+    """An exact-value field of several names, each kept as written (case too): what the people pages count."""
+    return KEYWORD(analyzer=RegexTokenizer(f"[^{NAME_SEPARATOR}]+"))
+
+
+def _names_value(names: list[str]) -> str:
+    cleaned = (" ".join(name.replace(NAME_SEPARATOR, ",").split()) for name in names)
+    return NAME_SEPARATOR.join(name for name in cleaned if name)
 
 
 def build_schema() -> Schema:
@@ -31,14 +48,17 @@ def build_schema() -> Schema:
         "org_text": TEXT(analyzer=plain_analyzer()),
         "area": KEYWORD(commas=True, lowercase=False),
         "type": ID,
-        "org": ID,
+        # Each organisation of a document ("A; B" in the catalog lists two: search.names.organisations) and
+        # each author as written: columns for the organisation and author pages and the experts ranking.
+        "org": _names_field(),
+        "author_name": _names_field(),
         "lang": ID,
         "year": ID(sortable=True),
         "date": ID(sortable=True),
         "visibility": ID,
     }
     for lang in LANGUAGES:
-        analyzer = language_analyzer(lang)
+        analyzer = field_analyzer(lang)
         for part in TEXT_PARTS:
             fields[f"{part}_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
     return Schema(**fields)
@@ -74,7 +94,8 @@ class IndexDoc:
             "org_text": self.org,
             "area": ",".join(self.areas),
             "type": self.type,
-            "org": self.org,
+            "org": _names_value(organisations(self.org)),
+            "author_name": _names_value(self.authors),
             "lang": lang,
             "year": f"{self.year:04d}" if self.year else "",
             # Undated documents sort as the oldest, not as the newest.

@@ -8,7 +8,9 @@ set, so nothing the user may not see can leak through a count.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -27,7 +29,9 @@ from search.limits import expansion_cap, expansion_share, time_budget
 from search.query import DEFAULT_BOOSTS, ParsedQuery, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
-FILTER_FIELDS = ("area", "type", "org", "lang")
+T = TypeVar("T")
+FILTER_FIELDS = ("area", "type", "org", "lang", "author_name")
+"""Fields a request may filter on (``author_name``: the author pages, with a person's spellings)."""
 
 
 @dataclass
@@ -209,7 +213,33 @@ def _splitter(expander: Expander | None) -> Splitter:
     return Splitter(DEFAULT_BOOSTS, expander.names_whole, expander.part_queries)
 
 
+@dataclass
+class Matches:
+    """Every document a request matches, for what is computed over all of them rather than one page of hits
+    (facet counts here; the experts ranking, :mod:`search.experts`). Visibility is applied in every mask."""
+
+    parsed: ParsedQuery
+    matched: np.ndarray  # the query's matches the visitor may see, before the request's filters
+    selections: dict[str, np.ndarray]  # one mask per filtered field
+    final: np.ndarray  # matched and every selection: what the request finds
+    scores: np.ndarray | None  # the query's score per document (None when browsing)
+    relaxed: bool
+    expansion: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def match(snapshot: Snapshot, request: SearchRequest) -> Matches:
+    """All matches of ``request`` (its page, sort and cache aside), under the same time budget, limits and
+    admission as :func:`search`; raises :class:`search.limits.QueryTooExpensive` as it does."""
+    _ = snapshot.columns, snapshot.scorer  # built outside the budget, as in search()
+    with time_budget():
+        return _run(snapshot, request, lambda found: found)
+
+
 def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+    return _run(snapshot, request, lambda found: _result(snapshot, request, found))
+
+
+def _run(snapshot: Snapshot, request: SearchRequest, finish: Callable[[Matches], T]) -> T:
     expander = _expander(request)
     splitter = _splitter(expander)
     plugins = (expander, splitter) if expander else (splitter,)
@@ -220,18 +250,18 @@ def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     clauses = sum(len(getattr(leaf, "words", ())) or 1 for leaf in parsed.query.leaves())
     with expansion_share(len(leaves)):
         if clauses <= limits.LIMITS.cheap_clauses and not _is_expensive(snapshot, leaves):
-            return _evaluate(snapshot, request, parsed, expansion, plugins)
+            return finish(_match(snapshot, request, parsed, expansion, plugins))
         with time_budget(limits.LIMITS.budget_ms), expensive_slot(snapshot.folder.parent):
-            return _evaluate(snapshot, request, parsed, expansion, plugins)
+            return finish(_match(snapshot, request, parsed, expansion, plugins))
 
 
-def _evaluate(
+def _match(
     snapshot: Snapshot,
     request: SearchRequest,
     parsed: ParsedQuery,
     expansion: tuple[tuple[str, tuple[str, ...]], ...],
     plugins: tuple[Expander | Splitter, ...],
-) -> SearchResult:
+) -> Matches:
     schema = snapshot.searcher.schema
     columns = snapshot.columns
     allowed = columns.mask_for("visibility", list(request.visibility))
@@ -262,13 +292,17 @@ def _evaluate(
         if loose_final.any():
             parsed, matched, final, scores, relaxed = loose, loose_matched, loose_final, loose_scores, True
             expansion = loose_expansion
+    return Matches(parsed, matched, selections, final, scores, relaxed, expansion)
 
-    facets = disjunctive_counts(columns, matched, selections)
+
+def _result(snapshot: Snapshot, request: SearchRequest, found: Matches) -> SearchResult:
+    parsed, final, scores = found.parsed, found.final, found.scores
+    facets = disjunctive_counts(snapshot.columns, found.matched, found.selections)
     total = int(np.count_nonzero(final))
     per_page = max(1, min(request.per_page, 100))
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(request.page, pages))
-    shared = bool(expansion)  # searched in both languages: each gets its share of the first page
+    shared = bool(found.expansion)  # searched in both languages: each gets its share of the first page
     hits = _page_of_hits(snapshot, parsed, final, scores, request.sort, page, per_page, shared) if total else []
     return SearchResult(
         total=total,
@@ -277,11 +311,16 @@ def _evaluate(
         hits=hits,
         facets=facets,
         parsed=parsed,
-        relaxed=relaxed,
+        relaxed=found.relaxed,
         terms=query_terms(snapshot, parsed.query) if not parsed.is_empty else {},
-        notes=parsed.notes + _expansion_notes(snapshot, parsed.query),
-        expansion=expansion,
+        notes=notes_of(snapshot, parsed),
+        expansion=found.expansion,
     )
+
+
+def notes_of(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[str, ...]:
+    """What the query limits changed in ``parsed`` (:class:`search.limits.Notice`), to show with its results."""
+    return parsed.notes + _expansion_notes(snapshot, parsed.query)
 
 
 def _page_of_hits(

@@ -1,9 +1,12 @@
-"""Query-biased snippets: escaped text with ``<mark>`` around matched words.
+"""Query-biased snippets: the passages of a text richest in query words, and where those words are.
 
 The text comes from the catalog (the index stores no body); each word is
 stemmed with the document's own language so that "loudspeakers" in the query
-marks "loudspeaker" in the text. Everything that is not a ``<mark>`` tag is
-HTML-escaped here, so a snippet is safe to insert into a page as it is.
+marks "loudspeaker" in the text. A snippet is made once, as plain text with
+the character offsets of its matched words (:class:`Snippet`, from
+:func:`highlight`). Pages take its HTML form (:meth:`Snippet.html`:
+everything HTML-escaped but the ``<mark>`` tags, safe to insert as it is), the
+command line its text and offsets, so the two never disagree on what matched.
 
 Passages are scored the way Whoosh's ``BasicFragmentScorer`` scores them
 (more different query words first, then more matches), but they are found
@@ -18,6 +21,8 @@ largest cost of a search at 100,000 documents (about 0.4 ms a report).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
@@ -28,35 +33,72 @@ BETWEEN = " … "
 _END = " \t\r\n.!?;:,)"
 
 
+@dataclass(frozen=True)
+class Snippet:
+    """A snippet as plain, unescaped text and the ``(start, end)`` character offsets of its matched words.
+
+    The offsets index ``text`` (Python string offsets, i.e. code points), in order, never overlapping.
+    """
+
+    text: str
+    matches: tuple[tuple[int, int], ...] = ()
+
+    def html(self) -> str:
+        """The text HTML-escaped, each match inside ``<mark>``."""
+        out, index = [], 0
+        for start, end in self.matches:
+            out.append(escape(self.text[index:start], quote=False))
+            out.append("<mark>" + escape(self.text[start:end], quote=False) + "</mark>")
+            index = end
+        out.append(escape(self.text[index:], quote=False))
+        return "".join(out)
+
+
 def lead(text: str, max_chars: int) -> str:
     """The start of ``text`` cut at a word boundary, escaped."""
+    return _lead(text, max_chars).html()
+
+
+def _lead(text: str, max_chars: int) -> Snippet:
     head = " ".join(text[: max_chars * 4].split())
     if len(head) <= max_chars and max_chars * 4 < len(text):
         head = " ".join(text.split())  # mostly white space: normalise it all
     if len(head) <= max_chars:
-        return escape(head, quote=False)
-    cut = head[:max_chars].rsplit(" ", 1)[0]
-    return escape(cut, quote=False) + " …"
+        return Snippet(head)
+    return Snippet(head[:max_chars].rsplit(" ", 1)[0] + " …")
 
 
 def make_snippet(text: str, terms: set[str], lang: str, max_chars: int = 260) -> str:
-    """The best one or two passages of ``text`` for the stemmed ``terms``, in text order.
+    """:func:`highlight`'s snippet as HTML: escaped, with ``<mark>`` around the matched words."""
+    return highlight(text, terms, lang, max_chars).html()
+
+
+def highlight(text: str, terms: set[str], lang: str, max_chars: int = 260) -> Snippet:
+    """The best one or two passages of ``text`` for the stemmed ``terms``, in text order, with their matches.
 
     An ellipsis shows where a passage was cut out of the middle of the text.
-    Falls back to the start of the text when no term occurs in it (a match in
-    the title or authors only).
+    Falls back to the start of the text, without matches, when no term occurs
+    in it (a match in the title or authors only).
     """
     text = text or ""
     if terms and text:
         passages = _passages(text, frozenset(terms), lang, max_chars // 2 + 40, max_chars // 4)
         if passages:
-            out = BETWEEN.join(" ".join(_format(text, a, b, marks).split()) for a, b, marks in passages)
-            if text[: passages[0][0]].strip():
-                out = "… " + out
+            out: list[str] = ["… "] if text[: passages[0][0]].strip() else []
+            matches: list[tuple[int, int]] = []
+            length = len(out[0]) if out else 0
+            for n, (a, b, marks) in enumerate(passages):
+                if n:
+                    out.append(BETWEEN)
+                    length += len(BETWEEN)
+                passage, spans = _squeezed(text, a, b, marks)
+                matches.extend((length + s, length + e) for s, e in spans)
+                out.append(passage)
+                length += len(passage)
             if text[passages[-1][1] :].strip(_END):
-                out += " …"
-            return out
-    return lead(text, max_chars)
+                out.append(" …")
+            return Snippet("".join(out), tuple(matches))
+    return _lead(text, max_chars)
 
 
 def _matched_words(text: str, terms: frozenset[str], lang: str) -> list[tuple[int, int, str]]:
@@ -158,15 +200,34 @@ def _widen(text: str, a: int, b: int, maxchars: int, surround: int) -> tuple[int
     return start, end
 
 
-def _format(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    out, index = [], start
+def _squeezed(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """``text[start:end]`` as ``" ".join(part.split())`` makes it, and where ``marks`` (offsets into ``text``)
+    are in the result; a mark overlapping the one before it is dropped."""
+    raw = text[start:end]
+    runs = [m.span() for m in _SPACE_RUN.finditer(raw)]
+    run_starts = [a for a, _ in runs]
+    removed_before = [0]  # characters removed by the runs before run i, each run becoming one space
+    for a, b in runs:
+        removed_before.append(removed_before[-1] + b - a - 1)
+    squeezed = _SPACE_RUN.sub(" ", raw)
+    lead_cut = len(squeezed) - len(squeezed.lstrip())
+    passage = squeezed.strip()
+
+    def moved(offset: int) -> int:
+        i = bisect_right(run_starts, offset) - 1  # the last run starting at or before offset
+        if i < 0:
+            return offset - lead_cut
+        a, b = runs[i]
+        inside = min(offset, b) - a  # how far into that run offset lies
+        return offset - removed_before[i] - max(0, inside - 1) - lead_cut
+
+    spans, index = [], start
     for s, e in marks:
         if s < index:
             continue
-        if s > index:
-            out.append(escape(text[index:s], quote=False))
-        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        spans.append((max(0, moved(s - start)), min(len(passage), moved(e - start))))
         index = e
-    if index < end:
-        out.append(escape(text[index:end], quote=False))
-    return "".join(out)
+    return passage, spans
+
+
+_SPACE_RUN = re.compile(r"\s+")

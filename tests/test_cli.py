@@ -53,8 +53,10 @@ def test_explicit_options_win_and_unknown_areas_are_usage_errors(skh, tmp_path):
         "staff",
     )
     assert result.exit_code == 0
-    hit = json.loads(skh("search", "magnets", "--json").output)["hits"][0]
-    assert hit["areas"] == ["acoustics-noise"] and hit["org"] == "Lydværket ApS" and hit["type"] == "report"
+    assert json.loads(skh("search", "magnets", "--json").output)["total"] == 0  # staff only: not anonymous
+    hit = json.loads(skh("search", "magnets", "--as", "staff", "--json").output)["hits"][0]
+    assert hit["visibility"] == "staff" and hit["areas"] == ["acoustics-noise"]
+    assert hit["org"] == "Lydværket ApS" and hit["type"] == "report"
 
 
 def test_search_filters_and_sorting(skh, tmp_path):
@@ -75,6 +77,32 @@ def test_reindex_rebuilds_the_same_results_and_stats_count(skh, tmp_path):
     assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
     stats = json.loads(skh("stats", "--json").output)
     assert stats["documents"] == 8 and stats["area"]["hearing-health"] == 3 and stats["lang"] == {"en": 6, "da": 2}
+
+
+def stats_rows(output: str, section: str) -> dict[str, int]:
+    lines = output.split(f"\n{section}:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    return {" ".join(line.split()[:-1]): int(line.split()[-1]) for line in lines}
+
+
+def test_stats_name_the_areas_from_the_taxonomy(skh, tmp_path):
+    skh("ingest", write_mini_corpus(tmp_path / "docs"))
+    out = skh("stats").output
+    assert out.startswith("documents: 8 (the whole catalog, every visibility level)")
+    assert stats_rows(out, "area") == {
+        "Hearing & Health (hearing-health)": 3,
+        "Audio Technology (audio-tech)": 2,
+        "Acoustics & Noise (acoustics-noise)": 2,
+        "Signal Processing (signal-processing)": 2,
+        "Sound Experience (sound-experience)": 1,
+    }
+    labels = json.loads(skh("stats", "--json").output)["area_labels"]
+    assert labels["hearing-health"] == "Hearing & Health" and len(labels) == 5
+    # A taxonomy that renamed one area and dropped the others, before skh reindex: ids it lacks say so.
+    taxonomy = tmp_path / "areas.toml"
+    taxonomy.write_text('[[area]]\nid = "hearing-health"\nlabel_en = "Ears"\nlabel_da = "Ører"\ndescription_en = "x"\n')
+    env = {"SKH_DATA_DIR": str(tmp_path / "data"), "SKH_TAXONOMY": str(taxonomy)}
+    rows = stats_rows(CliRunner().invoke(main, ["stats"], env=env).output, "area")
+    assert rows["Ears (hearing-health)"] == 3 and rows["audio-tech (not in the taxonomy)"] == 2 and len(rows) == 5
 
 
 def test_missing_path_is_a_usage_error(skh, tmp_path):

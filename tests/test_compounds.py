@@ -1,4 +1,5 @@
-"""Danish compounds at query time: a compound typed as one word also finds its parts written apart.
+"""Danish compounds: a compound typed as one word also finds its parts written apart (query time), and a
+document that writes the compound is found by its parts (index time).
 
 Real indexes, with a small glossary file written here (the service's own ``corpus/glossary.toml`` changes).
 """
@@ -8,8 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from whoosh.fields import TEXT
+from wordfreq import zipf_frequency
 
-from search.compounds import search_parts, split_compound
+import search.decompound as decompound
+from ingest.indexing import reindex
+from search.analysis import content_words, language_analyzer
+from search.decompound import field_analyzer, search_parts, split_compound
+from search.engine.reading.index import use_schema
+from search.schema import TEXT_PARTS, build_schema
+from tests.conftest import ROOT
 from tests.test_crosslang import add_docs, run, titles
 
 GLOSSARY = """\
@@ -66,6 +75,22 @@ def test_the_splitter_splits_compounds_and_leaves_words_alone():
         assert split_compound(word) == (), word
 
 
+def test_the_splitters_frequencies_are_wordfreqs():
+    """A plain word wordfreq does not list is 0 without asking it (the index tries many): the same figures,
+    for every string of 3+ letters inside the words of the corpus's Danish texts, in both languages."""
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "corpus" / "docs").rglob("da-*")
+        if p.suffix in (".md", ".txt", ".html")
+    ]
+    words = {w for text in texts for w in content_words(text, "da") if w.isalpha()}
+    strings = sorted({w[i:j] for w in words for i in range(len(w)) for j in range(i + 3, len(w) + 1)})
+    assert len(strings) > 40_000
+    computed = decompound._zipf.__wrapped__  # uncached
+    for lang in ("da", "en"):
+        assert [computed(s, lang) for s in strings] == [zipf_frequency(s, lang) for s in strings], lang
+
+
 def test_search_parts_join_a_stop_word_to_the_next_part():
     assert search_parts("efterklangstid") == ("efterklang", "tid")
     assert search_parts("vindmøllestøj") == ("vindmølle", "støj")
@@ -119,3 +144,74 @@ def test_a_title_field_keeps_the_parts_to_titles(wind_hub, glossary):
     found = titles(wind_hub, run(wind_hub, "title:vindmøllestøj", glossary, crosslang=False))
     # "Naboer og vindmøller" has vindmøller in its title but støj only in its body.
     assert found == ["Vindmøllestøj"]
+
+
+def test_the_index_adds_a_compounds_parts_at_its_position_and_the_query_does_not():
+    analyzer = field_analyzer("da")
+    text = "Vindmøllestøj fra vindmøller og efterklangstid"
+    indexed = [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index")]
+    assert indexed == [
+        ("vindmøllestøj", 0),
+        ("vindmøl", 0),  # vindmølle, stemmed as a word is
+        ("støj", 0),
+        ("vindmøl", 1),
+        ("efterklangstid", 2),
+        ("efterklang", 2),  # efter is a stop word: joined to the next part, as the query side does
+        ("tid", 2),
+    ]
+    # Parsing a query analyses it with the same field analyzer: nothing is added (the Splitter's job).
+    assert [t.text for t in analyzer(text, mode="query")] == [t.text for t in language_analyzer("da")(text)]
+    assert field_analyzer("en") is language_analyzer("en")  # English text is never split
+
+
+def test_a_document_writing_the_compound_is_found_by_its_parts(wind_hub, glossary):
+    for q in ("støj fra vindmøller", "vindmølle støj", "vindmøller støj"):
+        found = titles(wind_hub, run(wind_hub, q, glossary, crosslang=False))
+        assert "Vindmøllestøj" in found, q
+        assert "Naboer og vindmøller" in found, q
+    # The English query's glossary terms are the parts in Danish (wind turbine -> vindmølle, noise -> støj).
+    result = run(wind_hub, "wind turbine noise", glossary)
+    assert "Vindmøllestøj" in titles(wind_hub, result)
+    # Typed as one word, the exact compound still ranks first (its parts alone are worth less).
+    found = titles(wind_hub, run(wind_hub, "vindmøllestøj", glossary, crosslang=False))
+    assert found[:2] == ["Vindmøllestøj", "Naboer og vindmøller"]
+
+
+def test_phrases_over_the_text_as_written_still_match(wind_hub, glossary):
+    """The parts share the compound's position, so the words after it keep theirs."""
+    for q in ('"vindmøllestøj måles om natten"', '"nærmeste boliger"'):
+        assert titles(wind_hub, run(wind_hub, q, glossary, crosslang=False)) == ["Vindmøllestøj"], q
+
+
+def test_english_text_is_not_split(hub, tmp_path, glossary):
+    add_docs(hub, tmp_path / "en", [("en", "A Danish word", "en", "Vindmøllestøj is what Danes call the noise.")])
+    assert titles(hub, run(hub, "vindmøllestøj", glossary, crosslang=False)) == ["A Danish word"]
+    assert titles(hub, run(hub, "vindmølle støj", glossary, crosslang=False)) == []
+
+
+def _schema_before_index_splitting():
+    schema = build_schema()
+    for part in TEXT_PARTS:
+        schema.remove(f"{part}_da")
+        schema.add(f"{part}_da", TEXT(analyzer=language_analyzer("da"), phrase=True))
+    return schema
+
+
+def test_an_index_built_before_splitting_is_reported_and_reindex_splits(hub, skh, tmp_path, glossary):
+    """The schema is pickled in the index, and later documents are analysed by it, not by the code's."""
+    use_schema(_schema_before_index_splitting)  # an index as the version before this one built it
+    try:
+        reindex(hub.datadir, hub.catalog)
+    finally:
+        use_schema(build_schema)
+    add_docs(hub, tmp_path / "wind", DOCS)  # added to that index: no parts
+    assert "Vindmøllestøj" not in titles(hub, run(hub, "vindmølle støj", glossary, crosslang=False))
+
+    check = skh("check")
+    assert check.exit_code == 1
+    assert "PROBLEM schema: 3 fields indexed unlike this version's" in check.output
+    assert "(e.g. abstract_da, body_da, title_da)" in check.output
+
+    assert skh("reindex").exit_code == 0
+    assert "Vindmøllestøj" in titles(hub, run(hub, "vindmølle støj", glossary, crosslang=False))
+    assert skh("check").exit_code == 0

@@ -40,6 +40,16 @@ TRICKY = [
     "repeat repeat repeat Repeat REPEAT repeated repeats repeating",
 ]
 
+DANISH_COMPOUNDS = [
+    # A Danish text field also indexes a compound's parts at its position (search.decompound.CompoundParts):
+    # parts that are words of the text too, a stop-word part joined to the next, a hyphen, a compound first
+    # after stop words, repeated, inflected, and words that are not split (digits, English, frequent words).
+    "Vindmøllestøj ved boligerne: støj fra vindmøller, vindmøllestøj igen og VINDMØLLESTØJ om natten.",
+    "og i det efterklangstid, efterklangstiden og efterklangstider; høreapparatbrugere og høreapparatbrugernes "
+    "lavlatens-codec, baggrundsstøjniveau, vejstøj og vejstøj; vindmøllestøj2 beamforming kommunen undersøgelse",
+    "Bygningsakustik basreflekskabinet båndpasfilter vindmøllestøjen arbejdsmiljørepræsentanterne støj støj",
+]
+
 
 def _corpus_texts() -> list[str]:
     texts = []
@@ -53,7 +63,7 @@ def _corpus_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    return TRICKY + _corpus_texts()
+    return TRICKY + DANISH_COMPOUNDS + _corpus_texts()
 
 
 def test_every_text_field_takes_the_fast_path():
@@ -206,7 +216,7 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, setting
             title=text.split("\n", 1)[0][:120] or "untitled",
             body=text[:6000],  # long enough for real vocabularies, short enough for a quick test
             abstract=text[:300],
-            lang=("da", "en", "de")[n % 3],
+            lang="da" if text in DANISH_COMPOUNDS else ("da", "en", "de")[n % 3],
             authors=["Søren Ærø", "Anne-Marie O'Neil"],
             org="Hørecenter Syd",
             areas=["acoustics-noise"],
@@ -219,6 +229,12 @@ def test_an_index_built_fast_is_the_index_whoosh_builds(tmp_path, texts, setting
     _build(tmp_path / "fast", FastSegmentWriter, docs, codec)
     whoosh_dump, fast_dump = _dump(tmp_path / "whoosh"), _dump(tmp_path / "fast")
     assert len(whoosh_dump) > 5000  # the comparison covers a real vocabulary
+    # ... and compounds' parts: "vindmøllestøj" at the place of each of its parts (stems vindmøl, støj)
+    compound = dict((doc_id, places) for doc_id, _weight, places in whoosh_dump[("body_da", "vindmøllestøj".encode())])
+    assert compound, "a Danish document with the compound"
+    for part in ("vindmøl", "støj"):
+        found = dict((doc_id, places) for doc_id, _weight, places in whoosh_dump[("body_da", part.encode())])
+        assert all(set(places) <= set(found[doc_id]) for doc_id, places in compound.items()), part
     assert fast_dump == whoosh_dump
     # Stronger still: the same segments as stored, so block statistics (max weight, min/max length) match too.
     assert stored(tmp_path / "fast") == stored(tmp_path / "whoosh")

@@ -309,7 +309,8 @@ def test_the_rate_limit_page_in_danish_and_the_api_in_english(mini_hub):
     page = text(refused.get_data(as_text=True))
     assert re.search(r"For mange forespørgsler fra din adresse\. Prøv igen om \d+ sekund(er)?\.", page)
     api = client.get("/api/search?q=noise", headers=DA)
-    assert api.status_code == 429 and api.get_json()["error"].startswith("Too many requests from your address.")
+    assert api.status_code == 429
+    assert api.get_json()["error"]["message"].startswith("Too many requests from your address.")
 
 
 def test_an_upload_problem_in_danish(mini_hub):
@@ -317,6 +318,7 @@ def test_an_upload_problem_in_danish(mini_hub):
     import pickle
 
     from ingest.pipeline import IngestError
+    from ingest.reasons import reason
 
     client = staff_client(mini_hub)
     upload = {
@@ -325,11 +327,11 @@ def test_an_upload_problem_in_danish(mini_hub):
         "files": (io.BytesIO(b"Hej."), "kort.txt"),
     }
     for headers, expected in (
-        (DA, "for lidt tekst til at indeksere: 4 tegn i TEXT-filen (der skal mindst 20 til)"),
+        (DA, "for lidt tekst til at indeksere: 4 tegn i TEKST-filen (der skal mindst 20 til)"),
         (EN, "too little text to index"),
     ):
         form = {**upload, "files": (io.BytesIO(b"Hej."), "kort.txt")}
         page = client.post("/upload", data=form, headers=headers, content_type="multipart/form-data")
         assert page.status_code == 400 and expected in text(page.get_data(as_text=True)), page.get_data(as_text=True)
-    error = pickle.loads(pickle.dumps(IngestError("the file is nested too deeply to parse", "nested")))
+    error = pickle.loads(pickle.dumps(IngestError(reason("nested"))))
     assert (error.code, error.params, str(error)) == ("nested", {}, "the file is nested too deeply to parse")

@@ -3,7 +3,8 @@
 Arbitrary unicode, NULs, unbalanced quotes and brackets, ``*`` and ``~``,
 unknown ``field:value``, ranges, huge and negative page numbers, unknown
 parameters: ``parse_query`` + ``search`` never raise, and ``/search`` and
-``/api/search`` (and ``/api/suggest``) never answer 5xx nor log a traceback.
+``/api/search`` (and ``/api/suggest``, ``/experts``, ``/api/experts``, ``/orgs``) never answer 5xx nor log a
+traceback.
 
 The suite runs a bounded number of examples (profile ``skh``); the bench
 profile runs 10,000 requests per test::
@@ -16,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,6 +48,7 @@ PIECES = [
 query_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=25).map("".join)
 anything = st.one_of(st.text(max_size=40), st.sampled_from(["", "-1", "0", "99999999999999999999", "2020", "1e9"]))
 PARAMS = ["area", "type", "org", "lang", "year_from", "year_to", "sort", "page", "per_page"]
+PARAMS += ["limit", "name", "crosslang"]  # /api/experts, /orgs
 
 
 class _Errors(logging.Handler):
@@ -99,7 +102,7 @@ def test_parse_and_search_never_raise(fuzz_hub, q):
 
 
 @given(
-    path=st.sampled_from(["/search", "/api/search", "/api/suggest"]),
+    path=st.sampled_from(["/search", "/api/search", "/api/suggest", "/experts", "/api/experts", "/orgs"]),
     q=query_text,
     params=st.lists(st.tuples(st.one_of(st.sampled_from(PARAMS), st.text(max_size=8)), anything), max_size=6),
 )
@@ -107,4 +110,12 @@ def test_no_parameter_makes_a_5xx_or_a_traceback(fuzz_client, errors, path, q, p
     before = len(errors.records)
     response = fuzz_client.get(path, query_string=[("q", q), *params])
     assert response.status_code < 500, (response.status_code, q, params)
+    assert len(errors.records) == before, [r.getMessage() for r in errors.records[before:]]
+
+
+@given(kind=st.sampled_from(["orgs", "authors"]), slug=st.text(max_size=40), page=anything)
+def test_no_slug_or_page_makes_a_5xx_or_a_traceback(fuzz_client, errors, kind, slug, page):
+    before = len(errors.records)
+    response = fuzz_client.get(f"/{kind}/{quote(slug, safe='') or 'x'}", query_string=[("page", page)])
+    assert response.status_code < 500, (response.status_code, slug, page)
     assert len(errors.records) == before, [r.getMessage() for r in errors.records[before:]]

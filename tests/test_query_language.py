@@ -25,7 +25,12 @@ def test_or_widens_and_not_narrows(mini_hub):
         "Reverberation in classrooms",
         "Woofer distortion at high excursion",
     ]
-    assert titles(mini_hub, "hearing NOT beamforming") == ["Remote fitting of hearing aids"]
+    # The Danish report on høreapparater is about hearing too: the glossary's hørelse (stem hør) is the stem of
+    # høre, a part of høreapparat the index holds (search.decompound).
+    assert titles(mini_hub, "hearing NOT beamforming") == [
+        "Høreapparater og ældre brugere",
+        "Remote fitting of hearing aids",
+    ]
 
 
 @pytest.mark.parametrize("q", ["((woofer", "woofer)", "woofer AND OR", '"woofer', "Woofer OR", "woofer ~~ ***"])

@@ -203,7 +203,8 @@ def test_a_search_past_its_budget_stops_with_a_clear_503(client, mini_hub, slow_
     threads = threading.active_count()
     response = client.get("/api/search", query_string={"q": "hearing aids OR woofer"})
     assert response.status_code == 503
-    assert "too expensive" in response.get_json()["error"]
+    error = response.get_json()["error"]
+    assert error["code"] == "query_too_expensive" and "too expensive" in error["message"]
     page = client.get("/search", query_string={"q": "hearing aids OR woofer"})
     assert page.status_code == 503
     assert "too expensive" in page.get_data(as_text=True)

@@ -29,10 +29,10 @@ def test_two_workers_share_the_count_and_the_api_answers_json_429(mini_hub):
     assert [workers[n % 2].get("/api/search?q=hearing").status_code for n in range(5)] == [200] * 5
     refused = workers[1].get("/api/search?q=hearing")
     assert refused.status_code == 429 and refused.is_json
-    body = refused.get_json()
+    body = refused.get_json()["error"]
     # The sixth of five at the minute's start: the rest of this minute, then until 6 * (1 - f) + 1 <= 5.
     assert body["retry_after"] == 80 and refused.headers["Retry-After"] == "80"
-    assert "Too many requests" in body["error"]
+    assert body["status"] == 429 and body["code"] == "too_many_requests" and "Too many requests" in body["message"]
     assert worker().get("/api/suggest?q=he").status_code == 429  # a restarted worker remembers
 
 

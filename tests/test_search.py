@@ -56,7 +56,9 @@ def test_phrase_field_exclusion_prefix_and_fuzzy(mini_hub):
     assert "Beamforming in hearing aids" not in titles(mini_hub, run(mini_hub, "hearing -beamforming"))
     assert "Beamforming in hearing aids" in titles(mini_hub, run(mini_hub, "beamform*"))
     assert "Reverberation in classrooms" in titles(mini_hub, run(mini_hub, "reverberaton~"))
-    assert run(mini_hub, "-hearing").total == 6  # all but the two English hearing documents
+    # All but the documents about hearing: the two English ones and the Danish one on høreapparater (the
+    # glossary's hørelse has the stem of høre, a part of høreapparat the index holds).
+    assert run(mini_hub, "-hearing").total == 5
 
 
 @pytest.mark.parametrize(

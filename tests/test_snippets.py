@@ -9,7 +9,7 @@ import pytest
 
 from bench.speed_corpus import Vocabulary, make_doc
 from search.analysis import language_analyzer, stem_words
-from search.snippets import lead, make_snippet
+from search.snippets import highlight, lead, make_snippet
 
 MARK = re.compile(r"<mark>(.*?)</mark>")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -99,3 +99,16 @@ def test_a_passage_repeated_later_in_the_text_is_not_shown_twice():
     text = f"{abstract}\n\n{filler} Abstract {abstract} {filler} Hearing aids in noise. {filler}"
     snippet = make_snippet(text, stems_of("hearing aid", "en"), "en")
     assert snippet.count("own voice") == 1 and "<mark>aids</mark> in noise" in snippet
+
+
+def test_plain_snippets_carry_the_offsets_of_exactly_the_marked_words():
+    """The command line's JSON takes the plain text and offsets: they must say what the page marks, unescaped."""
+    filler = " ".join(["plain  words\n\nhere"] * 40)
+    text = f"<b>Tinnitus</b> &   children. {filler} Reverberation\ttime  of rooms &amp; halls. {filler}"
+    terms = stems_of("tinnitus reverberation", "en")
+    snippet = highlight(text, terms, "en")
+    assert "<b>Tinnitus</b> & children." in snippet.text and "<mark>" not in snippet.text and "\n" not in snippet.text
+    words = [snippet.text[a:b] for a, b in snippet.matches]
+    assert words == ["Tinnitus", "Reverberation"] and "rooms &amp; halls" in snippet.text
+    assert snippet.html() == make_snippet(text, terms, "en")
+    assert highlight("<i>Plain</i> text", terms, "en").matches == ()

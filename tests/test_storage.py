@@ -171,7 +171,8 @@ def test_backup_during_an_ingest_restores_a_clean_data_dir(mini_hub, skh, tmp_pa
 
     back = Hub.open(restored, taxonomy=str(ROOT / "corpus" / "areas.toml"))
     assert back.catalog.count() == manifest["documents"]
-    words_only = ["search", "fitting", "--json", "--limit", "1000", "--no-crosslang"]  # not the glossary's too
+    # every level, and the typed words only (not the glossary's too)
+    words_only = ["search", "fitting", "--json", "--limit", "1000", "--no-crosslang", "--as", "staff"]
     found = json.loads(runner.invoke(main, words_only, env=env).output)
     expected = {d.id for d in back.catalog.all() if "fitting" in f"{d.title} {d.body}".lower()}
     assert found["total"] == len(expected)

@@ -42,7 +42,7 @@ def doc_url(client, q):
 def test_a_misspelt_query_gets_a_correction_that_finds_documents(client):
     data = api(client, "/api/search", q="reverberaton")
     assert data["total"] == 0
-    assert data["suggestion"] == {"text": "reverberation", "url": "/search?q=reverberation"}
+    assert data["suggestion"] == {"text": "reverberation", "url": "/api/search?q=reverberation"}
     assert api(client, "/api/search", q="reverberation")["total"] == 1
     page = client.get("/search?q=reverberaton").get_data(as_text=True)
     link = re.search(r'Did you mean <a id="didyoumean" href="([^"]+)">([^<]+)</a>', page)
@@ -57,7 +57,7 @@ def test_a_typo_that_fell_back_to_any_word_is_corrected(client):
 def test_correction_keeps_field_operators_and_filters(client):
     data = api(client, "/api/search", q="title:reverberaton", area="acoustics-noise")
     assert data["suggestion"]["text"] == "title:reverberation"
-    assert unescape(data["suggestion"]["url"]) == "/search?q=title%3Areverberation&area=acoustics-noise"
+    assert unescape(data["suggestion"]["url"]) == "/api/search?q=title%3Areverberation&area=acoustics-noise"
 
 
 @pytest.mark.parametrize("q", ["reverberation", "loudspeakers", "hearing -beamformin", "microphon*", "zebraquartz"])

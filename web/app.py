@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
-from web import client_address, i18n, rate_limit
+from web import api_errors, client_address, i18n, rate_limit
 from web.hub import Hub
 from web.settings import Settings
 
@@ -94,6 +95,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a form left open over lunch still posts
         SKH_RATE_LIMIT=web.rate_limit,
         SKH_TRUSTED_PROXIES=web.trusted_proxies,
+        SKH_PUBLIC_URL=web.public_url,
     )
     app.config.update(config)
     app.config["SKH_TRUSTED_PROXIES"] = client_address.trusted_proxies(app.config["SKH_TRUSTED_PROXIES"])
@@ -108,9 +110,10 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, documents, language, pages, staff
+    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
 
-    for blueprint in (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp):
+    blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
+    for blueprint in (*blueprints, people.bp, experts.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
@@ -128,44 +131,64 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             response.vary.add("Accept-Language")  # the interface language may come from it (web.i18n)
         return response
 
-    def page(code: int, message: str):
-        return render_template("error.html", code=code, message=message), code
+    def page(error: HTTPException, message: str):
+        # Under /api/ every refusal is the JSON error body (web.api_errors); the pages keep HTML pages.
+        if api_errors.is_api_request():
+            return api_errors.from_http_exception(error)
+        return render_template("error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(403)
-    def forbidden(_error):
-        return page(403, _("Your account does not have access to this page."))
+    def forbidden(error):
+        return page(error, _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
-    def not_found(_error):
-        return page(404, _("We could not find that page or document."))
+    def not_found(error):
+        return page(error, _("We could not find that page or document."))
 
     @app.errorhandler(413)
-    def too_large(_error):
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return page(413, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
+    def too_large(error):
+        limit = i18n.number(app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+        return page(error, _("That upload is larger than the %(limit)s MB limit. Nothing was saved.", limit=limit))
 
     @app.errorhandler(429)
-    def too_many(_error):
-        return page(429, _("Too many requests. Wait a little and try again."))
+    def too_many(error):
+        return page(error, _("Too many requests. Wait a little and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         reason = CSRF_REASONS.get(error.description, error.description)
         return page(
-            400, _("The form expired or did not come from this site (%(reason)s). Reload and retry.", reason=reason)
+            error, _("The form expired or did not come from this site (%(reason)s). Reload and retry.", reason=reason)
         )
 
     @app.errorhandler(500)
-    def server_error(_error):
-        return page(500, _("Something went wrong on our side."))
+    def server_error(error):
+        return page(error, _("Something went wrong on our side."))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        # Any other refusal (a GET of a POST-only address, a malformed form): the JSON error body under /api/
+        # (web.api_errors), elsewhere a page in the interface language, not Werkzeug's English one.
+        if api_errors.is_api_request():
+            return api_errors.from_http_exception(error)
+        if error.code is None:
+            return error
+        if error.code == 405:
+            return page(error, _("This address does not accept that kind of request."))
+        if error.code == 400:
+            return page(error, _("The request was not understood. Reload the page and try again."))
+        return page(error, _("The request could not be answered (HTTP %(code)s).", code=error.code))
 
     @app.context_processor
     def inject():
         from web.access import current_role
         from web.forms import PostForm
+        from web.people_view import author_links, org_links
 
         role = current_role()
         return {
+            "org_links": org_links,
+            "author_links": author_links,
             "taxonomy": hub.taxonomy,
             "role": role,
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,

@@ -1,4 +1,5 @@
-"""The ``skh`` command line: ingest, search, reindex, stats, serve (and gc, check, backup, restore: web/ops_cli.py)."""
+"""The ``skh`` command line: ingest, reindex, stats, serve (search: web/search_cli.py; gc, check, backup, restore:
+web/ops_cli.py; users: web/users_cli.py)."""
 
 from __future__ import annotations
 
@@ -20,24 +21,15 @@ from ingest.model import VISIBILITIES
 from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from ingest.storage_errors import StorageFailed
-from search import (
-    BACKGROUND_NICENESS,
-    SORTS,
-    QueryTooExpensive,
-    SearchRequest,
-    announce_waits,
-    load_glossary,
-    write_lock,
-)
+from ingest.taxonomy import Taxonomy
+from search import BACKGROUND_NICENESS, announce_waits, load_glossary, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
-from web.results import run_search
+from web.search_cli import search_command
 from web.suggestions import warm_suggestions
 from web.users_cli import users
 
 log = logging.getLogger(__name__)
-
-ALL_LEVELS = VISIBILITIES  # the command line is an operator's tool: it sees everything
 
 
 def _say_waits() -> None:
@@ -150,68 +142,6 @@ def ingest(paths, areas, doc_type, org, lang, year, visibility, as_json, follow_
     sys.exit(1 if summary["failed"] else 0)
 
 
-def _year_range(value: str | None) -> tuple[int | None, int | None]:
-    if not value:
-        return None, None
-    lo, _, hi = value.partition(":")
-    try:
-        return (int(lo) if lo else None), (int(hi) if hi else (int(lo) if ":" not in value else None))
-    except ValueError as exc:
-        raise click.BadParameter("use FROM:TO, e.g. 2015:2020") from exc
-
-
-@main.command()
-@click.argument("query", default="")
-@click.option("--area", "areas", multiple=True)
-@click.option("--type", "types", multiple=True)
-@click.option("--lang", type=click.Choice(["da", "en"]), default=None)
-@click.option("--year", default=None, help="FROM:TO")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10)
-@click.option("--json", "as_json", is_flag=True)
-@click.option(
-    "--crosslang/--no-crosslang", default=True, help="Also search glossary words' terms in the other language."
-)
-def search(query, areas, types, lang, year, sort, limit, as_json, crosslang) -> None:
-    """Search the index."""
-    hub = _hub()
-    year_from, year_to = _year_range(year)
-    request = SearchRequest(
-        q=query,
-        filters={"area": list(areas), "type": list(types), "lang": [lang] if lang else []},
-        year_from=year_from,
-        year_to=year_to,
-        visibility=ALL_LEVELS,
-        sort=sort,
-        per_page=limit,
-        crosslang=crosslang,
-        glossary=hub.settings.search.glossary,
-    )
-    try:
-        result, hits = run_search(hub, request)
-    except QueryTooExpensive as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "total": result.total,
-                    "relaxed": result.relaxed,
-                    "expansion": {lang: list(terms) for lang, terms in result.expansion},
-                    "hits": [h.as_json(f"/doc/{h.doc.id}") for h in hits],
-                    "facets": {k: [{"value": c.value, "count": c.count} for c in v] for k, v in result.facets.items()},
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"{result.total} documents" + (" (any of the words)" if result.relaxed else ""))
-    for hit in hits:
-        d = hit.doc
-        click.echo(f"{d.id}  {d.title}  [{', '.join(d.areas)}] {d.org} {d.year or ''}")
-
-
 @main.command()
 def reindex() -> None:
     """Re-assign automatic areas, then rebuild the index from the catalog into a new folder and swap it in.
@@ -251,7 +181,10 @@ def set_areas(doc_id: str, areas: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 def stats(as_json) -> None:
-    """Documents per area, type, language and year."""
+    """Documents per area (with the taxonomy's names), type, language, year and visibility.
+
+    Counts the whole catalog, every visibility level: this is the operator's view (skh search --as is not).
+    """
     hub = _hub()
     counters = {name: Counter() for name in ("area", "type", "lang", "year", "visibility")}
     total = 0
@@ -264,14 +197,30 @@ def stats(as_json) -> None:
         counters["year"][str(doc.year or "(none)")] += 1
         counters["visibility"][doc.visibility] += 1
     if as_json:
-        click.echo(json.dumps({"documents": total, **{k: dict(v) for k, v in counters.items()}}, indent=2))
+        labels = {a.id: a.label("en") for a in hub.taxonomy.areas}
+        data = {"documents": total, **{k: dict(v) for k, v in counters.items()}, "area_labels": labels}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"documents: {total}")
+    click.echo(f"documents: {total} (the whole catalog, every visibility level)")
     for name, counter in counters.items():
         click.echo(f"\n{name}:")
+        if name == "area":
+            for label, count in _area_rows(counter, hub.taxonomy):
+                click.echo(f"  {label:<48} {count}")
+            continue
         keys = sorted(counter) if name == "year" else [k for k, _ in counter.most_common()]
         for key in keys:
             click.echo(f"  {key:<24} {counter[key]}")
+
+
+def _area_rows(counter: Counter, taxonomy: Taxonomy) -> list[tuple[str, int]]:
+    """Every area of the taxonomy by its name (and the id --area takes), in the taxonomy's order and with
+    the empty ones, then ids the catalog holds that the taxonomy no longer has (skh reindex reassigns them)."""
+    rows = [(f"{a.label('en')} ({a.id})", counter[a.id]) for a in taxonomy.areas]
+    for key, count in counter.most_common():
+        if key not in taxonomy.ids:
+            rows.append((key if key == "(none)" else f"{key} (not in the taxonomy)", count))
+    return rows
 
 
 @main.command()
@@ -347,7 +296,7 @@ def seed(corpus: Path) -> None:
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
 
 
-for _command in (*COMMANDS, users):  # gc, check, backup, restore; users add|passwd|role|remove|list
+for _command in (search_command, *COMMANDS, users):  # search; gc, check, backup, restore; users add|passwd|...
     main.add_command(_command)
 
 

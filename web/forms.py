@@ -85,7 +85,7 @@ class MetadataFields(Form):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     authors = StringField(_l("Authors (separated by ;)"), validators=[Optional(), Length(max=2000)])
-    org = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
+    org = StringField(_l("Organisations (separated by ;)"), validators=[Optional(), Length(max=300)])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(1900, 2100)])
     type = StringField(_l("Type"), validators=[Optional(), Length(max=60)])
     areas = CheckboxesField(_l("Strength areas"))

@@ -42,6 +42,9 @@ FACET_TITLES = {
     "org": _l("Organisation"),
     "lang": _l("Language"),
 }
+FORMAT_NAMES = {"text": _l("TEXT")}
+"""File formats whose name is a word; PDF, DOCX, HTML and MARKDOWN are names in both languages."""
+ROLE_NAMES = {"member": _l("Member"), "staff": _l("Staff"), "admin": _l("Administrator")}
 DOCUMENT_TYPES = {
     "publication": _l("Publication"),
     "report": _l("Report"),
@@ -114,6 +117,17 @@ def type_name(kind: str) -> str:
     return str(known) if known else kind.replace("-", " ").capitalize()
 
 
+def format_name(fmt: str) -> str:
+    """A file format as the interface names it: PDF, DOCX, HTML, MARKDOWN, TEXT (TEKST in Danish)."""
+    known = FORMAT_NAMES.get(fmt.lower())
+    return str(known) if known else fmt.upper()
+
+
+def role_name(role: str) -> str:
+    known = ROLE_NAMES.get(role)
+    return str(known) if known else role
+
+
 def facet_title(name: str) -> str:
     known = FACET_TITLES.get(name)
     return str(known) if known else name
@@ -144,7 +158,13 @@ def install(app: Flask) -> None:
     from web.messages import notice  # web.messages uses this module's helpers
 
     app.jinja_env.filters.update(
-        number=number, date=date, language_name=language_name, type_name=type_name, notice=notice
+        number=number,
+        date=date,
+        language_name=language_name,
+        type_name=type_name,
+        format_name=format_name,
+        role_name=role_name,
+        notice=notice,
     )
     app.jinja_env.globals.update(
         current_language=current_language,
@@ -166,11 +186,13 @@ __all__ = [
     "current_language",
     "date",
     "facet_title",
+    "format_name",
     "install",
     "language_name",
     "locale_code",
     "number",
     "offered",
+    "role_name",
     "type_name",
     "value_label",
 ]

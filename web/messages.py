@@ -1,4 +1,5 @@
-"""Messages that ``search`` and ``ingest`` produce, said in the interface language.
+"""Messages that ``search`` and the rate limit produce, said in the interface language (ingest's reasons:
+:mod:`web.messages_ingest`).
 
 The layers below the web know nothing of Flask or of the visitor's language: they keep writing English, and
 where a message is shown to people they also give it a stable ``code`` and its parameters (a result's notes
@@ -86,54 +87,6 @@ def notice(note: object) -> str:
     return str(note)
 
 
-def _reason_text(code: str, params: dict[str, object]) -> str | None:
-    """The gettext of one ingest reason ``code`` (None: not one of ours)."""
-    if code == "no_text":
-        return _("no readable text in the %(format)s file", format=params.get("format", ""))
-    if code == "too_little_text":
-        return _(
-            "too little text to index: %(chars)s characters in the %(format)s file (at least %(needed)s needed)",
-            chars=number(_count(params, "chars")),
-            format=params.get("format", ""),
-            needed=number(_count(params, "needed")),
-        )
-    if code == "too_large":
-        return _("the file is larger than the %(size)s limit", size=params.get("size", ""))
-    if code == "memory":
-        return _("parsing needed more than the %(mb)s MB memory limit", mb=number(_count(params, "mb")))
-    if code == "nested":
-        return _("the file is nested too deeply to parse")
-    if code == "parser_failed":
-        return _("the parser failed on this file (%(error)s)", error=params.get("error", ""))
-    if code == "timeout":
-        seconds = params.get("seconds")
-        shown = number(seconds) if isinstance(seconds, int | float) else "?"
-        return _("parsing took longer than the %(seconds)s s time limit and was stopped", seconds=shown)
-    if code == "killed":
-        return _("the parser was killed (SIGKILL; out of memory?)")
-    if code == "crashed":
-        return _(
-            "the parser crashed on this file (%(signal)s; a damaged file, or more than the %(mb)s MB memory limit)",
-            signal=params.get("signal", ""),
-            mb=number(_count(params, "mb")),
-        )
-    if code == "exited":
-        return _("the parser exited unexpectedly on this file (exit code %(code)s)", code=params.get("exit_code", ""))
-    return None
-
-
-def ingest_reason(error: object) -> str:
-    """Why a file could not become a document (``ingest.pipeline.IngestError``), in the interface language;
-    a parser's own words (no known code) stay English."""
-    code = getattr(error, "code", None)
-    params = getattr(error, "params", None)
-    if isinstance(code, str):
-        translated = _reason_text(code, params if isinstance(params, dict) else {})
-        if translated is not None:
-            return translated
-    return str(error)
-
-
 def too_many_requests(seconds: int) -> str:
     """The rate limit's refusal (``web.rate_limit``), in the interface language."""
     return ngettext(
@@ -144,4 +97,4 @@ def too_many_requests(seconds: int) -> str:
     )
 
 
-__all__ = ["ingest_reason", "notice", "too_many_requests"]
+__all__ = ["notice", "too_many_requests"]

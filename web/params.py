@@ -2,8 +2,9 @@
 
 Every link on the search page (facet toggles, chips, sort, pages) is the
 current URL with one change, so any search can be bookmarked and shared.
-Malformed values are ignored rather than rejected: a hand-edited URL still
-searches.
+Malformed values are ignored rather than rejected here: a hand-edited URL still
+searches. The JSON API refuses them first (:mod:`web.api_params`), so a program
+learns of its mistake instead of reading a search it did not ask for.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from werkzeug.datastructures import MultiDict
 from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
-SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang")
+SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page")
+PER_PAGE = 10
+MAX_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+"""The page sizes the search page offers; any size from 1 to ``MAX_PER_PAGE`` may be asked for."""
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -28,8 +33,15 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return None
 
 
+def per_page(value: str | None) -> int:
+    """The page size ``per_page`` asks for, clamped to 1..``MAX_PER_PAGE``; ``PER_PAGE`` when it is no number."""
+    if value and re.fullmatch(r"\d{1,9}", value.strip()):
+        return max(1, min(int(value), MAX_PER_PAGE))
+    return PER_PAGE
+
+
 def parse_args(
-    args: MultiDict, visibility: tuple[str, ...], limits: Limits, per_page: int = 10, glossary: str | None = None
+    args: MultiDict, visibility: tuple[str, ...], limits: Limits, glossary: str | None = None
 ) -> SearchRequest:
     """The search a page's or the API's arguments ask for; the query text is cut at ``limits.max_chars``
     (``SKH_QUERY_MAX_CHARS``), the one length the search itself searches. ``crosslang=0`` searches the
@@ -43,7 +55,7 @@ def parse_args(
         visibility=visibility,
         sort=sort if sort in SORTS else "relevance",
         page=_int(args.get("page"), 1, 100_000) or 1,
-        per_page=per_page,
+        per_page=per_page(args.get("per_page")),
         crosslang=args.get("crosslang", "1").strip() != "0",
         glossary=glossary,
     )
@@ -80,3 +92,22 @@ def toggled(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[s
     if (name, value) in pairs:
         return without(pairs, name, value)
     return pairs + [(name, value)]
+
+
+def pagination(path: str, pairs: list[tuple[str, str]], page: int, pages: int) -> dict[str, object]:
+    """Links to the previous, next and nearby pages of ``path`` with ``pairs`` (page 1 has no ``page``)."""
+
+    def url(n: int) -> str:
+        return link(path, pairs + ([("page", str(n))] if n > 1 else []))
+
+    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return {
+        "prev": url(page - 1) if page > 1 else None,
+        "next": url(page + 1) if page < pages else None,
+        "numbers": [(n, url(n), n == page) for n in window],
+    }
+
+
+def page_number(value: str | None) -> int:
+    """A ``page`` argument as a number (1 for anything that is not one)."""
+    return _int(value, 1, 100_000) or 1

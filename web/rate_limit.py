@@ -115,8 +115,9 @@ def retry_after(count: int, previous: int, elapsed: float, rate: Rate) -> float:
 
 def install(app, counter: RequestCounter, rate: Rate | None, address: Callable[[], str]) -> None:
     """Count requests to the API, the search page and login posts; refuse those over ``rate`` with 429."""
-    from flask import jsonify, render_template, request
+    from flask import render_template, request
 
+    from web.api_errors import error_response, is_api_request
     from web.messages import too_many_requests
 
     if rate is None:
@@ -131,9 +132,9 @@ def install(app, counter: RequestCounter, rate: Rate | None, address: Callable[[
         if not wait:
             return None
         seconds = math.ceil(round(wait, 6))  # 80.00000000001 s of float error is not 81
-        if path.startswith("/api/"):  # the API stays English
+        if is_api_request():  # the API's error body, in English
             message = f"Too many requests from your address. Try again in {seconds} seconds."
-            response = jsonify(error=message, retry_after=seconds)
+            response = error_response(429, message, retry_after=seconds)
         else:
             message = too_many_requests(seconds)
             response = app.make_response(render_template("error.html", code=429, message=message))

@@ -7,12 +7,13 @@ catalog row is gone (deleted between index and catalog reads) is skipped.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
 from ingest.model import Document
-from search import SearchRequest, SearchResult, lead, make_snippet, search, time_budget
+from search import SearchRequest, SearchResult, Snippet, highlight, search, time_budget
 from web.facets_view import Facet, build_facets
 from web.hub import Hub
 from web.params import link, parse_args, state_pairs, without
@@ -23,37 +24,59 @@ from web.suggestions import suggestion
 class ShownHit:
     doc: Document
     snippet: str  # escaped, with <mark> around matches
+    score: float | None = None  # the ranking score; None when the hits are ordered by date (browsing, sort)
 
-    def as_json(self, url: str) -> dict[str, object]:
+    def as_json(self, url: str, api_url: str | None = None) -> dict[str, object]:
+        """What a client needs to list the hit and cite it without fetching the document: ``url`` is its
+        page, ``api_url`` (the API's) its metadata as JSON."""
         d = self.doc
-        return {
+        shown: dict[str, object] = {
             "id": d.id,
             "title": d.title,
-            "snippet": self.snippet,
-            "areas": d.areas,
-            "type": d.type,
-            "org": d.org,
+            "authors": d.authors,
+            "date": d.date,
             "year": d.year,
+            "type": d.type,
             "lang": d.lang,
+            "areas": d.areas,
+            "org": d.org,
+            "doi": d.doi,
+            "score": self.score,
+            "snippet": self.snippet,
             "url": url,
         }
+        if api_url is not None:
+            shown["api_url"] = api_url
+        return shown
+
+
+def highlighted(doc: Document, result: SearchResult) -> Snippet:
+    """``doc``'s snippet for this search as plain text with its matches' offsets (the command line's form)."""
+    terms = result.terms.get(doc.lang if doc.lang in ("en", "da") else "en", set())
+    if not terms:
+        return highlight(doc.abstract or doc.body, set(), doc.lang)  # the start of the abstract, else of the text
+    text = f"{doc.abstract}\n\n{doc.body}" if doc.abstract else doc.body
+    return highlight(text, terms, doc.lang)
 
 
 def snippet_for(doc: Document, result: SearchResult) -> str:
-    terms = result.terms.get(doc.lang if doc.lang in ("en", "da") else "en", set())
-    if not terms:
-        return lead(doc.abstract or doc.body, 260)
-    text = f"{doc.abstract}\n\n{doc.body}" if doc.abstract else doc.body
-    return make_snippet(text, terms, doc.lang)
+    """``doc``'s snippet for this search as pages show it: escaped, ``<mark>`` around matches."""
+    return highlighted(doc, result).html()
 
 
 def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[ShownHit]]:
     result = search(hub.pool.get(), request)
     docs = hub.catalog.get_many([h.id for h in result.hits])
     # Belt and braces: the index already filtered by visibility; the catalog row decides.
-    visible = [docs[h.id] for h in result.hits if h.id in docs and docs[h.id].visibility in request.visibility]
-    shown = [ShownHit(doc, snippet_for(doc, result)) for doc in visible]
+    visible = [(docs[h.id], h) for h in result.hits if h.id in docs and docs[h.id].visibility in request.visibility]
+    ranked = request.sort == "relevance" and not result.parsed.is_empty
+    shown = [ShownHit(doc, snippet_for(doc, result), _score(hit.score) if ranked else None) for doc, hit in visible]
     return result, shown
+
+
+def _score(value: float) -> float | None:
+    """A score as JSON can carry it: rounded, and None rather than NaN or infinity."""
+    return round(value, 4) if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -65,11 +88,11 @@ class CrossLanguage:
     off_url: str
 
 
-def cross_language(result: SearchResult, pairs: list[tuple[str, str]]) -> CrossLanguage | None:
+def cross_language(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/search") -> CrossLanguage | None:
     """None when nothing was added (no glossary term typed, or ``crosslang=0``)."""
     if not result.expansion:
         return None
-    off = link("/search", without(pairs, "crosslang") + [("crosslang", "0")])
+    off = link(path, without(pairs, "crosslang") + [("crosslang", "0")])
     return CrossLanguage(also=[(lang, list(terms)) for lang, terms in result.expansion], off_url=off)
 
 
@@ -86,7 +109,9 @@ class SearchPage:
     crosslang: CrossLanguage | None = None
 
 
-def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> SearchPage:
+def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...], path: str = "/search") -> SearchPage:
+    """The search ``args`` ask for, with every link (facet toggles, did-you-mean, crosslang off) to ``path``:
+    the page's links lead to the page, the API's (``/api/search``) to the API."""
     glossary = hub.settings.search.glossary
     request = parse_args(args, visibility, hub.settings.search.limits, glossary=glossary)
     # One budget for the whole answer: the search and the did-you-mean search share it (nested budgets
@@ -99,8 +124,8 @@ def search_from_args(hub: Hub, args: MultiDict, visibility: tuple[str, ...]) -> 
             result=result,
             hits=hits,
             pairs=pairs,
-            facets=build_facets("/search", pairs, request, result, hub.taxonomy),
-            suggestion=suggestion(hub, request, result, pairs),
-            crosslang=cross_language(result, pairs),
+            facets=build_facets(path, pairs, request, result, hub.taxonomy),
+            suggestion=suggestion(hub, request, result, pairs, path),
+            crosslang=cross_language(result, pairs, path),
         )
     return page

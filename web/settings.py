@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ingest.limits import IngestSettings, env_number
 from search import SearchSettings
@@ -47,6 +48,9 @@ class WebSettings:
     """``SKH_SESSION_IDLE_MINUTES``, ``SKH_SESSION_MAX_HOURS``."""
     login: Backoff = field(default_factory=Backoff)
     """``SKH_LOGIN_FREE_FAILURES``, ``SKH_LOGIN_BACKOFF_SECONDS``, ``SKH_LOGIN_BACKOFF_MAX_SECONDS``."""
+    public_url: str = ""
+    """``SKH_PUBLIC_URL``: the address people reach the service at (``https://hub.example.dk``), for the absolute
+    links of feeds, the sitemap and citations ("": the scheme and host of each request)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebSettings:
@@ -59,7 +63,20 @@ class WebSettings:
             write_wait_seconds=max(0.0, env_number("SKH_WRITE_WAIT_SECONDS", DEFAULT_WRITE_WAIT_SECONDS, env)),
             sessions=Lifetimes.from_env(env),
             login=Backoff.from_env(env),
+            public_url=public_url(env.get("SKH_PUBLIC_URL", "")),
         )
+
+
+def public_url(value: str) -> str:
+    """``value`` without its trailing slash; ValueError naming ``SKH_PUBLIC_URL`` unless it is an http(s) address
+    without query or fragment (every absolute link a feed or sitemap gives would be wrong)."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"SKH_PUBLIC_URL must be an http(s) address such as https://hub.example.dk, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,13 @@ def warm_suggestions(hub: Hub) -> None:
 
 
 def suggestion(
-    hub: Hub, request: SearchRequest, result: SearchResult, pairs: list[tuple[str, str]]
+    hub: Hub, request: SearchRequest, result: SearchResult, pairs: list[tuple[str, str]], path: str = "/search"
 ) -> dict[str, str] | None:
-    """``{"text", "url"}`` of a corrected query that finds more, or None."""
+    """``{"text", "url"}`` of a corrected query that finds more, or None; ``url`` searches it at ``path``."""
     corrected = did_you_mean(hub.pool.get(), request, result.total, result.relaxed)
     if corrected is None:
         return None
-    return {"text": corrected, "url": link("/search", [("q", corrected)] + without(pairs, "q"))}
+    return {"text": corrected, "url": link(path, [("q", corrected)] + without(pairs, "q"))}
 
 
 def completions(hub: Hub, text: str, levels: tuple[str, ...], crosslang: bool = True) -> list[dict[str, str]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ingest.model import Parsed
+from ingest.reasons import ReasonError, reason
 
 
-class ParseError(ValueError):
-    """The file has the right type but cannot be read; the message says why."""
+class ParseError(ReasonError):
+    """The file has the right type but cannot be read; the message (a :class:`ingest.reasons.Reason`) says why."""
 
 
 def get_parser(fmt: str) -> Callable[[bytes], Parsed]:
@@ -27,5 +28,5 @@ def get_parser(fmt: str) -> Callable[[bytes], Parsed]:
     elif fmt == "docx":
         from ingest.parsers.docx import parse_docx as parser
     else:
-        raise ParseError(f"no parser for {fmt}")
+        raise ParseError(reason("no_parser", format=fmt))
     return parser

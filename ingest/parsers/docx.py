@@ -25,6 +25,7 @@ from lxml import etree
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
+from ingest.reasons import reason
 from ingest.zipsafety import UnsafeArchive, check_archive
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -142,9 +143,9 @@ def parse_docx(data: bytes) -> Parsed:
     try:
         check_archive(data)
     except UnsafeArchive as exc:
-        raise ParseError(f"the Word file is unsafe to open: {exc}") from exc
+        raise ParseError(reason("docx_unsafe", detail=exc.reason)) from exc
     except zipfile.BadZipFile as exc:
-        raise ParseError("the Word file is damaged (not a readable ZIP archive)") from exc
+        raise ParseError(reason("docx_not_zip")) from exc
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             try:
@@ -156,7 +157,7 @@ def parse_docx(data: bytes) -> Parsed:
                 # Strict Open XML or a package python-docx will not open: read the parts directly.
                 xml = _read(archive, "word/document.xml")
                 if xml is None:
-                    raise ParseError("the Word file is damaged (no word/document.xml)") from None
+                    raise ParseError(reason("docx_no_document")) from None
                 main = etree.fromstring(xml, _XML)
                 metadata = _core_from_xml(_read(archive, "docProps/core.xml"))
                 styles = _style_names(_read(archive, "word/styles.xml"))
@@ -167,12 +168,12 @@ def parse_docx(data: bytes) -> Parsed:
                     paragraphs.extend(_walk(etree.fromstring(xml, _XML), styles)[0])
             company = _company(archive)
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise ParseError(f"the Word file is damaged ({exc.__class__.__name__}: {str(exc)[:120]})") from exc
+        raise ParseError(reason("docx_damaged", error=f"{exc.__class__.__name__}: {str(exc)[:120]}")) from exc
     if company:
         metadata["org"] = company
     if "title" not in metadata and headings:
         metadata["title"] = headings[0]
     body = "\n\n".join(paragraphs)
     if not body.strip():
-        raise ParseError("the Word document contains no text")
+        raise ParseError(reason("docx_no_text"))
     return Parsed(format="docx", body=body, metadata=metadata, headings=headings)

@@ -27,6 +27,8 @@ def parse_markdown(data: bytes) -> Parsed:
             continue
         if name in ("authors", "areas"):
             metadata[name] = [str(v) for v in value] if isinstance(value, list) else split_list(str(value))
+        elif name == "org" and isinstance(value, list):  # several organisations: ingest.metadata joins them
+            metadata[name] = [str(v) for v in value]
         else:
             metadata[name] = str(value).strip()
     # Render, then take the text: this drops markup but keeps the words.

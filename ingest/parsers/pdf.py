@@ -32,6 +32,7 @@ from pypdf import PdfReader
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
+from ingest.reasons import reason
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -143,14 +144,14 @@ def parse_pdf(data: bytes) -> Parsed:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ParseError("the PDF is encrypted with a password") from exc
+            raise ParseError(reason("pdf_encrypted")) from exc
         if code == pdfium_c.FPDF_ERR_SECURITY:
-            raise ParseError("the PDF uses an unsupported security handler") from exc
-        raise ParseError("the PDF is damaged (PDFium cannot open it: not a valid PDF structure)") from exc
+            raise ParseError(reason("pdf_security")) from exc
+        raise ParseError(reason("pdf_unopenable")) from exc
     try:
         count = len(pdf)
         if count == 0:
-            raise ParseError("the PDF has no pages")
+            raise ParseError(reason("pdf_no_pages"))
         pages: list[str] = []
         image_pages = 0
         for index in range(count):
@@ -164,17 +165,14 @@ def parse_pdf(data: bytes) -> Parsed:
             pages.append(text)
         metadata = _info(pdf)
     except pdfium.PdfiumError as exc:
-        raise ParseError(f"the PDF is damaged ({exc})") from exc
+        raise ParseError(reason("pdf_damaged", error=str(exc))) from exc
     finally:
         pdf.close()
     body = "\n\n".join(p for p in pages if p)
     if not body.strip():
         if image_pages:
-            raise ParseError(
-                f"the PDF has no text layer: {image_pages} of {count} page(s) are images only "
-                "(a scan; run OCR on it first)"
-            )
-        raise ParseError(f"the PDF contains no text ({count} page(s) without text or images)")
+            raise ParseError(reason("pdf_scanned", images=image_pages, pages=count))
+        raise ParseError(reason("pdf_no_text", pages=count))
     for key, value in _xmp(data).items():
         metadata[key] = value  # XMP is the richer, newer record
     return Parsed(format="pdf", body=body, metadata=metadata)

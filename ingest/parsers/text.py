@@ -8,6 +8,7 @@ from charset_normalizer import from_bytes
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
+from ingest.reasons import reason
 
 # Header lines a plain-text report may start with, in English or Danish.
 _HEADER_KEYS = {
@@ -55,7 +56,7 @@ def decode(data: bytes) -> str:
             try:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise ParseError(f"the text starts with a {encoding} byte-order mark but is not {encoding}") from exc
+                raise ParseError(reason("text_bad_bom", encoding=encoding)) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -63,7 +64,7 @@ def decode(data: bytes) -> str:
     results = from_bytes(data)
     best = results.best()
     if best is None:
-        raise ParseError("the text is in no encoding we recognise")
+        raise ParseError(reason("text_no_encoding"))
     western = next((m for m in results if m.encoding in _WESTERN), None)
     if western is not None and western.chaos <= best.chaos + 0.01:
         return str(western)

@@ -1,11 +1,19 @@
-"""The JSON API: the same searches and documents as the pages, as data."""
+"""The JSON API: the same searches and documents as the pages, as data.
+
+Described by ``/api/openapi.json`` (:mod:`web.apispec`; a new route here needs its description there, which
+``tests/test_api_spec.py`` checks). Errors are :mod:`web.api_errors`'s JSON body, raised as HTTP exceptions
+and answered by the app's error handlers; messages stay English.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from search import QueryTooExpensive
 from web.access import visible_levels
+from web.api_errors import BadParameter, error_response
+from web.api_params import check_search_args
+from web.apispec import describe
 from web.hub import get_hub
 from web.results import search_from_args
 from web.suggestions import completions
@@ -16,13 +24,20 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def api_search():
-    view = search_from_args(get_hub(), request.args, visible_levels())
+    hub = get_hub()
+    levels = visible_levels()
+    check_search_args(request.args, hub, levels)
+    view = search_from_args(hub, request.args, levels, path=url_for("api.api_search"))
     return jsonify(
         total=view.result.total,
         page=view.result.page,
         pages=view.result.pages,
+        per_page=view.request.per_page,
         relaxed=view.result.relaxed,
-        hits=[h.as_json(url_for("documents.document_page", doc_id=h.doc.id)) for h in view.hits],
+        hits=[
+            h.as_json(url_for("documents.document_page", doc_id=h.doc.id), url_for("api.api_document", doc_id=h.doc.id))
+            for h in view.hits
+        ],
         facets={f.name: [v.as_json() for v in f.values] for f in view.facets},
         suggestion=view.suggestion,
         notices=list(view.result.notes),
@@ -35,9 +50,11 @@ def api_suggest():
     # Completions for the search box: the query with its last word completed
     # ("term") and matching document titles ("title"), also in the other language
     # unless crosslang=0 (as for /api/search), only from visible documents.
+    crosslang = request.args.get("crosslang", "1")
+    if crosslang not in ("0", "1"):
+        raise BadParameter("crosslang", "crosslang must be 0 or 1.")
     q = (request.args.get("q") or "")[: get_hub().settings.search.limits.max_suggest_chars]
-    crosslang = request.args.get("crosslang") != "0"
-    return jsonify(q=q, completions=completions(get_hub(), q, visible_levels(), crosslang))
+    return jsonify(q=q, completions=completions(get_hub(), q, visible_levels(), crosslang == "1"))
 
 
 @bp.get("/api/documents/<doc_id>")
@@ -63,15 +80,20 @@ def api_document(doc_id: str):
     )
 
 
+@bp.get("/api/openapi.json")
+def openapi():
+    # Built once per app: it depends only on the code and the taxonomy, which a running app does not change.
+    spec = current_app.extensions.get("skh_openapi")
+    if spec is None:
+        spec = current_app.extensions["skh_openapi"] = describe(get_hub().taxonomy)
+    return jsonify(spec)
+
+
 @bp.errorhandler(QueryTooExpensive)
 def api_too_expensive(error: QueryTooExpensive):
-    # The search was stopped at its time budget (search.limits): say so, as data, not as a server error.
-    return jsonify(error=str(error)), 503
-
-
-@bp.errorhandler(404)
-def api_not_found(_error):
-    return jsonify(error="not found"), 404
+    # The search was stopped at its time budget or found no slot (search.limits): say so, as data, with the
+    # search's own code (query_too_expensive, search_busy), not as a server error.
+    return error_response(503, str(error), getattr(error, "code", None))
 
 
 @bp.get("/healthz")

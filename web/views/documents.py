@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 
 from ingest.store import path_for
 from web.access import can_see, visible_levels
+from web.citations import FORMATS, doi_url
+from web.highwire import meta_tags
 from web.hub import get_hub
+from web.public_url import external
 from web.suggestions import related_documents
 
 bp = Blueprint("documents", __name__)
@@ -36,8 +39,19 @@ def document_page(doc_id: str):
     doc = visible_document(doc_id)
     paragraphs = [p for p in doc.body.split("\n\n") if p.strip()]
     related = related_documents(get_hub(), doc, visible_levels())
+    # The page is only shown to a visitor who may see the document, and so download its original.
+    pdf_url = external("documents.original", doc_id=doc.id) if doc.format == "pdf" else ""
     return render_template(
-        "document.html", doc=doc, preview=paragraphs[:12], more=len(paragraphs) > 12, related=related
+        "document.html",
+        doc=doc,
+        preview=paragraphs[:12],
+        more=len(paragraphs) > 12,
+        related=related,
+        citation_meta=meta_tags(doc, pdf_url),
+        doi_url=doi_url(doc.doi),
+        citation_links=[
+            (f.name, url_for("citations.document_citation", doc_id=doc.id, ext=ext)) for ext, f in FORMATS.items()
+        ],
     )
 
 

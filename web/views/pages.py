@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from search import QueryTooExpensive, SearchRequest
 from web.access import visible_levels
+from web.citations import FORMATS
+from web.collect import EXPORT_LIMIT
 from web.facets_view import build_chips
 from web.hub import get_hub
 from web.i18n import facet_title, value_label
+from web.known_values import CHECKED, unknown_values
 from web.messages import notice
-from web.params import link, without
+from web.params import PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
 from web.results import SearchPage, run_search, search_from_args
 
 bp = Blueprint("pages", __name__)
@@ -27,28 +31,55 @@ def home():
 @bp.get("/search")
 def search_page():
     hub = get_hub()
-    view = search_from_args(hub, request.args, visible_levels())
-    return render_template("search.html", **search_context(view))
+    levels = visible_levels()
+    # A filter value no document can carry (area=bogus, from a hand-edited or old link) is set aside with a
+    # notice rather than searched as a "bogus" filter that can only find nothing (the API refuses it: 400).
+    ignored = unknown_values(hub, {name: request.args.getlist(name) for name in CHECKED}, levels)
+    args = request.args
+    if ignored:
+        args = MultiDict([(n, v) for n, v in request.args.items(multi=True) if (n, v) not in ignored])
+    view = search_from_args(hub, args, levels)
+    return render_template("search.html", **search_context(view, ignored))
 
 
-def search_context(view: SearchPage) -> dict[str, object]:
-    """What search.html shows for one search (its own function so a test can render a given notice)."""
+def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = None) -> dict[str, object]:
+    """What search.html shows for one search (its own function so a test can render a given notice);
+    ``ignored``: the ``(facet, value)`` filters set aside as unknown."""
     pairs = view.pairs
     sort_links = {
         s: link("/search", without(pairs, "sort") + ([("sort", s)] if s != "relevance" else []))
         for s in ("relevance", "newest", "oldest")
     }
+    size_links = [
+        (n, link("/search", without(pairs, "per_page") + ([("per_page", str(n))] if n != PER_PAGE else [])))
+        for n in PER_PAGE_CHOICES
+    ]
     return {
+        "ignored": ignored or [],
+        "size_links": size_links,
         "req": view.request,
         "result": view.result,
         "hits": view.hits,
         "facets": view.facets,
         "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
         "sort_links": sort_links,
-        "pages": _pagination(pairs, view.result.page, view.result.pages),
+        "pages": pagination("/search", pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,
         # web.results adds the cross-language expansion (None or .also/.off_url); absent until it lands.
         "crosslang": view.crosslang,
+        "feed_url": link("/feeds/search.atom", without(pairs, "sort")),
+        "cite_links": _cite_links(pairs, view.result.page),
+        "export_limit": EXPORT_LIMIT,
+    }
+
+
+def _cite_links(pairs: list[tuple[str, str]], page: int) -> dict[str, list[tuple[str, str]]]:
+    """The result list's citation downloads (web/views/citations.py): this page, and all results up to the
+    export limit, in each format."""
+    here = pairs + ([("page", str(page))] if page > 1 else [])
+    return {
+        "page": [(f.name, link(f"/search/cite.{ext}", here)) for ext, f in FORMATS.items()],
+        "all": [(f.name, link(f"/search/cite.{ext}", pairs + [("scope", "all")])) for ext, f in FORMATS.items()],
     }
 
 
@@ -57,18 +88,6 @@ def too_expensive(error: QueryTooExpensive):
     # The search was stopped at its time budget, or found no slot (search.limits); the page says why and what to
     # try, in the interface language.
     return render_template("error.html", code=503, message=notice(error)), 503
-
-
-def _pagination(pairs, page: int, pages: int) -> dict[str, object]:
-    def url(n: int) -> str:
-        return link("/search", pairs + ([("page", str(n))] if n > 1 else []))
-
-    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
-    return {
-        "prev": url(page - 1) if page > 1 else None,
-        "next": url(page + 1) if page < pages else None,
-        "numbers": [(n, url(n), n == page) for n in window],
-    }
 
 
 @bp.get("/areas/<area_id>")

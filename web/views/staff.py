@@ -11,14 +11,17 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ingest.curation import NotFound, apply_changes, delete, update_metadata
+from ingest.limits import MB
 from ingest.model import Document
 from ingest.pipeline import IngestError, assign_areas
+from ingest.reasons import reason
 from ingest.store import sha256_of, store
+from web import audit_view
 from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.hub import get_hub
-from web.i18n import current_language
-from web.messages import ingest_reason
+from web.i18n import current_language, number
+from web.messages_ingest import ingest_reason
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
 
@@ -78,7 +81,7 @@ def upload():
         data = file.read(max_bytes + 1)
         name = file.filename[:255]
         if len(data) > max_bytes:
-            problems.append((name, _("larger than the %(size)s limit", size=hub.ingestor.limits.describe_size())))
+            problems.append((name, ingest_reason(reason("too_large", mb=max_bytes / MB))))
             continue
         existing = hub.catalog.by_sha256(sha256_of(data))
         if existing is not None:
@@ -131,7 +134,7 @@ def publish():
             busy.append((token, shown or doc, fields))
             continue
         if outcome.status == "failed":
-            flash(f"{doc.filename}: {outcome.reason}")
+            flash(f"{doc.filename}: {ingest_reason(outcome.reason)}")
             continue
         # Only now, with the document saved: an upload whose save failed or waited too long stays pending.
         hub.pending.take(current_user.email, token)
@@ -148,7 +151,8 @@ def publish():
     if len(published) == 1:
         flash(_("Published."))
         return redirect(url_for("documents.document_page", doc_id=published[0].id))
-    flash(ngettext("Published %(num)d document.", "Published %(num)d documents.", len(published)))
+    count = len(published)
+    flash(ngettext("Published %(count)s document.", "Published %(count)s documents.", count, count=number(count)))
     return redirect(url_for("pages.search_page", sort="newest"))
 
 
@@ -216,4 +220,4 @@ def remove(doc_id: str):
 def audit():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = get_hub().accounts.audit_log(limit=100, offset=(page - 1) * 100)
-    return render_template("audit.html", entries=entries, page=page)
+    return render_template("audit.html", entries=entries, page=page, changes=audit_view.changes)

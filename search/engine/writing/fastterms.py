@@ -10,19 +10,28 @@ batched C call to PyStemmer and a dict of positions: several times faster.
 
 :func:`fast_columns` reads a field's own analyzer and format and returns the
 fast path only for the chains it reproduces exactly (``RegexTokenizer`` |
-``LowercaseFilter`` | ``StopFilter`` [| ``PyStemmerFilter``], with the
-``Frequency`` or ``Positions`` format); any other field returns None and keeps
-Whoosh's own path (logged, for a ``TEXT`` field: ids and keywords are
+``LowercaseFilter`` | ``StopFilter`` [| a word splitter] [| ``PyStemmerFilter``],
+with the ``Frequency`` or ``Positions`` format); any other field returns None
+and keeps Whoosh's own path (logged, for a ``TEXT`` field: ids and keywords are
 meant to take it). ``tests/test_fastterms.py`` checks term for term, including
 positions, that both paths write the same postings.
+
+**A word splitter** is any filter with an ``index_parts`` attribute: a function
+from a lowercased non-stop word to the words (``()`` for none) the filter
+yields after it, at the same position, when a field indexes a value; it
+changes nothing else, and passes everything through at query time. The search
+layer's Danish compound filter (:class:`search.decompound.CompoundParts`) is
+one; the engine knows it only by that attribute, as it sits below the
+features that decide what a compound is.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import sub
 from pickle import dumps
+from typing import NamedTuple
 
 import Stemmer
 from whoosh.analysis import LowercaseFilter, PyStemmerFilter, RegexTokenizer, StopFilter
@@ -46,15 +55,28 @@ Each value is still a new object (the concatenation): the block writer pickles a
 pickle would write a repeated object as a back-reference, which Whoosh's own writer never does."""
 
 
-def _chain(analyzer: object) -> tuple[RegexTokenizer, StopFilter, PyStemmerFilter | None] | None:
-    """The tokenizer, stop filter and optional stemmer of a chain this module reproduces, else None."""
+class Chain(NamedTuple):
+    """The parts of an analyzer chain this module reproduces."""
+
+    tokenizer: RegexTokenizer
+    stop: StopFilter
+    parts_of: Callable[[str], tuple[str, ...]] | None
+    """A word splitter's ``index_parts`` (see the module docstring), or None."""
+    stem: PyStemmerFilter | None
+
+
+def _chain(analyzer: object) -> Chain | None:
+    """The tokenizer, stop filter, optional word splitter and optional stemmer of a chain this module
+    reproduces, else None."""
     items = list(analyzer.items) if isinstance(analyzer, CompositeAnalyzer) else []
-    if len(items) not in (3, 4):
+    if len(items) < 3:
         return None
     tokenizer, lower, stop, *rest = items
-    stem = rest[0] if rest else None
+    splitter = rest.pop(0) if rest and hasattr(rest[0], "index_parts") else None
+    stem = rest.pop(0) if rest else None
     if (
-        type(tokenizer) is not RegexTokenizer
+        rest
+        or type(tokenizer) is not RegexTokenizer
         or tokenizer.gaps
         or type(lower) is not LowercaseFilter
         or type(stop) is not StopFilter
@@ -64,7 +86,7 @@ def _chain(analyzer: object) -> tuple[RegexTokenizer, StopFilter, PyStemmerFilte
         or (stem is not None and (type(stem) is not PyStemmerFilter or stem.ignore))
     ):
         return None
-    return tokenizer, stop, stem
+    return Chain(tokenizer, stop, splitter.index_parts if splitter is not None else None, stem)
 
 
 _recent: dict[tuple[int, object], tuple[str, list[str]]] = {}
@@ -98,13 +120,45 @@ def kept_words(text: str, findall: Callable[[str], list[str]], stops: frozenset[
 
 
 def analysed_terms(
-    text: str, findall: Callable[[str], list[str]], stops: frozenset[str], stem_words: Callable | None
-) -> tuple[list[str], int]:
-    """The terms of ``text`` in order and the position of the first one (stop words before it count)."""
+    text: str,
+    findall: Callable[[str], list[str]],
+    stops: frozenset[str],
+    parts_of: Callable[[str], tuple[str, ...]] | None,
+    stem_words: Callable | None,
+) -> tuple[list[str], Sequence[int]]:
+    """The terms of ``text`` in order and the position of each (stop words before the first one count)."""
     kept, first = kept_words(text, findall, stops)
-    if not kept:
-        return [], 0
-    return (stem_words(kept) if stem_words is not None else kept), first
+    places = None
+    if parts_of is not None and kept:
+        kept, places = with_parts(kept, first, parts_of)
+    terms = stem_words(kept) if stem_words is not None and kept else kept
+    return terms, places if places is not None else range(first, first + len(terms))
+
+
+def with_parts(
+    kept: list[str], first: int, parts_of: Callable[[str], tuple[str, ...]]
+) -> tuple[list[str], list[int] | None]:
+    """``kept`` with each word's parts after it, and every word's position; None for the positions when no
+    word has parts (they are then ``first``, ``first + 1``, ...).
+
+    Few words have parts, so the words between them are copied a slice at a time.
+    """
+    found = {word: parts for word in set(kept) if (parts := parts_of(word))}
+    if not found:
+        return kept, None
+    words: list[str] = []
+    places: list[int] = []
+    start = 0
+    for at in [at for at, word in enumerate(kept) if word in found]:
+        parts = found[kept[at]]
+        words += kept[start : at + 1]
+        words += parts
+        places += range(first + start, first + at + 1)
+        places += [first + at] * len(parts)
+        start = at + 1
+    words += kept[start:]
+    places += range(first + start, first + len(kept))
+    return words, places
 
 
 def fast_columns(field: FieldType) -> ColumnIndexer | None:
@@ -115,14 +169,13 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
     """
     chain = _chain(getattr(field, "analyzer", None))
     fmt = field.format
-    if chain is None or type(fmt) not in (Frequency, Positions) or chain[0].expression.groups:
+    if chain is None or type(fmt) not in (Frequency, Positions) or chain.tokenizer.expression.groups:
         # (a pattern with groups: findall would return the groups, not whole matches)
         if isinstance(field, TEXT):
             fell_back(__name__, f"a text field whose analysis it does not reproduce ({field.analyzer!r})")
         return None
-    tokenizer, stop, stem = chain
-    findall = tokenizer.expression.findall
-    stops = stop.stops
+    findall = chain.tokenizer.expression.findall
+    stops, parts_of, stem = chain.stop.stops, chain.parts_of, chain.stem
     stem_words = Stemmer.Stemmer(stem.lang, max(stem.cachesize, 0)).stemWords if stem is not None else None
     boost = fmt.field_boost
 
@@ -131,9 +184,11 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
         def frequencies(text: str) -> Columns:
             parts = getattr(text, "parts", None)
             if parts is None:
-                terms, _first = analysed_terms(text, findall, stops, stem_words)
+                terms, _places = analysed_terms(text, findall, stops, parts_of, stem_words)
             else:  # a JoinedText: its parts' words in turn, most of them analysed just before
                 terms = [word for part in parts for word in kept_words(part, findall, stops)[0]]
+                if parts_of is not None and terms:
+                    terms = with_parts(terms, 0, parts_of)[0]
                 if stem_words is not None and terms:
                     terms = stem_words(terms)
             counts = Counter(terms)
@@ -150,9 +205,9 @@ def fast_columns(field: FieldType) -> ColumnIndexer | None:
     once = float(1) * boost
 
     def positions(text: str) -> Columns:
-        terms, first = analysed_terms(text, findall, stops, stem_words)
+        terms, at = analysed_terms(text, findall, stops, parts_of, stem_words)
         where: dict[str, list[int]] = {}
-        for place, term in enumerate(terms, first):
+        for place, term in zip(at, terms, strict=True):
             found = where.get(term)
             if found is None:
                 where[term] = [place]

@@ -55,14 +55,24 @@ class DocumentWriter:
 
     def __init__(self, writer: IndexWriter):
         self._writer = writer
+        self._names = frozenset(writer.schema.names())
 
     def add(self, doc: Fields) -> None:
         """A document known not to be in the index yet (a fresh generation)."""
-        self._writer.add_document(**doc.to_fields())
+        self._writer.add_document(**self._fields(doc))
 
     def put(self, doc: Fields) -> None:
         """A document that replaces the one with its id, if any."""
-        self._writer.update_document(**doc.to_fields())
+        self._writer.update_document(**self._fields(doc))
+
+    def _fields(self, doc: Fields) -> dict[str, object]:
+        """The document's fields that this index has. An index built before a field was added keeps taking
+        saves without it (``skh check`` calls its schema stale, ``skh reindex`` adds the field) instead of
+        refusing every save until it is rebuilt."""
+        fields = doc.to_fields()
+        if not fields.keys() <= self._names:
+            fields = {name: value for name, value in fields.items() if name in self._names}
+        return fields
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
