@@ -43,7 +43,7 @@ def strip_front_matter(body: str, title: str, authors: list[str], org: str, abst
     blocks = body.split("\n\n")
     title_words = _words(title)
     abstract_words = set(_words(abstract))
-    names = [n for n in [*authors, org] if n.strip()]
+    names = [v for n in [*authors, org] if n.strip() for v in _spellings(n)]
     taken_title = 0  # title words consumed so far: a title broken over blocks is taken block by block
     drop = 0
     for number, block in enumerate(blocks[:BLOCKS]):
@@ -57,6 +57,10 @@ def strip_front_matter(body: str, title: str, authors: list[str], org: str, abst
             continue
         if title_words and words == title_words[taken_title : taken_title + len(words)]:
             taken_title += len(words)
+            drop += 1
+            continue
+        if drop == number and not taken_title and _short_title(text, words, title_words):
+            taken_title = len(title_words)
             drop += 1
             continue
         if " ".join(words) in ABSTRACT_HEADINGS or KEYWORDS.match(text) or _is_byline(text, names):
@@ -93,9 +97,45 @@ LABELS = frozenset(
         "udgivet",
         "publiceret",
         "doi",
+        "case",
+        "study",
+        *[
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        *["januar", "februar", "marts", "maj", "juni", "juli", "oktober"],
     }
 )
-"""Words a byline holds besides names and dates."""
+"""Words a byline holds besides names and dates (a genre, "Case study by ...", and the month of a date)."""
+FIELDS = re.compile(r"\b(?:organi[sz]ation|authors?|date|type|forfattere?|dato)\s*:", re.IGNORECASE)
+"""Labels of a metadata block written into the text ("Organisation: ... Authors: ... Date: ...")."""
+
+
+def _spellings(name: str) -> list[str]:
+    """A name as written and, for "Kjærgaard, Mette" (a catalog's inverted form), as a byline writes it."""
+    last, comma, first = name.partition(",")
+    if comma and first.strip() and last.strip():
+        return [name, f"{first.strip()} {last.strip()}"]
+    return [name]
+
+
+def _short_title(text: str, words: list[str], title_words: list[str]) -> bool:
+    """A heading at the very top made of the title's own words, shortened ("Ground-Borne Vibration during Light
+    Rail Construction" over a title that goes on): at most 12 words, no sentence, all but one from the title."""
+    if len(words) < 2 or len(words) > 12 or text.endswith((".", ":")) or "\n" in text:
+        return False
+    known = set(title_words)
+    return sum(w not in known for w in words) <= min(1, len(words) // 4)
 
 
 def _starts(words: list[str], title_words: list[str]) -> bool:
@@ -107,6 +147,8 @@ def _is_byline(text: str, names: list[str]) -> bool:
     organisations too: "Signe Dalsgaard (Aurora Hearing A/S), Amelia Hartley (Kattegat University)")."""
     if len(text) > 400:
         return False
+    if names and len(FIELDS.findall(text)) >= 2:
+        return True  # only when the metadata has names: else the block is the one place they are written
     total = len(_words(text))
     rest = DOI.sub(" ", text)
     found = rest != text
