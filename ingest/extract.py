@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ingest.detect import UnsupportedType, detect_format
-from ingest.front_matter import strip_front_matter
+from ingest.front_matter import complete_abstract, strip_front_matter
 from ingest.language import detect_language
 from ingest.metadata import heuristic_title, merge, normalise
 from ingest.model import Document
@@ -88,13 +88,9 @@ def extract(
         times["language"] = times.get("language", 0.0) + time.perf_counter() - parsed_at
 
     digest = sha256_of(data)
+    abstract = complete_abstract(str(meta.get("abstract", "")), body)
     text = strip_front_matter(
-        body,
-        str(meta["title"]),
-        list(meta.get("authors", [])),
-        str(meta.get("org", "")),
-        str(meta.get("abstract", "")),
-        MIN_TEXT_CHARS,
+        body, str(meta["title"]), list(meta.get("authors", [])), str(meta.get("org", "")), abstract, MIN_TEXT_CHARS
     )
     return Document(
         id=digest[:12],
@@ -105,7 +101,7 @@ def extract(
         size=len(data),
         title=str(meta["title"]),
         body=text,  # the text proper: its title, byline and abstract copy are metadata (ingest/front_matter.py)
-        abstract=str(meta.get("abstract", "")),
+        abstract=abstract,
         authors=list(meta.get("authors", [])),
         org=str(meta.get("org", "")),
         date=str(meta.get("date", "")),

@@ -77,6 +77,28 @@ def strip_front_matter(body: str, title: str, authors: list[str], org: str, abst
     return rest if len(rest) >= minimum and rest else body
 
 
+def complete_abstract(abstract: str, body: str) -> str:
+    """``abstract`` or, when it is a cut copy of a paragraph near the top of ``body``, that whole paragraph.
+
+    A DOCX's subject property is where its abstract comes from, and files cut it (at 250 characters in the
+    sample corpus: "...who reported litt"). Shown and indexed cut, it ends in half a word; the paragraph in the
+    text is the same abstract whole. The cut copy matches the paragraph's start but for its last, cut word.
+    """
+    words = _words(abstract)
+    if len(words) < 12:
+        return abstract
+    for block in body.split("\n\n")[:BLOCKS]:
+        text = ABSTRACT_PREFIX.sub("", block.strip())
+        found = _words(text)
+        if (
+            len(found) > len(words)
+            and found[: len(words) - 1] == words[:-1]
+            and found[len(words) - 1].startswith(words[-1])
+        ):
+            return text
+    return abstract
+
+
 LABELS = frozenset(
     {
         "by",

@@ -109,3 +109,10 @@ def test_front_matter_is_only_taken_off_the_top():
     body = "Battery life in winter\n\n" + RUNNING + "\n\nSummary\n\nJens Riis - Aurora Hearing A/S - 2020-01-02"
     kept = strip_front_matter(body, "Battery life in winter", ["Jens Riis"], "Aurora Hearing A/S", "")
     assert kept == body.split("\n\n", 1)[1]
+
+
+def test_an_abstract_the_file_cut_mid_word_is_completed_from_the_texts_copy():
+    doc = _extract("en1-older-adults-hearing-aid-non-use.docx")  # its subject property ends "reported litt"
+    assert "who reported little or no use." in doc.abstract and not doc.abstract.endswith("litt")
+    assert doc.body.startswith("Background") or not doc.body.startswith("Abstract:"), doc.body[:100]
+    assert "About one in five" not in doc.body
