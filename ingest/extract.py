@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ingest.detect import UnsupportedType, detect_format
+from ingest.front_matter import complete_abstract, strip_front_matter
 from ingest.language import detect_language
 from ingest.metadata import heuristic_title, merge, normalise
 from ingest.model import Document
@@ -87,6 +88,10 @@ def extract(
         times["language"] = times.get("language", 0.0) + time.perf_counter() - parsed_at
 
     digest = sha256_of(data)
+    abstract = complete_abstract(str(meta.get("abstract", "")), body)
+    text = strip_front_matter(
+        body, str(meta["title"]), list(meta.get("authors", [])), str(meta.get("org", "")), abstract, MIN_TEXT_CHARS
+    )
     return Document(
         id=digest[:12],
         sha256=digest,
@@ -95,8 +100,8 @@ def extract(
         format=fmt,
         size=len(data),
         title=str(meta["title"]),
-        body=body,
-        abstract=str(meta.get("abstract", "")),
+        body=text,  # the text proper: its title, byline and abstract copy are metadata (ingest/front_matter.py)
+        abstract=abstract,
         authors=list(meta.get("authors", [])),
         org=str(meta.get("org", "")),
         date=str(meta.get("date", "")),
@@ -107,5 +112,5 @@ def extract(
         visibility=str(meta.get("visibility") or "public"),
         doi=str(meta.get("doi", "")),
         url=str(meta.get("url", "")),
-        text_sha256=text_hash(body),
+        text_sha256=text_hash(body),  # of the whole text, as before front matter was taken off
     )
