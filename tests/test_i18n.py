@@ -32,7 +32,7 @@ def html_lang(page: str) -> str:
 
 def text(page: str) -> str:
     """The visible words of the page's main part."""
-    main = page.split('<main id="content">', 1)[1].split("</main>", 1)[0]
+    main = re.split(r'<main id="content"[^>]*>', page, maxsplit=1)[1].split("</main>", 1)[0]
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 
