@@ -99,7 +99,7 @@ def test_state_lives_in_the_url(page, server):
     page.goto(server + "/search?q=&area=hearing-health&lang=da&sort=oldest")
     assert total(page) == 1
     assert page.locator(".chip").count() == 2
-    page.click("text=Start over")
+    page.click("text=New search")
     assert total(page) == 8
 
 

@@ -125,7 +125,7 @@ def test_every_page_template_renders_in_both_languages(mini_hub):
     client.post(f"/doc/{english_doc}/edit", data={"csrf_token": csrf_token(client, f"/doc/{english_doc}/edit")})
     pages = {
         "/": ("Find what the cluster knows about sound", "Find det, klyngen ved om lyd"),
-        "/search?q=hearing&area=hearing-health": ("Start over", "Start forfra"),
+        "/search?q=hearing&area=hearing-health": ("Clear filters", "Ryd filtre"),
         "/search?q=zzzqqq": ("Try fewer words", "Prøv med færre ord"),
         "/areas/acoustics-noise": ("Top organisations", "Største organisationer"),
         f"/doc/{danish_doc}": ("Organisation", "Organisation"),

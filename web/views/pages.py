@@ -14,7 +14,7 @@ from web.hub import get_hub
 from web.i18n import facet_title, value_label
 from web.known_values import CHECKED, unknown_values
 from web.messages import notice
-from web.params import PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
+from web.params import FILTER_PARAMS, PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
 from web.results import SearchPage, run_search, search_from_args
 
 bp = Blueprint("pages", __name__)
@@ -62,6 +62,8 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         "hits": view.hits,
         "facets": view.facets,
         "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
+        # "Clear filters" keeps the words, the sort and the page size; "New search" (a bare /search) drops all.
+        "clear_filters_url": link("/search", [(n, v) for n, v in pairs if n not in FILTER_PARAMS]),
         "sort_links": sort_links,
         "pages": pagination("/search", pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,
