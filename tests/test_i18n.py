@@ -126,7 +126,7 @@ def test_every_page_template_renders_in_both_languages(mini_hub):
     pages = {
         "/": ("Find what the cluster knows about sound", "Find det, klyngen ved om lyd"),
         "/search?q=hearing&area=hearing-health": ("Clear filters", "Ryd filtre"),
-        "/search?q=zzzqqq": ("Try fewer words", "Prøv med færre ord"),
+        "/search?q=zzzqqq": ("Try other or fewer words", "Prøv andre eller færre ord"),
         "/areas/acoustics-noise": ("Top organisations", "Største organisationer"),
         f"/doc/{danish_doc}": ("Organisation", "Organisation"),
         f"/doc/{english_doc}": ("Language", "Sprog"),

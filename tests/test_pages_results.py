@@ -20,3 +20,34 @@ def test_clear_filters_keeps_the_words_and_new_search_drops_everything(client):
     cleared = client.get("/search?q=hearing&sort=newest").get_data(as_text=True)
     assert 'class="chip"' not in cleared and 'value="hearing"' in cleared
     assert links(cleared, "clearfilters") == []  # no filters, nothing to clear
+
+
+def test_a_misspelling_shows_the_corrected_results_and_links_to_the_words_as_typed(client):
+    page = client.get("/search?q=loudspeeker&lang=en").get_data(as_text=True)
+    assert '<h1 class="resultshead">Results for loudspeaker</h1>' in page
+    assert "Showing results for <strong>loudspeaker</strong>." in page
+    assert "Woofer distortion at high excursion" in page and "Did you mean" not in page
+    original = re.search(r'<a id="search-original" href="([^"]+)">loudspeeker</a>', page)
+    assert original and unescape(original.group(1)) == "/search?q=loudspeeker&lang=en&correct=0"
+    as_typed = client.get(unescape(original.group(1))).get_data(as_text=True)
+    assert "Showing results for" not in as_typed and 'id="didyoumean"' in as_typed  # not corrected again
+    assert "Woofer distortion" not in as_typed
+    # A facet link on the corrected page searches the corrected words.
+    assert "/search?q=loudspeaker&amp;lang=en&amp;type=publication" in page
+
+
+def test_an_empty_page_with_filters_says_what_each_filter_holds_back(client):
+    page = client.get("/search?q=hearing&lang=da&type=publication").get_data(as_text=True)
+    assert "No documents match <em>hearing</em> with these filters." in page
+    offered = re.findall(r'<li><a href="([^"]+)">Remove ([^<]+)</a> <span class="count">(\d+) documents?', page)
+    assert [(unescape(u), f, int(n)) for u, f, n in offered] == [
+        ("/search?q=hearing&lang=da", "Document type: Publication", 1),  # the glossary adds høreapparat
+        ("/search?q=hearing&type=publication", "Language: Danish", 1),
+    ]
+
+
+def test_an_empty_page_without_filters_offers_the_areas_and_browsing(client):
+    page = client.get("/search?q=zanzibarquartz").get_data(as_text=True)
+    assert 'href="/areas/hearing-health"' in page.split('<div class="empty"', 1)[1]
+    assert '<a id="browse-all" href="/search">Browse all documents</a>' in page
+    assert "check the spelling" not in page

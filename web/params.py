@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
-SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page")
+SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page", "correct")
 FILTER_PARAMS = (*LIST_PARAMS, "year_from", "year_to")
 """The parameters that narrow a search by facet or year ("Clear filters" removes them, keeping the words)."""
 PER_PAGE = 10
