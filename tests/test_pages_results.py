@@ -7,6 +7,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+
+from tests.accounts_support import login, make_users
+from tests.people_support import ingest_people_corpus
+from web.app import create_app
+
 
 def links(page: str, cls: str) -> list[str]:
     return [unescape(h) for h in re.findall(rf'<a class="{cls}" href="([^"]*)"', page)]
@@ -51,3 +57,34 @@ def test_an_empty_page_without_filters_offers_the_areas_and_browsing(client):
     assert 'href="/areas/hearing-health"' in page.split('<div class="empty"', 1)[1]
     assert '<a id="browse-all" href="/search">Browse all documents</a>' in page
     assert "check the spelling" not in page
+
+
+@pytest.fixture
+def people_app(hub, tmp_path):
+    ingest_people_corpus(hub, tmp_path / "people")
+    make_users(hub)
+    return create_app(hub, TESTING=True)
+
+
+def badges(page: str) -> list[str]:
+    return re.findall(r'<span class="visbadge visbadge-(\w+)">(\w+)</span>', page)
+
+
+def test_members_and_staff_documents_are_marked_in_every_list_for_those_who_see_them(people_app):
+    paths = ["/search?q=beamforming", "/", "/orgs/aurora-hearing-a-s", "/authors/anne-jensen"]
+    anonymous = people_app.test_client()
+    for path in paths:
+        assert badges(anonymous.get(path).get_data(as_text=True)) == [], path
+    staff = people_app.test_client()
+    login(staff, "staff@cluster.example")
+    for path in paths:
+        found = set(badges(staff.get(path).get_data(as_text=True)))
+        expected = (
+            {("members", "Members")}
+            if path == "/search?q=beamforming"
+            else {("members", "Members"), ("staff", "Staff")}
+        )
+        assert found == expected, path
+    member = people_app.test_client()
+    login(member, "member@cluster.example")
+    assert set(badges(member.get("/").get_data(as_text=True))) == {("members", "Members")}
