@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from tests.accounts_support import login, make_users
-from tests.people_support import ingest_people_corpus
+from tests.people_support import MEMBER_WORD, ingest_people_corpus
 from web.app import create_app
 
 
@@ -88,3 +88,25 @@ def test_members_and_staff_documents_are_marked_in_every_list_for_those_who_see_
     member = people_app.test_client()
     login(member, "member@cluster.example")
     assert set(badges(member.get("/").get_data(as_text=True))) == {("members", "Members")}
+
+
+def doc_ids(client, q: str) -> str:
+    return client.get("/api/search", query_string={"q": q}).get_json()["hits"][0]["id"]
+
+
+def test_not_found_offers_anonymous_visitors_to_log_in_and_reveals_nothing(people_app):
+    staff = people_app.test_client()
+    login(staff, "staff@cluster.example")
+    hidden = doc_ids(staff, MEMBER_WORD)
+    missing = "0" * len(hidden)
+    anonymous = people_app.test_client()
+    pages = {}
+    for doc_id in (hidden, missing):
+        response = anonymous.get(f"/doc/{doc_id}")
+        assert response.status_code == 404
+        pages[doc_id] = response.get_data(as_text=True)
+    assert f'<a id="login-hint" href="/login?next=/doc/{hidden}">Log in</a>' in pages[hidden]
+    assert pages[hidden].replace(hidden, missing) == pages[missing]
+    member = people_app.test_client()
+    login(member, "member@cluster.example")
+    assert 'id="login-hint"' not in member.get(f"/doc/{missing}").get_data(as_text=True)
