@@ -107,3 +107,13 @@ def test_results_pages_have_one_h1_and_no_pressed_links(page, server):
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     page.goto(server + "/search")
     assert page.locator("h1").all_inner_texts() == ["Search"]
+
+
+def test_printing_leaves_out_navigation_search_filters_and_footer(page, server):
+    page.goto(server + "/search?q=beamforming&org=Aurora+Hearing+A%2FS")
+    parts = ["header.top", ".skiplink", "form.bigsearch", "aside.facets", "footer.foot", ".chips"]
+    assert all(page.locator(p).count() == 1 for p in parts)
+    page.emulate_media(media="print")
+    shown = {p: page.locator(p).evaluate("e => getComputedStyle(e).display") != "none" for p in parts}
+    assert shown == {p: False for p in parts}
+    assert page.locator("li.hit").first.is_visible() and page.locator("h1").is_visible()
