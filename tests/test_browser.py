@@ -253,6 +253,6 @@ def test_danish_searches_find_english_reports_and_the_danish_pages_add_no_axe_vi
                 assert page.locator('li.hit[lang="da"]').count() >= 1  # the Danish report on vejstøj
         finally:
             context.close()
-    assert any(by_locale["en-GB"] for by_locale in found.values())  # axe ran: it finds the known ones (#18)
-    for path, by_locale in found.items():
-        assert by_locale["da-DK"] <= by_locale["en-GB"], (path, by_locale["da-DK"] - by_locale["en-GB"])
+    # Issue #18 removed the violations axe used to find here (tests/test_browser_pages.py covers every page
+    # kind; it fails when a violation comes back): none in either language.
+    assert found == {path: {"en-GB": set(), "da-DK": set()} for path in found}

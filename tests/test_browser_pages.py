@@ -117,3 +117,53 @@ def test_printing_leaves_out_navigation_search_filters_and_footer(page, server):
     shown = {p: page.locator(p).evaluate("e => getComputedStyle(e).display") != "none" for p in parts}
     assert shown == {p: False for p in parts}
     assert page.locator("li.hit").first.is_visible() and page.locator("h1").is_visible()
+
+
+PAGE_KINDS = {
+    "home": "/",
+    "results": "/search?q=beamforming",
+    "results-filtered": "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year_from=2021&year_to=2021",
+    "results-empty": "/search?q=zanzibarquartz",
+    "results-empty-filtered": "/search?q=reverberation&org=Bulk+Acoustics+ApS",
+    "results-corrected": "/search?q=loudspeeker",
+    "document": None,  # the first hit of "reverberation", found at run time
+    "area": "/areas/hearing-health",
+    "organisation": "/orgs/aurora-hearing-a-s",
+    "author": "/authors/anne-jensen",
+    "experts": "/experts?q=beamforming",
+    "login": "/login",
+    "not-found": "/doc/000000000000",
+    "error": "/logout",  # a GET of a POST-only address: 405
+}
+WIDTHS = {"desktop": 1280, "phone": 390}
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in found]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_any_page_kind_at_desktop_and_phone_width(browser, server, locale):
+    """Every violation of any impact counts. Each page is also written to test-results/screenshots/ for a
+    person to look at after `make test`."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    try:
+        page.goto(server + "/search?q=reverberation")
+        paths = {**PAGE_KINDS, "document": page.locator("li.hit h3 a").first.get_attribute("href")}
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for kind, path in paths.items():
+                page.goto(server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}
