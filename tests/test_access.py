@@ -95,4 +95,7 @@ def test_hidden_and_missing_documents_answer_the_same(world):
     hidden = client.get(f"/doc/{ids['staff']}")
     missing = client.get("/doc/0123456789ab")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.get_data(as_text=True) == missing.get_data(as_text=True)
+    # The same page but for the address the login link returns to (the one the visitor asked for, #18).
+    hidden_page = hidden.get_data(as_text=True)
+    assert hidden_page.count(ids["staff"]) == 1 and f"next=/doc/{ids['staff']}" in hidden_page
+    assert hidden_page.replace(ids["staff"], "0123456789ab") == missing.get_data(as_text=True)

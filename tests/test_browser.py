@@ -99,7 +99,7 @@ def test_state_lives_in_the_url(page, server):
     page.goto(server + "/search?q=&area=hearing-health&lang=da&sort=oldest")
     assert total(page) == 1
     assert page.locator(".chip").count() == 2
-    page.click("text=Start over")
+    page.click("text=New search")
     assert total(page) == 8
 
 
@@ -184,9 +184,12 @@ def test_search_box_and_did_you_mean_work_without_javascript(browser, server):
     page.fill('input[name="q"]', "reverberaton")
     page.press('input[name="q"]', "Enter")
     page.wait_for_url(re.compile(r"/search\?q=reverberaton"))
-    assert total(page) == 0 and page.locator(".suggest-list").count() == 0
+    assert total(page) == 1 and page.locator(".suggest-list").count() == 0  # the corrected results at once
+    page.click("#search-original")
+    page.wait_for_url(re.compile(r"/search\?q=reverberaton&correct=0$"))
+    assert total(page) == 0
     page.click("#didyoumean")
-    page.wait_for_url(re.compile(r"/search\?q=reverberation$"))
+    page.wait_for_url(re.compile(r"/search\?q=reverberation&correct=0$"))
     assert total(page) == 1
     context.close()
 
@@ -250,6 +253,6 @@ def test_danish_searches_find_english_reports_and_the_danish_pages_add_no_axe_vi
                 assert page.locator('li.hit[lang="da"]').count() >= 1  # the Danish report on vejstøj
         finally:
             context.close()
-    assert any(by_locale["en-GB"] for by_locale in found.values())  # axe ran: it finds the known ones (#18)
-    for path, by_locale in found.items():
-        assert by_locale["da-DK"] <= by_locale["en-GB"], (path, by_locale["da-DK"] - by_locale["en-GB"])
+    # Issue #18 removed the violations axe used to find here (tests/test_browser_pages.py covers every page
+    # kind; it fails when a violation comes back): none in either language.
+    assert found == {path: {"en-GB": set(), "da-DK": set()} for path in found}

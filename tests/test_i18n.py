@@ -32,7 +32,7 @@ def html_lang(page: str) -> str:
 
 def text(page: str) -> str:
     """The visible words of the page's main part."""
-    main = page.split('<main id="content">', 1)[1].split("</main>", 1)[0]
+    main = re.split(r'<main id="content"[^>]*>', page, maxsplit=1)[1].split("</main>", 1)[0]
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 
@@ -125,8 +125,8 @@ def test_every_page_template_renders_in_both_languages(mini_hub):
     client.post(f"/doc/{english_doc}/edit", data={"csrf_token": csrf_token(client, f"/doc/{english_doc}/edit")})
     pages = {
         "/": ("Find what the cluster knows about sound", "Find det, klyngen ved om lyd"),
-        "/search?q=hearing&area=hearing-health": ("Start over", "Start forfra"),
-        "/search?q=zzzqqq": ("Try fewer words", "Prøv med færre ord"),
+        "/search?q=hearing&area=hearing-health": ("Clear filters", "Ryd filtre"),
+        "/search?q=zzzqqq": ("Try other or fewer words", "Prøv andre eller færre ord"),
         "/areas/acoustics-noise": ("Top organisations", "Største organisationer"),
         f"/doc/{danish_doc}": ("Organisation", "Organisation"),
         f"/doc/{english_doc}": ("Language", "Sprog"),

@@ -8,7 +8,7 @@ import secrets
 import tempfile
 from urllib.parse import urlencode
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
@@ -143,7 +143,19 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     @app.errorhandler(404)
     def not_found(error):
-        return page(error, _("We could not find that page or document."))
+        # An anonymous visitor may have followed a members-only link: the page says that logging in may help.
+        # It says so on every 404 (a hidden document's is the same page as a missing one's, apart from the
+        # address it returns to), so it reveals nothing about what the address holds.
+        if api_errors.is_api_request():
+            return api_errors.from_http_exception(error)
+        from web.access import current_role
+
+        message = _("We could not find that page or document.")
+        login_url = None
+        if current_role() == "anonymous":
+            here = request.full_path.rstrip("?") if request.method == "GET" else "/"
+            login_url = url_for("auth.login", next=here)
+        return render_template("error.html", code=404, message=message, login_url=login_url), 404
 
     @app.errorhandler(413)
     def too_large(error):

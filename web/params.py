@@ -18,7 +18,9 @@ from werkzeug.datastructures import MultiDict
 from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
-SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page")
+SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page", "correct")
+FILTER_PARAMS = (*LIST_PARAMS, "year_from", "year_to")
+"""The parameters that narrow a search by facet or year ("Clear filters" removes them, keeping the words)."""
 PER_PAGE = 10
 MAX_PER_PAGE = 100
 PER_PAGE_CHOICES = (10, 20, 50, 100)

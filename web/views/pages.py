@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from search import QueryTooExpensive, SearchRequest
+from search import QueryTooExpensive, SearchRequest, time_budget
 from web.access import visible_levels
 from web.citations import FORMATS
 from web.collect import EXPORT_LIMIT
@@ -14,8 +14,9 @@ from web.hub import get_hub
 from web.i18n import facet_title, value_label
 from web.known_values import CHECKED, unknown_values
 from web.messages import notice
-from web.params import PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
+from web.params import FILTER_PARAMS, PER_PAGE, PER_PAGE_CHOICES, link, pagination, without
 from web.results import SearchPage, run_search, search_from_args
+from web.ways_on import corrected_search, without_each_filter
 
 bp = Blueprint("pages", __name__)
 
@@ -38,8 +39,14 @@ def search_page():
     args = request.args
     if ignored:
         args = MultiDict([(n, v) for n, v in request.args.items(multi=True) if (n, v) not in ignored])
-    view = search_from_args(hub, args, levels)
-    return render_template("search.html", **search_context(view, ignored))
+    # One budget for the page: the search, its did-you-mean, a corrected search and the filter counts.
+    with time_budget():
+        view, correction = corrected_search(hub, args, levels, search_from_args(hub, args, levels))
+        context = search_context(view, ignored)
+        relaxations = []
+        if not view.result.total and context["chips"]:
+            relaxations = without_each_filter(hub, context["chips"], levels)
+    return render_template("search.html", **context, correction=correction, relaxations=relaxations)
 
 
 def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = None) -> dict[str, object]:
@@ -62,6 +69,8 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         "hits": view.hits,
         "facets": view.facets,
         "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
+        # "Clear filters" keeps the words, the sort and the page size; "New search" (a bare /search) drops all.
+        "clear_filters_url": link("/search", [(n, v) for n, v in pairs if n not in FILTER_PARAMS]),
         "sort_links": sort_links,
         "pages": pagination("/search", pairs, view.result.page, view.result.pages),
         "suggestion": view.suggestion,

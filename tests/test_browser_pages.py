@@ -1,0 +1,169 @@
+"""The page-level part of issue #18 in a real Chromium against a real server: the keyboard reaches the results
+at once, the pages have their headings, a misspelling shows the corrected results, visibility is marked for
+those who may see it, and axe finds nothing on any page kind at desktop and phone width in both languages.
+
+One server and one browser serve the whole module (the people corpus: public, members-only and staff-only
+documents), so the added time stays small.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.accounts_support import PASSWORD, make_users
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.conftest import ROOT
+from tests.people_support import ingest_people_corpus
+from web.hub import Hub
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser-pages")
+    hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
+    ingest_people_corpus(hub, root / "corpus")
+    make_users(hub)
+    proc, base = start_server(hub.datadir.root)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def log_in(page, server, email: str) -> None:
+    page.goto(server + "/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form.stacked button[type="submit"]')
+    page.wait_for_url(server + "/")
+
+
+def focused(page) -> dict[str, str]:
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return {tag: e.tagName, text: e.innerText || '', id: e.id || '', cls: e.className || ''}; }"
+    )
+
+
+@pytest.mark.parametrize("path", ["/search?q=beamforming", "/search?q=beamforming&org=Aurora+Hearing+A%2FS"])
+def test_the_first_result_is_three_tab_presses_away(page, server, path):
+    page.goto(server + path)
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to results"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "results"  # the skip link moved the focus, not just the scroll position
+    page.keyboard.press("Tab")
+    first_title = page.locator("li.hit h3 a").first.inner_text()
+    assert focused(page) == {"tag": "A", "text": first_title, "id": "", "cls": ""}
+
+
+def test_other_pages_skip_to_their_content_with_a_visible_focus(page, server):
+    page.goto(server + "/orgs/aurora-hearing-a-s")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skiplink")
+    assert focused(page)["text"] == "Skip to content" and skip.is_visible()
+    assert skip.bounding_box()["y"] >= 0  # shown on screen while focused
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "content"
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Organisations"  # the kicker link, the first in main
+
+
+def test_results_pages_have_one_h1_and_no_pressed_links(page, server):
+    page.goto(server + "/search?q=beamforming&org=Aurora+Hearing+A%2FS")
+    assert page.locator("h1").all_inner_texts() == ["Results for beamforming"]
+    assert page.locator("[aria-pressed]").count() == 0
+    selected = page.locator('[data-facet="org"] a[aria-current="true"]')
+    assert selected.count() == 1 and "Aurora Hearing A/S" in selected.inner_text()
+    levels = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])")
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    page.goto(server + "/search")
+    assert page.locator("h1").all_inner_texts() == ["Search"]
+
+
+def test_printing_leaves_out_navigation_search_filters_and_footer(page, server):
+    page.goto(server + "/search?q=beamforming&org=Aurora+Hearing+A%2FS")
+    parts = ["header.top", ".skiplink", "form.bigsearch", "aside.facets", "footer.foot", ".chips"]
+    assert all(page.locator(p).count() == 1 for p in parts)
+    page.emulate_media(media="print")
+    shown = {p: page.locator(p).evaluate("e => getComputedStyle(e).display") != "none" for p in parts}
+    assert shown == {p: False for p in parts}
+    assert page.locator("li.hit").first.is_visible() and page.locator("h1").is_visible()
+
+
+PAGE_KINDS = {
+    "home": "/",
+    "results": "/search?q=beamforming",
+    "results-filtered": "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year_from=2021&year_to=2021",
+    "results-empty": "/search?q=zanzibarquartz",
+    "results-empty-filtered": "/search?q=reverberation&org=Bulk+Acoustics+ApS",
+    "results-corrected": "/search?q=loudspeeker",
+    "document": None,  # the first hit of "reverberation", found at run time
+    "area": "/areas/hearing-health",
+    "organisation": "/orgs/aurora-hearing-a-s",
+    "author": "/authors/anne-jensen",
+    "experts": "/experts?q=beamforming",
+    "login": "/login",
+    "not-found": "/doc/000000000000",
+    "error": "/logout",  # a GET of a POST-only address: 405
+}
+WIDTHS = {"desktop": 1280, "phone": 390}
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in found]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_any_page_kind_at_desktop_and_phone_width(browser, server, locale):
+    """Every violation of any impact counts. Each page is also written to test-results/screenshots/ for a
+    person to look at after `make test`."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    try:
+        page.goto(server + "/search?q=reverberation")
+        paths = {**PAGE_KINDS, "document": page.locator("li.hit h3 a").first.get_attribute("href")}
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for kind, path in paths.items():
+                page.goto(server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}
