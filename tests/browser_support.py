@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = os.environ.get("SKH_CHROMIUM", "/usr/bin/chromium")
@@ -59,3 +61,51 @@ def start_server(
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start within 30 s")
+
+
+@contextmanager
+def served(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A running ``skh serve`` over ``data_dir``: its base URL, stopped afterwards."""
+    proc, base = start_server(data_dir, extra_env)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def open_page(browser, **context_options) -> Iterator[object]:
+    """A page in a fresh context; a script error on it fails the test that used it."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (id, impact, where)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import Explicit
 from tests.accounts_support import make_users
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.browser_support import CHROMIUM, chromium, open_page, served
 from tests.conftest import ROOT, write_mini_corpus
 from web.hub import Hub
 
@@ -32,29 +32,20 @@ def server_hub(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(server_hub):
-    proc, base = start_server(server_hub.datadir.root)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(server_hub.datadir.root) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as found:
+        yield found
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
+    with open_page(browser) as found:
+        yield found
 
 
 def total(page) -> int:

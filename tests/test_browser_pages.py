@@ -13,7 +13,7 @@ import os
 import pytest
 
 from tests.accounts_support import PASSWORD, make_users
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.browser_support import CHROMIUM, axe_violations, chromium, open_page, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from web.hub import Hub
@@ -32,29 +32,20 @@ def server(tmp_path_factory):
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
     make_users(hub)
-    proc, base = start_server(hub.datadir.root)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(hub.datadir.root) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as found:
+        yield found
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
+    with open_page(browser, locale="en-GB") as found:
+        yield found
 
 
 def log_in(page, server, email: str) -> None:
@@ -137,13 +128,6 @@ PAGE_KINDS = {
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in found]
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "da-DK"])

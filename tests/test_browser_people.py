@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.browser_support import CHROMIUM, axe_violations, chromium, open_page, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from web.hub import Hub
@@ -26,36 +26,20 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-people")
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
-    proc, base = start_server(hub.datadir.root)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(hub.datadir.root) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as found:
+        yield found
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
+    with open_page(browser, locale="en-GB") as found:
+        yield found
 
 
 def chart_names(page) -> list[str]:
