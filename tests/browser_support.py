@@ -109,3 +109,12 @@ def axe_violations(page) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
     ]
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Debian's Chromium or Playwright is missing (.ci/run installs both)."""
+    import pytest
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
+    pytest.importorskip("playwright.sync_api")

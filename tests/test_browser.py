@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from ingest.pipeline import Explicit
 from tests.accounts_support import make_users
-from tests.browser_support import CHROMIUM, chromium, open_page, served
+from tests.browser_support import chromium, open_page, require_chromium, served
 from tests.conftest import ROOT, write_mini_corpus
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 
 @pytest.fixture(scope="module")

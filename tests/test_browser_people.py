@@ -3,22 +3,18 @@ render, their links lead where they say, the charts are images with names, and a
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM, axe_violations, chromium, open_page, served
+from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 
 @pytest.fixture(scope="module")
