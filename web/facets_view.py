@@ -26,7 +26,8 @@ LANGUAGE_NAMES = {  # English, for the API's labels; the pages' are web.i18n.LAN
     "nl": "Dutch",
     "fr": "French",
 }
-FACET_LIMIT = {"org": 12, "year": 20}
+FACET_LIMIT = {"org": 100, "year": 50}
+"""Values listed at most (a page lists them behind "more", so the bound is on the page's size, not its view)."""
 FACET_TOP = 5
 """Values a facet shows before its "more" (the rest, and any chosen value, are listed too; see ``Facet``)."""
 FILTER_BOX_FROM = 8

@@ -41,6 +41,9 @@
       openMore[set.dataset.facet] = { open: more && more.open, text: find ? find.value : "" };
     });
     var key = focusKey();
+    // A box being typed in keeps what was typed while the page was fetched (a year, a narrowing).
+    var typing = document.activeElement;
+    var typed = typing && form.contains(typing) && typing.type !== "checkbox" ? typing.value : null;
     form.replaceChildren.apply(form, Array.prototype.slice.call(document.adoptNode(fresh).childNodes));
     document.querySelector(".searchlayout > .results").replaceWith(document.adoptNode(results));
     results.inert = panel.classList.contains("open");
@@ -62,7 +65,10 @@
     });
     enhance();
     var again = key && form.querySelector(key);
-    if (again) again.focus();
+    if (again) {
+      if (typed !== null && again.value !== typed) again.value = typed;
+      again.focus();
+    }
     var total = document.getElementById("total");
     document.getElementById("announce").textContent = total ? total.textContent.trim() : "";
   }
