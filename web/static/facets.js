@@ -85,6 +85,7 @@
       .then(function (html) {
         swap(new DOMParser().parseFromString(html, "text/html"));
         history.pushState({ filters: true }, "", url);
+        shown = location.pathname + location.search;
       })
       .catch(function (error) {
         if (error.name !== "AbortError") window.location.assign(url); // the plain page, as without script
@@ -122,7 +123,11 @@
     event.preventDefault(); // Enter in a year box: the same as a change
     apply();
   });
-  window.addEventListener("popstate", function () { window.location.reload(); });
+  // Back and forward between applied filters show that search; a fragment link (the skip link) is no change.
+  var shown = location.pathname + location.search;
+  window.addEventListener("popstate", function () {
+    if (location.pathname + location.search !== shown) window.location.reload();
+  });
 
   // The phone's panel: a real button with aria-expanded in place of the link to #filters.
   var link = document.querySelector(".filterlink");
