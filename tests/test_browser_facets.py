@@ -89,6 +89,7 @@ def test_on_a_phone_results_come_first_and_the_filters_open_from_their_button(br
         button.click()
         assert button.get_attribute("aria-expanded") == "true"
         assert focused(page)["id"] == "filters-title"  # the panel's heading, so a screen reader starts there
+        assert page.locator("header.top").evaluate("e => e.inert")  # Tab stays in the panel over the page
         aurora = page.locator('[data-facet="org"] input[value="Aurora Hearing A/S"]')
         assert aurora.is_visible()
         label = page.locator('[data-facet="org"] label', has=page.locator('input[value="Aurora Hearing A/S"]'))
@@ -106,8 +107,15 @@ def test_on_a_phone_results_come_first_and_the_filters_open_from_their_button(br
         assert page.locator("#filters-form").is_hidden() and button.get_attribute("aria-expanded") == "false"
         assert focused(page)["text"] == "Filters (1)"
         assert page.locator("li.hit").first.is_visible()
+        assert not page.locator(".searchlayout > .results").evaluate("e => e.inert")
         hit = page.locator("li.hit h3 a").first.bounding_box()
         assert hit["height"] >= 44
+
+        button.click()
+        page.set_viewport_size({"width": 1280, "height": 900})  # widened with the panel open
+        page.wait_for_function("() => document.querySelector('.filtertoggle').ariaExpanded === 'false'")
+        assert not page.locator(".searchlayout > .results").evaluate("e => e.inert")
+        assert page.locator("#filters-form").is_visible()  # beside the results
 
 
 def expect_text(page, selector: str, text: str) -> None:

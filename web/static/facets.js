@@ -133,16 +133,26 @@
   var link = document.querySelector(".filterlink");
   var toggle = document.querySelector(".filtertoggle");
   var close = panel.querySelector(".closefilters");
-  var behind = [document.querySelector("header.top"), document.querySelector("form.bigsearch"), document.querySelector("footer.foot")];
+  // While the panel covers the page, what is behind it is inert: Tab and a screen reader stay in the panel.
+  var behind = ["a.skiplink", "header.top", "form.bigsearch", "p.filterbar", "footer.foot"].map(function (s) {
+    return document.querySelector(s);
+  });
 
-  function setOpen(open) {
+  function setOpen(open, quietly) {
     panel.classList.toggle("open", open);
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     var results = document.querySelector(".searchlayout > .results");
     behind.concat([results]).forEach(function (el) { if (el) el.inert = open; });
+    if (quietly) return;
     if (open) document.getElementById("filters-title").focus();
     else toggle.focus();
   }
+
+  // Widened past a phone's width (a turned tablet) with the panel open: the filters are beside the results again.
+  var phone = window.matchMedia("(max-width: 50rem)");
+  phone.addEventListener("change", function () {
+    if (!phone.matches && panel.classList.contains("open")) setOpen(false, true);
+  });
 
   if (link && toggle) {
     link.hidden = true;
