@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from fpdf import FPDF
 
 from ingest.parsers.docx import parse_docx
 from ingest.parsers.html import parse_html
@@ -131,6 +132,31 @@ def test_pdf_numbered_and_named_section_headings():
     assert plain_text(parsed.blocks) == parsed.body
 
 
+def test_pdf_lines_set_larger_are_headings_ranked_by_size():
+    pdf = FPDF()
+    pdf.add_page()
+    for size, text in [
+        (18, "Noise at the ring road"),
+        (11, "Road traffic noise was mapped along the ring road in twelve places over two years and compared."),
+        (14, "Where we measured"),
+        (11, "Sound level meters of class 1 were placed four metres above the ground near the facades."),
+        (13, "Facades facing north"),
+        (11, "The northern facades were quieter by four decibels on average over the measuring period."),
+        (14, "What residents said"),
+        (11, "Residents who slept on the quiet side reported less annoyance than those facing the road."),
+    ]:
+        pdf.set_font("Helvetica", size=size)
+        pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    parsed = parse_pdf(bytes(pdf.output()))
+    assert [(b.level, b.text) for b in parsed.blocks if b.kind == "heading"] == [
+        (1, "Noise at the ring road"),
+        (2, "Where we measured"),
+        (3, "Facades facing north"),
+        (2, "What residents said"),
+    ]
+    assert plain_text(parsed.blocks) == parsed.body
+
+
 @pytest.mark.parametrize(
     "text",
     ["1. Measure the noise.", "1 Introduction 3", "2019 Annual report", "0. Auflage, 31. Dezember 2016", "The results"],
@@ -204,11 +230,11 @@ def test_real_sphinx_page_has_its_heading_parameter_lists_and_the_body_unchanged
 
 
 @real
-def test_real_latex_book_numbered_sections():
+def test_real_latex_book_chapters_and_sections_by_their_size():
     book = REALWORLD / "pdf/fixtures/pypdf-sample-files/009-pdflatex-geotopo__GeoTopo-komprimiert.pdf"
     parsed = parse_pdf(book.read_bytes())
     found = [(b.level, b.text) for b in parsed.blocks if b.kind == "heading"]
     assert (1, "1 Topologische Grundbegriffe") in found and (2, "1.1 Topologische Räume") in found
-    assert (3, "4.2.1 Flächeninhalt") in found
-    assert all(level <= 3 for level, _ in found)
+    assert (1, "Vorwort") in found  # a chapter without a number: found by its size alone
+    assert 20 < len(found) < 200 and all(level <= 3 for level, _ in found)
     assert plain_text(parsed.blocks) == parsed.body

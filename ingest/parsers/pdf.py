@@ -32,7 +32,7 @@ from pypdf import PdfReader
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
-from ingest.parsers.pdf_headings import pdf_blocks, section_level
+from ingest.parsers.pdf_headings import FontSizes, pdf_blocks, section_level
 from ingest.reasons import reason
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -92,14 +92,16 @@ def _info(pdf: pdfium.PdfDocument) -> dict[str, object]:
     return found
 
 
-def _page_paragraphs(page: pdfium.PdfPage) -> list[str]:
+def _page_paragraphs(page: pdfium.PdfPage, sizes: FontSizes) -> list[str]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_bounded()
+        lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        paragraphs = reflow_paragraphs([line for line in lines if line])
+        sizes.measure(textpage, paragraphs)
     finally:
         textpage.close()
-    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return reflow_paragraphs([line for line in lines if line])
+    return paragraphs
 
 
 def reflow(lines: list[str]) -> str:
@@ -163,11 +165,12 @@ def parse_pdf(data: bytes) -> Parsed:
         if count == 0:
             raise ParseError(reason("pdf_no_pages"))
         paragraphs: list[str] = []
+        sizes = FontSizes()
         image_pages = 0
         for index in range(count):
             page = pdf[index]
             try:
-                found = _page_paragraphs(page)
+                found = _page_paragraphs(page, sizes)
                 if not found and _has_images(page):
                     image_pages += 1
             finally:
@@ -185,4 +188,4 @@ def parse_pdf(data: bytes) -> Parsed:
         raise ParseError(reason("pdf_no_text", pages=count))
     for key, value in _xmp(data).items():
         metadata[key] = value  # XMP is the richer, newer record
-    return Parsed(format="pdf", body=body, metadata=metadata, blocks=pdf_blocks(paragraphs))
+    return Parsed(format="pdf", body=body, metadata=metadata, blocks=pdf_blocks(paragraphs, sizes))
