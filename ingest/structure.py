@@ -58,28 +58,38 @@ class Structure:
 
 
 class BlockBuilder:
-    """Collects a parser's blocks in reading order; consecutive items of one list become one list block."""
+    """Collects a parser's blocks in reading order; consecutive items of one list become one list block (their
+    items gathered in a list, so a list of many items costs no more than as many paragraphs)."""
 
     def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._list_key: object = None
+        self._blocks: list[Block] = []
+        self._items: list[str] = []
+        self._list: tuple[object, bool] | None = None
+
+    @property
+    def blocks(self) -> list[Block]:
+        self._close_list()
+        return self._blocks
 
     def heading(self, text: str, level: int) -> None:
-        self._list_key = None
-        self.blocks.append(heading(text, level))
+        self._close_list()
+        self._blocks.append(heading(text, level))
 
     def paragraph(self, text: str) -> None:
-        self._list_key = None
-        self.blocks.append(paragraph(text))
+        self._close_list()
+        self._blocks.append(paragraph(text))
 
     def item(self, text: str, key: object, ordered: bool) -> None:
         """An item of the list ``key`` (any value that tells one list from the next)."""
-        last = self.blocks[-1] if self.blocks else None
-        if last is not None and last.kind == "list" and self._list_key == key and last.ordered == ordered:
-            self.blocks[-1] = replace(last, items=(*last.items, text))
-        else:
-            self.blocks.append(list_block([text], ordered))
-        self._list_key = key
+        if self._list != (key, ordered):
+            self._close_list()
+            self._list = (key, ordered)
+        self._items.append(text)
+
+    def _close_list(self) -> None:
+        if self._list is not None and self._items:
+            self._blocks.append(list_block(self._items, ordered=self._list[1]))
+        self._items, self._list = [], None
 
 
 def texts(block: Block) -> tuple[str, ...]:
