@@ -114,7 +114,10 @@ def _numbering(xml: bytes | None) -> dict[tuple[str, str], bool]:
     """(numId, level) -> whether that list level is numbered (ordered) rather than bulleted."""
     if not xml:
         return {}
-    root = etree.fromstring(xml, _XML)
+    try:
+        root = etree.fromstring(xml, _XML)
+    except etree.XMLSyntaxError:
+        return {}  # damaged numbering costs whether lists are numbered, never the document
     formats: dict[str, dict[str, bool]] = {}
     for abstract in root.iter("{*}abstractNum"):
         levels: dict[str, bool] = {}

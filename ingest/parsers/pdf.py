@@ -98,7 +98,10 @@ def _page_paragraphs(page: pdfium.PdfPage, sizes: FontSizes) -> list[str]:
         text = textpage.get_text_bounded()
         lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         paragraphs = reflow_paragraphs([line for line in lines if line])
-        sizes.measure(textpage, paragraphs)
+        try:
+            sizes.measure(textpage, paragraphs)
+        except Exception:  # noqa: BLE001 - font sizes only place headings: trouble there costs them, not the text
+            sizes.failed = True
     finally:
         textpage.close()
     return paragraphs

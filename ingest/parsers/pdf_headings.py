@@ -59,6 +59,8 @@ class FontSizes:
     def __init__(self) -> None:
         self.body: Counter[float] = Counter()
         self.lines: dict[str, float] = {}
+        self.failed = False
+        """Set when a page's sizes could not be read: the sizes are then not used at all."""
 
     def measure(self, textpage: pdfium.PdfTextPage, paragraphs: list[str]) -> None:
         count = textpage.count_chars()
@@ -82,7 +84,7 @@ class FontSizes:
 
     def levels(self) -> dict[str, int]:
         """The heading level of each standing line set larger than the body."""
-        if not self.body:
+        if not self.body or self.failed:
             return {}
         body = self.body.most_common(1)[0][0]
         large = {t: s for t, s in self.lines.items() if s >= LARGER * body and not _NOT_IN_LARGE.search(t)}
