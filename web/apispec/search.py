@@ -46,6 +46,11 @@ PARAMETERS = [
         "Languages the index tells apart; a document in another language is searched (and filtered) as en, "
         "while its hit says its own language.",
     ),
+    _filter(
+        "year",
+        _YEAR,
+        "Years, as the `year` facet lists them; OR-ed with each other and with the `year_from`..`year_to` range.",
+    ),
     query("year_from", _YEAR, "The first year; not after `year_to` (400)."),
     query("year_to", _YEAR, "The last year."),
     query(
