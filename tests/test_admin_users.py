@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.accounts_support import PASSWORD, Clock, csrf_token, login, make_users
@@ -219,3 +221,52 @@ def test_an_accounts_file_from_before_upgrades_in_place(tmp_path):
     assert accounts.authenticate("a@x.dk", PASSWORD) is not None
     assert accounts.account("a@x.dk").active and accounts.account("a@x.dk").last_login == ""
     assert [e.action for e in accounts.audit_log()] == ["upload"]
+
+
+def test_the_admin_pages_in_danish_show_no_english(admin):
+    from tests.test_i18n_pages import DA, OUTSIDE_THE_CATALOGUE, catalogue_english, readable
+
+    hub, app, client, emails = admin
+    english = catalogue_english()
+    assert {"Invite someone", "That e-mail address already has an account"} <= english  # the scan knows ours
+    invited = invite(client, NEW)
+    path = shown_link(invited)
+    stranger = app.test_client()
+    pages = {
+        "users": client.get("/admin/users", headers=DA),
+        "invite": client.get("/admin/users/invite", headers=DA),
+        "invite, taken": client.post(
+            "/admin/users/invite",
+            data={"csrf_token": csrf_token(client, "/admin/users/invite"), "email": emails["staff"], "role": "staff"},
+            headers=DA,
+        ),
+        "link": client.post(
+            f"/admin/users/{emails['member']}/reset",
+            data={"csrf_token": csrf_token(client, "/admin/users")},
+            headers=DA,
+        ),
+        "set-password": stranger.get(path, headers=DA),
+        "set-password, errors": stranger.post(
+            path,
+            data={"csrf_token": csrf_token(stranger, path), "password": "kort", "confirm": "andet"},
+            headers=DA,
+        ),
+        "users, own account refused": client.post(
+            f"/admin/users/{emails['admin']}/deactivate",
+            data={"csrf_token": csrf_token(client, "/admin/users")},
+            headers=DA,
+            follow_redirects=True,
+        ),
+        "audit": client.get("/admin/audit?since=igår", headers=DA),
+        "dead link": app.test_client().get("/set-password/" + "x" * 43, headers=DA),
+    }
+    found = {}
+    for name, response in pages.items():
+        text = readable(response.get_data(as_text=True))
+        leaks = [e for e in english if e in text]
+        leaks += [e for e in OUTSIDE_THE_CATALOGUE if re.search(rf"\b{re.escape(e)}\b", text)]
+        if leaks:
+            found[name] = leaks
+    assert not found, found
+    assert "Du kan ikke ændre din egen rolle" in readable(pages["users, own account refused"].get_data(as_text=True))
+    assert "mindst 10 tegn" in readable(pages["set-password, errors"].get_data(as_text=True))
