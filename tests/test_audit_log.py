@@ -68,8 +68,18 @@ def test_every_account_change_on_the_command_line_is_recorded_as_the_cli(tmp_pat
     run(tmp_path, "users", "add", "ann@cluster.example", "--role", "admin", "--password-stdin", input=f"{PASSWORD}\n")
     run(tmp_path, "users", "passwd", "ann@cluster.example", "--password-stdin", input="another long password\n")
     run(tmp_path, "users", "role", "ann@cluster.example", "staff")
+    hub = Hub.open(tmp_path / "data")
+    hub.invitations.invite("bo@cluster.example", "member", by="ann@cluster.example")
+    hub.accounts.add("cy@cluster.example", "member", PASSWORD)
+    hub.accounts.set_active("cy@cluster.example", False)
+    listed = run(tmp_path, "users", "list").output.splitlines()
+    assert listed == [
+        "ann@cluster.example\tstaff",
+        "bo@cluster.example\tmember\tinvited",
+        "cy@cluster.example\tmember\tdeactivated",
+    ]
     run(tmp_path, "users", "remove", "ann@cluster.example")
-    found = events(Hub.open(tmp_path / "data"))
+    found = [event for event in events(hub) if event[2]["account"] == "ann@cluster.example"]
     assert [action for _, action, _ in found] == [
         "account_created",
         "password_changed",

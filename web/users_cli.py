@@ -85,6 +85,11 @@ def users_remove(email: str) -> None:
 
 @users.command("list")
 def users_list() -> None:
-    """List accounts and their roles."""
-    for user in _accounts().all():
-        click.echo(f"{user.email}\t{user.role}")
+    """List accounts and their roles (and "deactivated" or "invited" where that is so)."""
+    for account in _accounts().accounts():
+        state = ""
+        if not account.active:
+            state = "\tdeactivated"
+        elif not account.has_password:
+            state = "\tinvited"
+        click.echo(f"{account.email}\t{account.role}{state}")
