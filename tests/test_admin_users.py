@@ -270,3 +270,20 @@ def test_the_admin_pages_in_danish_show_no_english(admin):
     assert not found, found
     assert "Du kan ikke ændre din egen rolle" in readable(pages["users, own account refused"].get_data(as_text=True))
     assert "mindst 10 tegn" in readable(pages["set-password, errors"].get_data(as_text=True))
+
+
+def test_every_admin_form_needs_its_csrf_token(admin):
+    hub, app, client, emails = admin
+    member = emails["member"]
+    for path, data in (
+        (f"/admin/users/{member}/role", {"role": "admin"}),
+        (f"/admin/users/{member}/deactivate", {}),
+        (f"/admin/users/{member}/reset", {}),
+        ("/admin/users/invite", {"email": NEW, "role": "admin"}),
+    ):
+        assert client.post(path, data=data).status_code == 400, path
+    assert hub.accounts.get(member).role == "member" and hub.accounts.account(NEW) is None
+    assert hub.accounts._conn().execute("SELECT COUNT(*) FROM password_links").fetchone()[0] == 0
+    path = shown_link(invite(client, NEW))
+    refused = app.test_client().post(path, data={"password": "a long new password", "confirm": "a long new password"})
+    assert refused.status_code == 400 and not hub.accounts.account(NEW).has_password

@@ -46,11 +46,19 @@ NO_PASSWORD = ""
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be done; the message says why."""
+    """A request about accounts that cannot be done; the message says why (in English, for the command line),
+    ``code`` says which kind of refusal it is (for the pages to say it in the interface language)."""
+
+    def __init__(self, message: str, code: str = "other"):
+        super().__init__(message)
+        self.code = code
 
 
 class LastAdmin(AccountError):
     """The change would leave the hub without an active admin (nobody could manage accounts in the browser)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "last_admin")
 
 
 @dataclass(frozen=True)
@@ -108,18 +116,18 @@ class Accounts:
     def _normal_email(email: str) -> str:
         email = email.strip().lower()
         if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-            raise AccountError(f"not an e-mail address: {email!r}")
+            raise AccountError(f"not an e-mail address: {email!r}", "not_email")
         return email
 
     @staticmethod
     def _check_password(password: str) -> None:
         if len(password) < MIN_PASSWORD:
-            raise AccountError(f"passwords need at least {MIN_PASSWORD} characters")
+            raise AccountError(f"passwords need at least {MIN_PASSWORD} characters", "short_password")
 
     @staticmethod
     def _check_role(role: str) -> None:
         if role not in ROLES:
-            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+            raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
 
     def add(self, email: str, role: str, password: str | None, by: str = "", action: str = "account_created") -> User:
         """A new account; ``password=None`` makes one that cannot log in until its set-password link is used
@@ -135,13 +143,13 @@ class Accounts:
                 if by:
                     self.audit.record(by, action, "", account=email, role=role)
         except sqlite3.IntegrityError as exc:
-            raise AccountError(f"{email} already has an account") from exc
+            raise AccountError(f"{email} already has an account", "exists") from exc
         return User(email, role)
 
     def _row(self, conn: sqlite3.Connection, email: str) -> sqlite3.Row:
         row = conn.execute("SELECT email, role, active FROM users WHERE email = ?", (email,)).fetchone()
         if row is None:
-            raise AccountError(f"no account for {email}")
+            raise AccountError(f"no account for {email}", "missing")
         return row
 
     def _keep_an_admin(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
@@ -185,7 +193,7 @@ class Accounts:
         self._check_role(role)
         current = self.account(email)
         if current is None:
-            raise AccountError(f"no account for {email}")
+            raise AccountError(f"no account for {email}", "missing")
         sql = "UPDATE users SET role = ? WHERE email = ?"
         guard = keep_admin and role != "admin"
         self._change(email, sql, (role,), by, "role_changed", guard, changes={"role": [current.role, role]})

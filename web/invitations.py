@@ -85,9 +85,9 @@ class Invitations:
         the link is used)."""
         account = self.accounts.account(email)
         if account is None:
-            raise AccountError(f"no account for {email}")
+            raise AccountError(f"no account for {email}", "missing")
         if not account.active:
-            raise AccountError(f"{account.email} is deactivated")
+            raise AccountError(f"{account.email} is deactivated", "deactivated")
         with immediate(self._conn()) as conn:
             token = self._issue(conn, account.email, "reset", by)
             self.accounts.audit.record(by, "password_reset", "", account=account.email)
@@ -117,7 +117,7 @@ class Invitations:
         with immediate(self._conn()) as conn:
             link = self.peek(token)
             if link is None:
-                raise LinkError("this link is unknown, used or expired")
+                raise LinkError("this link is unknown, used or expired", "dead_link")
             conn.execute("DELETE FROM password_links WHERE token_hash = ?", (_hash(token),))
             conn.execute("UPDATE users SET password_hash = ? WHERE email = ?", (hashed, link.email))
             self.accounts.sessions.end_all(conn, link.email)

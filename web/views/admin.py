@@ -17,7 +17,7 @@ from flask_login import current_user
 from web import audit_page
 from web.access import admin_required
 from web.account_forms import InviteForm, RoleForm
-from web.accounts import ROLES, AccountError, LastAdmin
+from web.accounts import ROLES, AccountError
 from web.audit_csv import csv_lines
 from web.forms import PostForm
 from web.hub import get_hub
@@ -73,16 +73,13 @@ def invite():
 
 def _account_message(exc: AccountError) -> str:
     """What an account change that could not be done says, in the interface language."""
-    text = str(exc)
-    if isinstance(exc, LastAdmin):
-        return _("That would leave no active administrator. Make another account an administrator first.")
-    if "already has an account" in text:
-        return _("That e-mail address already has an account.")
-    if "not an e-mail address" in text:
-        return _("That is not an e-mail address.")
-    if "deactivated" in text:
-        return _("That account is deactivated. Reactivate it first.")
-    return _("There is no such account.")
+    messages = {
+        "last_admin": _("That would leave no active administrator. Make another account an administrator first."),
+        "exists": _("That e-mail address already has an account."),
+        "not_email": _("That is not an e-mail address."),
+        "deactivated": _("That account is deactivated. Reactivate it first."),
+    }
+    return messages.get(exc.code, _("There is no such account."))
 
 
 def _change(email: str, do) -> Response:

@@ -101,8 +101,9 @@ def set_password(token: str):
         except AccountError:
             form.password.errors.append(password_rule())
         else:
-            if current_user.is_authenticated:
-                logout_user()  # whoever was logged in in this browser is not who set the password
+            if current_user.is_authenticated:  # whoever was logged in in this browser is not who set the password
+                get_hub().accounts.sessions.end(current_user.get_id())
+                logout_user()
             flash(_("Your password is set. Log in with it."))
             return redirect(url_for("auth.login"))
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
