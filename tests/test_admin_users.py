@@ -283,7 +283,7 @@ def test_every_admin_form_needs_its_csrf_token(admin):
     ):
         assert client.post(path, data=data).status_code == 400, path
     assert hub.accounts.get(member).role == "member" and hub.accounts.account(NEW) is None
-    assert hub.accounts._conn().execute("SELECT COUNT(*) FROM password_links").fetchone()[0] == 0
+    assert hub.invitations._conn().execute("SELECT COUNT(*) FROM password_links").fetchone()[0] == 0
     path = shown_link(invite(client, NEW))
     refused = app.test_client().post(path, data={"password": "a long new password", "confirm": "a long new password"})
     assert refused.status_code == 400 and not hub.accounts.account(NEW).has_password
