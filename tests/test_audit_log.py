@@ -78,12 +78,20 @@ def test_every_account_change_on_the_command_line_is_recorded_as_the_cli(tmp_pat
         "bo@cluster.example\tmember\tinvited",
         "cy@cluster.example\tmember\tdeactivated",
     ]
+    assert run(tmp_path, "users", "deactivate", "ann@cluster.example").exit_code == 0
+    assert hub.accounts.authenticate("ann@cluster.example", "another long password") is None
+    assert run(tmp_path, "users", "reactivate", "ann@cluster.example").exit_code == 0
+    assert hub.accounts.authenticate("ann@cluster.example", "another long password") is not None
+    missing = run(tmp_path, "users", "deactivate", "nobody@cluster.example")
+    assert missing.exit_code == 1 and "no account for nobody@cluster.example" in missing.output
     run(tmp_path, "users", "remove", "ann@cluster.example")
     found = [event for event in events(hub) if event[2]["account"] == "ann@cluster.example"]
     assert [action for _, action, _ in found] == [
         "account_created",
         "password_changed",
         "role_changed",
+        "account_deactivated",
+        "account_reactivated",
         "account_removed",
     ]
     assert all(actor.startswith("cli:") and len(actor) > 4 for actor, _, _ in found)

@@ -1,4 +1,4 @@
-"""``skh users``: accounts from the command line (add, passwd, role, remove, list).
+"""``skh users``: accounts from the command line (add, passwd, role, deactivate, reactivate, remove, list).
 
 Registered on :mod:`web.cli`'s ``main`` group. A password change, a role change and a removal end every
 session of that account (:mod:`web.sessions`), so a cookie saved before them opens nothing. Every change is
@@ -81,6 +81,24 @@ def users_remove(email: str) -> None:
     with _account_errors():
         _accounts().remove(email, by=cli_actor())
     click.echo(f"removed {email}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Stop an account from logging in (ends its sessions); the account and its history stay."""
+    with _account_errors():
+        _accounts().set_active(email, False, by=cli_actor())
+    click.echo(f"{email} is deactivated; their sessions were ended")
+
+
+@users.command("reactivate")
+@click.argument("email")
+def users_reactivate(email: str) -> None:
+    """Let a deactivated account log in again."""
+    with _account_errors():
+        _accounts().set_active(email, True, by=cli_actor())
+    click.echo(f"{email} can log in again")
 
 
 @users.command("list")
