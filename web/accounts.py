@@ -98,6 +98,10 @@ class Accounts:
         self.sessions = sessions.Sessions(self._conn, lifetimes)
         self.audit = AuditLog(self._conn)
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection to the accounts file (``web.invitations`` keeps its table there too)."""
+        return self._conn()
+
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Bring an accounts file written by an older version up to date (adds the users' newer columns)."""
 
@@ -120,7 +124,8 @@ class Accounts:
         return email
 
     @staticmethod
-    def _check_password(password: str) -> None:
+    def check_password(password: str) -> None:
+        """The one password rule, shared by the CLI, the set-password page and invitations."""
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"passwords need at least {MIN_PASSWORD} characters", "short_password")
 
@@ -135,7 +140,7 @@ class Accounts:
         email = self._normal_email(email)
         self._check_role(role)
         if password is not None:
-            self._check_password(password)
+            self.check_password(password)
         hashed = NO_PASSWORD if password is None else generate_password_hash(password)
         try:
             with immediate(self._conn()) as conn:
@@ -185,7 +190,7 @@ class Accounts:
         return before
 
     def set_password(self, email: str, password: str, by: str = "", action: str = "password_changed") -> None:
-        self._check_password(password)
+        self.check_password(password)
         sql = "UPDATE users SET password_hash = ? WHERE email = ?"
         self._change(email, sql, (generate_password_hash(password),), by, action)
 

@@ -58,7 +58,7 @@ class Invitations:
 
     def __init__(self, accounts: Accounts, days: float = DEFAULT_DAYS, clock: Callable[[], float] = time.time):
         self.accounts = accounts
-        self._conn = accounts._conn
+        self._conn = accounts.connection
         self._conn().executescript(SCHEMA)
         self.lifetime = days * 86400.0
         self.clock = clock  # wall time: links outlive processes; tests set a fake clock
@@ -112,7 +112,7 @@ class Invitations:
         """Set the password of ``token``'s account and end the link (and the account's sessions); the e-mail.
 
         Raises AccountError (a too-short password: the link still works) or LinkError (no live link)."""
-        self.accounts._check_password(password)
+        self.accounts.check_password(password)
         hashed = generate_password_hash(password)
         with immediate(self._conn()) as conn:
             link = self.peek(token)
