@@ -287,3 +287,22 @@ def test_every_admin_form_needs_its_csrf_token(admin):
     path = shown_link(invite(client, NEW))
     refused = app.test_client().post(path, data={"password": "a long new password", "confirm": "a long new password"})
     assert refused.status_code == 400 and not hub.accounts.account(NEW).has_password
+
+
+def test_a_link_of_a_removed_account_never_opens_a_later_one_of_that_address(admin):
+    hub, app, client, _ = admin
+    path = shown_link(invite(client, NEW))
+    hub.accounts.remove(NEW)
+    assert app.test_client().get(path).status_code == 404
+    hub.accounts.add(NEW, "admin", PASSWORD)  # made again on the command line, with its own password
+    assert app.test_client().get(path).status_code == 404
+    taken = app.test_client()
+    assert (
+        taken.post(
+            path, data={"csrf_token": csrf_token(taken, "/login"), "password": "x" * 12, "confirm": "x" * 12}
+        ).status_code
+        == 404
+    )
+    assert (
+        login(app.test_client(), NEW).status_code == 302 and login(app.test_client(), NEW, "x" * 12).status_code == 401
+    )

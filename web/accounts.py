@@ -33,7 +33,18 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
+CREATE TABLE IF NOT EXISTS password_links (
+    token_hash TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    purpose TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+    created REAL NOT NULL,
+    expires REAL NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS password_links_by_email ON password_links (email);
 """
+# password_links: web.invitations' one-time set-password links (hashed tokens). Here so that removing an account
+# ends its links in the same transaction: a link must never open an account later made with the same e-mail.
 
 _ADDED_COLUMNS = {
     # Columns newer than the first users table: added in place to an older accounts file (see _migrate).
@@ -175,15 +186,19 @@ class Accounts:
         by: str,
         action: str,
         keep_admin: bool = False,
+        also: str = "",
         **detail: object,
     ) -> sqlite3.Row:
-        """Change one user's row, end all their sessions and record it, in one transaction; the row before."""
+        """Change one user's row, end all their sessions and record it, in one transaction; the row before.
+        ``also``: one more statement about the same e-mail (its only parameter) in that transaction."""
         email = email.strip().lower()
         with immediate(self._conn()) as conn:
             before = self._row(conn, email)
             if keep_admin:
                 self._keep_an_admin(conn, before)
             conn.execute(sql, params + (email,))
+            if also:
+                conn.execute(also, (email,))
             self.sessions.end_all(conn, email)
             if by:
                 self.audit.record(by, action, "", account=email, **detail)
@@ -210,7 +225,8 @@ class Accounts:
         self._change(email, sql, (int(active),), by, action, keep_admin and not active)
 
     def remove(self, email: str, by: str = "") -> None:
-        self._change(email, "DELETE FROM users WHERE email = ?", (), by, "account_removed")
+        links = "DELETE FROM password_links WHERE email = ?"  # none may open a later account of that e-mail
+        self._change(email, "DELETE FROM users WHERE email = ?", (), by, "account_removed", also=links)
 
     def get(self, email: str) -> User | None:
         """The account of ``email`` if it exists and is active."""

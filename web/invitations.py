@@ -20,18 +20,6 @@ from werkzeug.security import generate_password_hash
 from ingest.db import immediate
 from web.accounts import AccountError, Accounts
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS password_links (
-    token_hash TEXT PRIMARY KEY,
-    email TEXT NOT NULL,
-    purpose TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
-    created REAL NOT NULL,
-    expires REAL NOT NULL,
-    created_by TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS password_links_by_email ON password_links (email);
-"""
-
 DEFAULT_DAYS = 7.0
 TOKEN_CHARS = 43
 """Length of ``secrets.token_urlsafe(32)``; a path segment of another length is not looked up."""
@@ -58,8 +46,7 @@ class Invitations:
 
     def __init__(self, accounts: Accounts, days: float = DEFAULT_DAYS, clock: Callable[[], float] = time.time):
         self.accounts = accounts
-        self._conn = accounts.connection
-        self._conn().executescript(SCHEMA)
+        self._conn = accounts.connection  # the ``password_links`` table is in the accounts schema (web.accounts)
         self.lifetime = days * 86400.0
         self.clock = clock  # wall time: links outlive processes; tests set a fake clock
 
