@@ -119,6 +119,7 @@ def test_deactivating_ends_sessions_and_blocks_login_until_reactivated(admin):
     assert "Deactivated" in page and "Reactivate" in page
     assert post_users_form(client, f"/admin/users/{emails['staff']}/reactivate").status_code == 302
     assert login(app.test_client(), emails["staff"]).status_code == 302
+    assert app.test_client().get(reset_path).status_code == 404  # reactivating does not revive the old link
 
 
 def test_a_role_change_takes_effect_at_once(admin):

@@ -52,6 +52,8 @@ _ADDED_COLUMNS = {
     "last_login": "TEXT NOT NULL DEFAULT ''",
 }
 
+_END_LINKS = "DELETE FROM password_links WHERE email = ?"
+
 NO_PASSWORD = ""
 """The hash of an invited account until its set-password link is used: it matches no password."""
 
@@ -222,11 +224,12 @@ class Accounts:
         """Deactivate (cannot log in, sessions end at once) or reactivate an account."""
         action = "account_reactivated" if active else "account_deactivated"
         sql = "UPDATE users SET active = ? WHERE email = ?"
-        self._change(email, sql, (int(active),), by, action, keep_admin and not active)
+        links = "" if active else _END_LINKS  # reactivating must not bring an old link back to life
+        self._change(email, sql, (int(active),), by, action, keep_admin and not active, also=links)
 
     def remove(self, email: str, by: str = "") -> None:
-        links = "DELETE FROM password_links WHERE email = ?"  # none may open a later account of that e-mail
-        self._change(email, "DELETE FROM users WHERE email = ?", (), by, "account_removed", also=links)
+        # No link may open a later account of that e-mail.
+        self._change(email, "DELETE FROM users WHERE email = ?", (), by, "account_removed", also=_END_LINKS)
 
     def get(self, email: str) -> User | None:
         """The account of ``email`` if it exists and is active."""
