@@ -157,3 +157,44 @@ def test_axe_finds_nothing_on_any_page_kind_at_desktop_and_phone_width(browser, 
     finally:
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+ADMIN_PAGE_KINDS = {
+    "users": "/admin/users",
+    "invite": "/admin/users/invite",
+    "audit": "/admin/audit",
+    "audit-filtered": "/admin/audit?who=admin&action=login&since=2020-01-01&until=2099-12-31",
+    "audit-bad-date": "/admin/audit?since=not-a-date",
+}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_the_admin_pages_at_desktop_and_phone_width(browser, server, locale):
+    """The users, invitation, link, set-password and audit pages (issue #19), as an admin sees them; the
+    set-password page as the invited person does."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    try:
+        log_in(page, server, "admin@cluster.example")
+        # One invitation per language: its link page is the answer to the form, its link the set-password page.
+        page.goto(server + "/admin/users/invite")
+        page.fill('input[name="email"]', f"axe.{locale}@cluster.example")
+        page.click('form.stacked button[type="submit"]')
+        link = page.input_value("#password-link")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            found[("password-link", width_name)] = axe_violations(page)
+            page.screenshot(path=str(SCREENSHOTS / f"password-link-{width_name}-{locale[:2]}.png"), full_page=True)
+            for kind, path in {**ADMIN_PAGE_KINDS, "set-password": link}.items():
+                page.goto(path if path.startswith("http") else server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+            page.goto(server + "/admin/users/invite")  # back to a link page for the other width
+            page.fill('input[name="email"]', f"axe.{locale}.{width_name}@cluster.example")
+            page.click('form.stacked button[type="submit"]')
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -71,7 +71,7 @@ def prepare_data_dir(hub: Hub) -> None:
     A bad ``SKH_...`` value raises ValueError here, once, rather than in every worker.
     """
     _secret_key(hub)
-    _ = hub.accounts, hub.pending, hub.login_throttle, hub.request_counts
+    _ = hub.accounts, hub.invitations, hub.pending, hub.login_throttle, hub.request_counts
     rate_limit.Rate.parse(hub.settings.web.rate_limit)
     client_address.trusted_proxies(hub.settings.web.trusted_proxies)
 
@@ -110,10 +110,10 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
+    from web.views import admin, api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))

@@ -181,7 +181,7 @@ SCHEMAS: Spec = {
             "matched_in": {
                 "type": "array",
                 "items": {"type": "string", "enum": ["text", "title", "authors", "org"]},
-                "description": "Where the query's words were found: [\"text\"] when the abstract or text holds one, "
+                "description": 'Where the query\'s words were found: ["text"] when the abstract or text holds one, '
                 "else which of title, authors and organisation do. Empty when browsing or sorting by date.",
             },
             "url": {"type": "string", "description": "The document's page."},

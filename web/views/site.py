@@ -21,6 +21,7 @@ bp = Blueprint("site", __name__)
 DISALLOWED = (
     "/upload",
     "/admin/",
+    "/set-password/",
     "/doc/*/edit",
     "/doc/*/delete",
     "/doc/*/cite.",

@@ -16,7 +16,7 @@ from ingest.model import Document
 from ingest.pipeline import IngestError, assign_areas
 from ingest.reasons import reason
 from ingest.store import sha256_of, store
-from web import audit_view
+from web import audit_page, audit_view
 from web.access import admin_required, staff_required
 from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
 from web.hub import get_hub
@@ -218,6 +218,18 @@ def remove(doc_id: str):
 @bp.get("/admin/audit")
 @admin_required
 def audit():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    entries = get_hub().accounts.audit_log(limit=100, offset=(page - 1) * 100)
-    return render_template("audit.html", entries=entries, page=page, changes=audit_view.changes)
+    """The log, newest first, filtered by who, what and when (web.audit_page); the export is admin.audit_export."""
+    hub = get_hub()
+    form, query, page = audit_page.read_filters(request.args)
+    size = audit_page.PAGE_SIZE
+    entries = hub.accounts.audit_log(limit=size + 1, offset=(page - 1) * size, query=query)
+    filters = {k: request.args[k][:254] for k in ("who", "action", "since", "until") if request.args.get(k)}
+    return render_template(
+        "audit.html",
+        rows=audit_page.rows(entries[:size], hub.catalog),
+        form=form,
+        page=page,
+        older=len(entries) > size and page < audit_page.MAX_PAGE,
+        filters=filters,
+        changes=audit_view.changes,
+    )
