@@ -46,3 +46,13 @@ class Document:
     """Hash of the normalised text: the same content in other bytes (a re-export) is one document."""
     added_at: str = ""
     updated_at: str = ""
+
+
+@dataclass
+class Trashed:
+    """A document in the trash: gone from every page and the index, kept whole until restored or purged."""
+
+    doc: Document
+    trashed_by: str
+    trashed_at: str
+    """``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
