@@ -219,8 +219,8 @@ class Catalog:
         return self.connection().execute("SELECT COUNT(*) FROM trash").fetchone()[0]
 
     def trashed_before(self, cutoff: str) -> list[Trashed]:
-        """The trashed documents trashed before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
-        rows = self.connection().execute("SELECT * FROM trash WHERE trashed_at < ? ORDER BY trashed_at", (cutoff,))
+        """The documents trashed at or before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
+        rows = self.connection().execute("SELECT * FROM trash WHERE trashed_at <= ? ORDER BY trashed_at", (cutoff,))
         return [_trashed_from_row(row) for row in rows]
 
     def count(self) -> int:
