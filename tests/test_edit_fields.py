@@ -178,3 +178,17 @@ def test_the_history_is_for_staff_only(mini_hub):
     assert staff.get("/doc/0123456789ab/history").status_code == 404
     token = csrf_token(staff, f"/doc/{doc_id}/edit")
     assert staff.post(f"/doc/{doc_id}/edit", data={"csrf_token": token, "title": "X"}).status_code == 400
+
+
+def test_a_doi_and_address_stored_before_the_checks_do_not_block_an_edit(staff):
+    """Ingest keeps what a file's metadata says; an edit of another field must not fail on it, and a link
+    that is not http(s) is shown as text, never as a link."""
+    from ingest.curation import update_metadata
+
+    hub, client, _, doc_id = staff
+    update_metadata(hub.datadir, hub.catalog, doc_id, {"doi": "see the report", "url": "javascript:alert(1)"})
+    assert 'href="javascript' not in client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    assert save(client, doc_id, title="Classroom reverberation").status_code == 302
+    doc = hub.catalog.get(doc_id)
+    assert (doc.title, doc.doi, doc.url) == ("Classroom reverberation", "see the report", "javascript:alert(1)")
+    assert save(client, doc_id, url="javascript:alert(2)").status_code == 400  # a new value is checked

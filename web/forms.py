@@ -110,14 +110,19 @@ class MetadataFields(Form):
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("da", _l("Danish"))]
 
 
+def _unchanged(form, field) -> bool:
+    """A value stored before these checks existed, sent back as it was, does not stop the rest of an edit."""
+    return field.data == getattr(form, "stored", {}).get(field.name)
+
+
 def _doi(form, field) -> None:
-    if field.data and not bare_doi(field.data):
+    if field.data and not bare_doi(field.data) and not _unchanged(form, field):
         raise ValidationError(_l("Not a DOI: write it as 10.1234/abc (or as a doi.org link)."))
 
 
 def _web_address(form, field) -> None:
     value = (field.data or "").strip()
-    if not value:
+    if not value or _unchanged(form, field):
         return
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
@@ -130,7 +135,13 @@ def _some_area(form, field) -> None:
 
 
 class EditForm(TranslatedForm, MetadataFields):
-    """Everything staff may correct on a published document (the review of an upload asks less)."""
+    """Everything staff may correct on a published document (the review of an upload asks less).
+
+    ``stored`` (field name -> value) holds the document's DOI and web address as they are, so one stored
+    before they were checked does not block an edit of something else."""
+
+    stored: dict[str, str] = {}
+    org = StringField(_l("Organisations (separated by ;)"), validators=[Optional(), Length(max=500)])
 
     date = DateField(_l("Date (optional)"), validators=[Optional()])
     lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")

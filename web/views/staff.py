@@ -180,7 +180,7 @@ EDIT_VALUES = {
     "type": lambda form: (form.type.data or "").strip(),
     "lang": lambda form: form.lang.data,
     "abstract": lambda form: (form.abstract.data or "").strip(),
-    "doi": lambda form: bare_doi(form.doi.data or ""),
+    "doi": lambda form: bare_doi(form.doi.data or "") or (form.doi.data or "").strip(),  # bare, if it is one
     "url": lambda form: (form.url.data or "").strip(),
     "areas": lambda form: list(form.areas.data or []),
     "visibility": lambda form: form.visibility.data,
@@ -212,6 +212,7 @@ def edit(doc_id: str):
     hub = get_hub()
     doc = _editable(doc_id)
     form = with_language(with_areas(EditForm(), hub.taxonomy, current_language()), doc.lang)
+    form.stored = {"doi": doc.doi, "url": doc.url}
     if request.method == "GET":
         return _edit_page(doc, _prefill_edit(form, doc))
     if not form.validate_on_submit():
