@@ -228,3 +228,31 @@ def test_rebuild_does_not_resurrect_and_check_does_not_miss_a_trashed_document(c
     assert checked.exit_code == 0, checked.output
     gc = skh("gc", "--grace-minutes", "0")
     assert gc.exit_code == 0 and path_for(hub.datadir.originals, hub.catalog.trashed(doc_id).doc.sha256).exists()
+
+
+def test_a_catalog_from_before_the_trash_gains_its_tables_in_place(mini_hub):
+    """A data dir written by the previous version has no trash or history table: opening it adds them and
+    keeps every document."""
+    from ingest.catalog import Catalog
+
+    path = mini_hub.datadir.catalog
+    conn = mini_hub.catalog.connection()
+    conn.executescript("DROP TABLE trash; DROP TABLE history;")
+    reopened = Catalog(path)
+    assert reopened.count() == 8 and reopened.trash_count() == 0
+    doc = next(reopened.all())
+    trash(mini_hub.datadir, reopened, doc.id, "staff@cluster.example")
+    assert reopened.trashed(doc.id).doc == doc and reopened.count() == 7
+
+
+def test_serve_purges_the_expired_trash_as_it_starts(mini_hub):
+    from tests.browser_support import served
+
+    doc = next(mini_hub.catalog.all())
+    trash(mini_hub.datadir, mini_hub.catalog, doc.id, "staff@cluster.example", now=datetime(2026, 1, 1, tzinfo=UTC))
+    kept = list(mini_hub.catalog.all())[0]
+    trash(mini_hub.datadir, mini_hub.catalog, kept.id, "staff@cluster.example")  # just now: it stays
+    with served(mini_hub.datadir.root, {"SKH_TRASH_DAYS": "3"}):
+        assert mini_hub.catalog.trashed(doc.id) is None
+        assert not path_for(mini_hub.datadir.originals, doc.sha256).exists()
+        assert mini_hub.catalog.trashed(kept.id) is not None
