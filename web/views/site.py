@@ -23,6 +23,8 @@ DISALLOWED = (
     "/admin/",
     "/doc/*/edit",
     "/doc/*/delete",
+    "/doc/*/history",
+    "/trash",
     "/doc/*/cite.",
     "/search?",
     "/search/cite.",
