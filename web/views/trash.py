@@ -18,8 +18,9 @@ from ingest import history
 from ingest.curation import NotFound
 from ingest.trash import NotInTrash, RestoreConflict, restore, trash
 from web.access import staff_required
-from web.forms import PostForm
+from web.forms import VISIBILITY_NAMES, PostForm
 from web.hub import get_hub
+from web.i18n import area_label, language_name, type_name
 from web.trash_expiry import purge
 from web.views.documents import DOC_ID
 from web.views.staff import busy_message
@@ -134,4 +135,20 @@ def changes(doc_id: str):
     if doc is None and trashed is None:
         abort(404)
     entries = history.for_document(catalog.connection(), doc_id)
-    return render_template("history.html", doc=doc or trashed.doc, trashed=trashed, entries=entries)
+    return render_template("history.html", doc=doc or trashed.doc, trashed=trashed, entries=entries, shown=shown)
+
+
+def shown(field: str, text: str) -> str:
+    """A value as the history keeps it (:func:`ingest.history.as_text`), as the pages name it: area labels,
+    type, language and visibility names in the interface language."""
+    if not text:
+        return ""
+    if field == "areas":
+        return ", ".join(area_label(area) for area in text.split("; "))
+    if field == "type":
+        return type_name(text)
+    if field == "lang":
+        return language_name(text)
+    if field == "visibility":
+        return str(VISIBILITY_NAMES.get(text, text))
+    return text
