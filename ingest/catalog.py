@@ -87,9 +87,14 @@ def _from_row(row: sqlite3.Row) -> Document:
     return Document(**data)
 
 
+_TRASH_LISTED = "id, sha256, title, json_remove(document, '$.body') AS document, trashed_by, trashed_at"
+"""A trash listing's columns: the document without its text, so listing a thousand holds no thousand texts."""
+
+
 def _trashed_from_row(row: sqlite3.Row) -> Trashed:
     data = json.loads(row["document"])
     known = {name: data[name] for name in _COLUMNS if name in data}  # a field added since keeps its default
+    known.setdefault("body", "")  # a listing leaves the text out (_TRASH_LISTED)
     return Trashed(Document(**known), row["trashed_by"], row["trashed_at"])
 
 
@@ -211,16 +216,20 @@ class Catalog:
         return _trashed_from_row(row) if row else None
 
     def trash_listing(self, limit: int = 1000) -> list[Trashed]:
-        """The trashed documents, the most recently trashed first."""
-        rows = self.connection().execute("SELECT * FROM trash ORDER BY trashed_at DESC, id LIMIT ?", (limit,))
+        """The trashed documents (without their text), the most recently trashed first."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash ORDER BY trashed_at DESC, id LIMIT ?", (limit,)
+        )
         return [_trashed_from_row(row) for row in rows]
 
     def trash_count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM trash").fetchone()[0]
 
     def trashed_before(self, cutoff: str) -> list[Trashed]:
-        """The documents trashed at or before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
-        rows = self.connection().execute("SELECT * FROM trash WHERE trashed_at <= ? ORDER BY trashed_at", (cutoff,))
+        """The documents (without their text) trashed at or before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash WHERE trashed_at <= ? ORDER BY trashed_at", (cutoff,)
+        )
         return [_trashed_from_row(row) for row in rows]
 
     def count(self) -> int:
