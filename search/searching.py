@@ -342,7 +342,7 @@ def _page_of_hits(
         sort = "newest"  # browsing has no relevance; newest first is what people expect
     if sort == "relevance" and shared:
         languages = {lang: snapshot.columns.mask_for("lang", [lang]) for lang in LANGUAGES}
-        ranked = ranked_with_share(final, docnums, scores, languages, limit)
+        ranked = ranked_with_share(docnums, scores, languages, limit)
     elif sort == "relevance":
         ranked = docnums[top_k(docnums, scores[docnums], limit)]
     else:

@@ -14,6 +14,7 @@ from tests.accounts_support import PASSWORD, make_users
 from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
+from tests.structure_support import STRUCTURED_ID, ingest_structured
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-pages")
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
+    ingest_structured(hub)
     make_users(hub)
     with served(hub.datadir.root) as base:
         yield base
@@ -113,6 +115,7 @@ PAGE_KINDS = {
     "results-empty-filtered": "/search?q=reverberation&org=Bulk+Acoustics+ApS",
     "results-corrected": "/search?q=loudspeeker",
     "document": None,  # the first hit of "reverberation", found at run time
+    "document-structured": f"/doc/{STRUCTURED_ID}",  # its text's own headings (h2, h3) and lists
     "area": "/areas/hearing-health",
     "organisation": "/orgs/aurora-hearing-a-s",
     "author": "/authors/anne-jensen",

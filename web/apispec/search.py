@@ -152,6 +152,7 @@ SCHEMAS: Spec = {
             "doi",
             "score",
             "snippet",
+            "matched_in",
             "url",
             "api_url",
         ],  # fmt: skip
@@ -172,6 +173,12 @@ SCHEMAS: Spec = {
                 "ordered by date (browsing, sort=newest or oldest).",
             },
             "snippet": {"type": "string", "description": "HTML-escaped text with <mark> around the matches."},
+            "matched_in": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["text", "title", "authors", "org"]},
+                "description": "Where the query's words were found: [\"text\"] when the abstract or text holds one, "
+                "else which of title, authors and organisation do. Empty when browsing or sorting by date.",
+            },
             "url": {"type": "string", "description": "The document's page."},
             "api_url": {"type": "string", "description": "The document's metadata (/api/documents/{id})."},
         },
