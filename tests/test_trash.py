@@ -256,3 +256,20 @@ def test_serve_purges_the_expired_trash_as_it_starts(mini_hub):
         assert mini_hub.catalog.trashed(doc.id) is None
         assert not path_for(mini_hub.datadir.originals, doc.sha256).exists()
         assert mini_hub.catalog.trashed(kept.id) is not None
+
+
+def test_a_backup_keeps_the_trash_with_its_originals(mini_hub, tmp_path):
+    from ingest.backup import backup
+    from ingest.backup import restore as restore_backup
+    from ingest.catalog import Catalog
+    from ingest.datadir import DataDir
+
+    doc = next(mini_hub.catalog.all())
+    trash(mini_hub.datadir, mini_hub.catalog, doc.id, "staff@cluster.example")
+    backup(mini_hub.datadir, tmp_path / "copy", lambda _folder: set())
+    target = DataDir.at(tmp_path / "restored")
+    _manifest, indexed = restore_backup(tmp_path / "copy", target, False)
+    catalog = Catalog(target.catalog)
+    assert indexed == 7 and catalog.trashed(doc.id).doc == doc
+    assert path_for(target.originals, doc.sha256).exists()
+    assert restore(target, catalog, doc.id, "staff@cluster.example").id == doc.id and catalog.count() == 8
