@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ingest import changelog
+from ingest import changelog, history
 from ingest.db import ThreadConnections, immediate
-from ingest.model import Document
+from ingest.model import Document, Trashed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -48,6 +48,21 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 """
+# Trashed documents leave the documents table (and with it every page, count, feed and the index, which are
+# built from it) for this one, whole and as they were, until they are restored or purged (ingest.trash).
+# A table of its own rather than a flag: no reader of the documents table can forget to leave them out.
+_TRASH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS trash (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    document TEXT NOT NULL,
+    trashed_by TEXT NOT NULL,
+    trashed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trash_sha256 ON trash(sha256);
+CREATE INDEX IF NOT EXISTS trash_trashed_at ON trash(trashed_at);
+"""
 _TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS documents_text_sha256 ON documents(text_sha256)"
 # Covers the sitemap's listing (web/views/site.py): the visibility column sits after the body in each row, so
 # without it listing the public ids would read every document's text.
@@ -75,12 +90,23 @@ def _from_row(row: sqlite3.Row) -> Document:
     return Document(**data)
 
 
+_TRASH_LISTED = "id, sha256, title, json_remove(document, '$.body') AS document, trashed_by, trashed_at"
+"""A trash listing's columns: the document without its text, so listing a thousand holds no thousand texts."""
+
+
+def _trashed_from_row(row: sqlite3.Row) -> Trashed:
+    data = json.loads(row["document"])
+    known = {name: data[name] for name in _COLUMNS if name in data}  # a field added since keeps its default
+    known.setdefault("body", "")  # a listing leaves the text out (_TRASH_LISTED)
+    return Trashed(Document(**known), row["trashed_by"], row["trashed_at"])
+
+
 class Catalog:
     """Thread-safe access to the catalog file: one connection per thread."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._connections = ThreadConnections(self.path, _SCHEMA + changelog.SCHEMA)
+        self._connections = ThreadConnections(self.path, _SCHEMA + changelog.SCHEMA + _TRASH_SCHEMA + history.SCHEMA)
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -183,8 +209,40 @@ class Catalog:
             yield _from_row(row)
 
     def hashes(self) -> set[str]:
-        """The SHA-256 of every document's original: what the originals store must keep."""
-        return {row[0] for row in self.connection().execute("SELECT sha256 FROM documents")}
+        """The SHA-256 of every document's original, in the trash too: what the originals store must keep."""
+        rows = self.connection().execute("SELECT sha256 FROM documents UNION SELECT sha256 FROM trash")
+        return {row[0] for row in rows}
+
+    def holds(self, sha256: str) -> bool:
+        """Whether a document, live or in the trash, still needs the original ``sha256``."""
+        row = self.connection().execute(
+            "SELECT 1 FROM documents WHERE sha256 = ? UNION ALL SELECT 1 FROM trash WHERE sha256 = ? LIMIT 1",
+            (sha256, sha256),
+        )
+        return row.fetchone() is not None
+
+    # -- the trash -----------------------------------------------------------
+
+    def trashed(self, doc_id: str) -> Trashed | None:
+        row = self.connection().execute("SELECT * FROM trash WHERE id = ?", (doc_id,)).fetchone()
+        return _trashed_from_row(row) if row else None
+
+    def trash_listing(self, limit: int = 1000) -> list[Trashed]:
+        """The trashed documents (without their text), the most recently trashed first."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash ORDER BY trashed_at DESC, id LIMIT ?", (limit,)
+        )
+        return [_trashed_from_row(row) for row in rows]
+
+    def trash_count(self) -> int:
+        return self.connection().execute("SELECT COUNT(*) FROM trash").fetchone()[0]
+
+    def trashed_before(self, cutoff: str) -> list[Trashed]:
+        """The documents (without their text) trashed at or before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash WHERE trashed_at <= ? ORDER BY trashed_at", (cutoff,)
+        )
+        return [_trashed_from_row(row) for row in rows]
 
     def count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -221,3 +279,21 @@ class Catalog:
 
     def delete(self, conn: sqlite3.Connection, doc_id: str) -> None:
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def put_in_trash(self, conn: sqlite3.Connection, doc: Document, by: str, at: str) -> None:
+        """Keep ``doc`` whole in the trash (the caller deletes it from the documents table and the index)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO trash (id, sha256, title, document, trashed_by, trashed_at) VALUES (?,?,?,?,?,?)",
+            (doc.id, doc.sha256, doc.title, json.dumps(asdict(doc), ensure_ascii=False), by, at),
+        )
+
+    def insert_exact(self, conn: sqlite3.Connection, doc: Document) -> None:
+        """Insert ``doc`` with its own ``added_at`` and ``updated_at`` (a restore: it comes back as it was)."""
+        row = _to_row(doc)
+        conn.execute(
+            f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})",
+            row,
+        )
+
+    def remove_from_trash(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        conn.execute("DELETE FROM trash WHERE id = ?", (doc_id,))

@@ -53,3 +53,13 @@ class Document:
     alone and for documents ingested before structure was kept: their page shows the body's paragraphs."""
     added_at: str = ""
     updated_at: str = ""
+
+
+@dataclass
+class Trashed:
+    """A document in the trash: gone from every page and the index, kept whole until restored or purged."""
+
+    doc: Document
+    trashed_by: str
+    trashed_at: str
+    """``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""

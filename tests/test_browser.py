@@ -136,8 +136,9 @@ def test_staff_upload_find_edit_delete(browser, server, server_hub):
     assert "Areas set by staff" in page.locator(".why").inner_text()
 
     page.click("text=Edit metadata")
-    page.click('button:has-text("Delete this document")')
-    page.wait_for_url(server + "/")
+    page.click("text=Delete this document…")
+    page.click('button:has-text("Move to trash")')  # delete asks first
+    page.wait_for_url(server + "/trash")
     assert page.goto(doc_url).status == 404
     page.goto(f"{server}/search?q={word}&org=Vestkyst+Transducers+ApS")
     assert total(page) == 0

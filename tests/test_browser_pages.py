@@ -198,3 +198,62 @@ def test_axe_finds_nothing_on_the_admin_pages_at_desktop_and_phone_width(browser
     finally:
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_the_staff_curation_pages(browser, server, locale):
+    """Issue #19's pages as staff see them: the edit form (as shown and with a refused value), the delete
+    confirmation, the change history, the document page with its staff links, and the trash with one document
+    in it (restored afterwards, so the other tests find the corpus as it was)."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    doc_id = ""
+    try:
+        log_in(page, server, "staff@cluster.example")
+        page.goto(server + "/search?q=endurance")
+        doc = page.locator("li.hit h3 a").first.get_attribute("href")
+        doc_id = doc.rsplit("/", 1)[-1]
+        page.goto(server + doc + "/edit")
+        page.fill('textarea[name="abstract"]', "Drivers measured for twelve weeks in an anechoic room.")
+        page.click('form.stacked button[type="submit"]')  # a change for the history to list
+        page.wait_for_url(server + doc)
+        paths = {
+            "edit": doc + "/edit",
+            "confirm-delete": doc + "/delete",
+            "history": doc + "/history",
+            "document-staff": doc,
+        }
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for kind, path in paths.items():
+                page.goto(server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+            page.goto(server + doc + "/edit")
+            page.fill('input[name="doi"]', "not a doi")
+            page.uncheck('input[name="areas"]:checked')
+            page.click('form.stacked button[type="submit"]')
+            assert page.locator(".field-error").count() == 3  # the summary, the DOI, the areas
+            page.screenshot(path=str(SCREENSHOTS / f"edit-errors-{width_name}-{locale[:2]}.png"), full_page=True)
+            found[("edit-errors", width_name)] = axe_violations(page)
+        page.goto(server + doc + "/delete")
+        page.click("form.danger button")
+        page.wait_for_url(server + "/trash")
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(server + "/trash")
+            assert page.locator("ul.trash li").count() == 1
+            page.screenshot(path=str(SCREENSHOTS / f"trash-{width_name}-{locale[:2]}.png"), full_page=True)
+            found[("trash", width_name)] = axe_violations(page)
+    finally:
+        if doc_id:
+            page.goto(server + "/trash")
+            restore = page.locator(f'form[action="/trash/{doc_id}/restore"] button')
+            if restore.count():
+                restore.click()
+                page.wait_for_url(server + f"/doc/{doc_id}")
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -110,10 +110,24 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import admin, api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
+    from web.views import (
+        admin,
+        api,
+        auth,
+        citations,
+        documents,
+        experts,
+        feeds,
+        language,
+        pages,
+        people,
+        site,
+        staff,
+        trash,
+    )
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))

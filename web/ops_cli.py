@@ -1,5 +1,5 @@
 """The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``,
-``restructure``.
+``restructure``, ``purge-trash``.
 
 They live beside :mod:`web.cli` (registered on its ``main`` group) and are thin: the work is in
 :mod:`ingest.orphans`, :mod:`ingest.check`, :mod:`ingest.backup` and :mod:`ingest.restructure`. This
@@ -22,6 +22,7 @@ from ingest.orphans import collect_garbage
 from ingest.restructure import restructure
 from web.hub import Hub
 from web.settings import Settings
+from web.trash_expiry import purge
 from web.uploads import PendingUploads
 
 GRACE_HELP = "Leave unreferenced files younger than this (default: SKH_GC_GRACE_MINUTES, 60)."
@@ -143,4 +144,20 @@ def restructure_command(as_json: bool) -> None:
         )
 
 
-COMMANDS = (gc, check_command, backup_command, restore_command, restructure_command)
+@click.command("purge-trash")
+@click.option("--days", type=float, default=None, help="Purge what was trashed longer ago (default: SKH_TRASH_DAYS).")
+@click.option("--json", "as_json", is_flag=True)
+def purge_trash(days: float | None, as_json: bool) -> None:
+    """Delete for good the documents trashed more than SKH_TRASH_DAYS ago, with their originals."""
+    hub = open_hub()
+    purged = purge(hub, days=None if days is None else max(0.0, days))
+    if as_json:
+        rows = [{"id": t.doc.id, "title": t.doc.title, "trashed_at": t.trashed_at} for t in purged]
+        click.echo(json.dumps({"purged": rows, "left_in_trash": hub.catalog.trash_count()}, ensure_ascii=False))
+        return
+    for item in purged:
+        click.echo(f"purged {item.doc.id} {item.doc.title!r} (trashed {item.trashed_at} by {item.trashed_by})")
+    click.echo(f"{len(purged)} purged, {hub.catalog.trash_count()} left in the trash")
+
+
+COMMANDS = (gc, check_command, backup_command, restore_command, restructure_command, purge_trash)

@@ -24,6 +24,8 @@ DISALLOWED = (
     "/set-password/",
     "/doc/*/edit",
     "/doc/*/delete",
+    "/doc/*/history",
+    "/trash",
     "/doc/*/cite.",
     "/search?",
     "/search/cite.",
