@@ -15,6 +15,8 @@ class Parsed:
     body: str
     metadata: dict[str, object] = field(default_factory=dict)
     headings: list[str] = field(default_factory=list)
+    pages: int | None = None
+    """Pages as the format counts them (a PDF's pages, a Word file's as Word last laid it out); None: no pages."""
 
 
 @dataclass

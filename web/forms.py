@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import Form, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ingest.model import VISIBILITIES
 
@@ -94,6 +94,23 @@ class MetadataFields(Form):
 
 class EditForm(TranslatedForm, MetadataFields):
     pass
+
+
+YEARS = (1900, 2100)
+
+
+class ReviewFields(MetadataFields):
+    """One uploaded file's metadata before it is published: a year as a number (the catalog keeps a year, and a
+    date only when the file gave one), and at least one strength area, since a document no area lists is one
+    researchers browsing by area never meet."""
+
+    year = IntegerField(
+        _l("Year"),
+        validators=[Optional(), NumberRange(*YEARS)],
+        widget=widgets.NumberInput(min=YEARS[0], max=YEARS[1], step=1),
+        render_kw={"class": "year", "inputmode": "numeric"},
+    )
+    areas = CheckboxesField(_l("Strength areas"), validators=[InputRequired(_l("Choose at least one strength area."))])
 
 
 def with_areas(form: Form, taxonomy, lang: str = "en") -> Form:

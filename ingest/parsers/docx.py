@@ -89,12 +89,13 @@ def _style_names(xml: bytes | None) -> dict[str, str]:
     return names
 
 
-def _company(archive: zipfile.ZipFile) -> str:
+def _app_property(archive: zipfile.ZipFile, name: str) -> str:
+    """One extended property (docProps/app.xml): ``Company``, ``Pages`` (as Word last laid the text out)."""
     try:
         xml = archive.read("docProps/app.xml").decode("utf-8", errors="replace")
     except KeyError:
         return ""
-    m = re.search(r"<(?:\w+:)?Company>([^<]*)</(?:\w+:)?Company>", xml)
+    m = re.search(rf"<(?:\w+:)?{name}>([^<]*)</(?:\w+:)?{name}>", xml)
     return m.group(1).strip() if m else ""
 
 
@@ -166,7 +167,8 @@ def parse_docx(data: bytes) -> Parsed:
                 xml = _read(archive, part)
                 if xml:
                     paragraphs.extend(_walk(etree.fromstring(xml, _XML), styles)[0])
-            company = _company(archive)
+            company = _app_property(archive, "Company")
+            pages = _app_property(archive, "Pages")
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise ParseError(reason("docx_damaged", error=f"{exc.__class__.__name__}: {str(exc)[:120]}")) from exc
     if company:
@@ -176,4 +178,5 @@ def parse_docx(data: bytes) -> Parsed:
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise ParseError(reason("docx_no_text"))
-    return Parsed(format="docx", body=body, metadata=metadata, headings=headings)
+    count = int(pages) if pages.isdigit() and 0 < int(pages) < 100_000 else None
+    return Parsed(format="docx", body=body, metadata=metadata, headings=headings, pages=count)
