@@ -271,6 +271,14 @@ class Ingestor:
         self._save([(doc, outcome, None)], None)
         return outcome
 
+    def save_many(self, docs: list[Document]) -> list[Outcome]:
+        """Save several prepared documents (a bulk upload's selection) in one commit; one outcome each, in order.
+        A document that fails costs itself only (the batch is retried file by file)."""
+        outcomes = [Outcome(path=doc.filename, status="failed") for doc in docs]
+        if docs:
+            self._save([(doc, outcome, None) for doc, outcome in zip(docs, outcomes, strict=True)], None)
+        return outcomes
+
     def extract_isolated(self, data: bytes, filename: str, source: str, explicit: dict[str, object]) -> Document:
         """:func:`extract` in a parser child under the limits (an upload's first step); raises IngestError."""
         if len(data) > self.limits.max_file_bytes:

@@ -33,11 +33,17 @@ def mixed_files() -> list[tuple[str, bytes]]:
     return [
         ("004-pdflatex-4-pages__pdflatex-4-pages.pdf", titled_pdf("Absorbers in Open-Plan Offices")),
         ("cabin.docx", docx_bytes("Cabin Noise in Electric Ferries", [BODY.replace("offices", "ferries")])),
-        ("hearing.md", b"# Hearing Aid Fitting for Musicians\n\nMusicians with hearing loss and hearing aids "
-         b"judged the sound quality of music programmes in the clinic.\n"),
-        ("concert.html", b"<!doctype html><html lang='en'><head><title>Spatial Audio at Concerts</title></head>"
-         b"<body><main><h1>Spatial Audio at Concerts</h1><p>Object-based loudspeaker arrays for live concerts "
-         b"and immersive sound reinforcement.</p></main></body></html>"),
+        (
+            "hearing.md",
+            b"# Hearing Aid Fitting for Musicians\n\nMusicians with hearing loss and hearing aids "
+            b"judged the sound quality of music programmes in the clinic.\n",
+        ),
+        (
+            "concert.html",
+            b"<!doctype html><html lang='en'><head><title>Spatial Audio at Concerts</title></head>"
+            b"<body><main><h1>Spatial Audio at Concerts</h1><p>Object-based loudspeaker arrays for live concerts "
+            b"and immersive sound reinforcement.</p></main></body></html>",
+        ),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage"),
     ]
 

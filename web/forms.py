@@ -71,6 +71,13 @@ class UploadForm(TranslatedForm):
     visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES, default="public")
 
 
+class BulkUploadForm(TranslatedForm):
+    """Many files or ZIP archives at once; they are extracted in the background and reviewed on a batch page."""
+
+    files = MultipleFileField(_l("Files or ZIP archives"))
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES, default="public")
+
+
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

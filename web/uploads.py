@@ -83,9 +83,11 @@ class PendingUploads:
 
     def facts(self, owner: str, token: str) -> dict[str, object]:
         """What the review shows about the file but the document does not keep (its page count)."""
-        row = self._conn().execute(
-            "SELECT facts FROM pending_uploads WHERE token = ? AND owner = ?", (token, owner)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT facts FROM pending_uploads WHERE token = ? AND owner = ?", (token, owner))
+            .fetchone()
+        )
         return json.loads(row[0]) if row else {}
 
     def hashes(self) -> set[str]:

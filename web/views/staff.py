@@ -18,7 +18,7 @@ from ingest.reasons import reason
 from ingest.store import sha256_of, store
 from web import audit_view
 from web.access import admin_required, staff_required
-from web.forms import EditForm, PostForm, UploadForm, with_areas
+from web.forms import BulkUploadForm, EditForm, PostForm, UploadForm, with_areas
 from web.hub import get_hub
 from web.i18n import current_language, number
 from web.messages_ingest import ingest_reason
@@ -71,11 +71,11 @@ def upload():
     hub = get_hub()
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("upload.html", form=form, problems=[])
+        return render_template("upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=[])
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         form.files.errors.append(_("Choose at least one file."))
-        return render_template("upload.html", form=form, problems=[]), 400
+        return render_template("upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=[]), 400
     problems, duplicates, reviews, wanted = [], [], [], []
     max_bytes = hub.ingestor.limits.max_file_bytes
     for file in files[:50]:
@@ -100,7 +100,9 @@ def upload():
         reviews.append(review_of(hub, current_user.email, token, extracted.doc))
     status = 200 if reviews or duplicates else 400
     if not reviews:
-        return render_template("upload.html", form=form, problems=problems, duplicates=duplicates), status
+        return render_template(
+            "upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=problems, duplicates=duplicates
+        ), status
     return render_template("review.html", reviews=reviews, problems=problems, duplicates=duplicates, post=PostForm())
 
 
