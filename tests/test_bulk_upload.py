@@ -6,6 +6,7 @@ through the batch's status, as the page's script does."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -18,6 +19,7 @@ from ingest.archive import unpack
 from ingest.limits import MB
 from tests.accounts_support import csrf_token, login, make_users
 from tests.upload_support import archive, hostile_archive, mixed_files
+from web import batch_intake
 from web.app import create_app
 
 
@@ -190,3 +192,73 @@ def test_batches_belong_to_their_owner_and_need_csrf(staff, mini_hub):
     login(member, "member@cluster.example")
     assert member.get(page).status_code == 403
     assert hub.catalog.count() == 8
+
+
+def test_a_batch_takes_no_more_than_its_limit(staff, monkeypatch):
+    _, client = staff
+    monkeypatch.setattr(batch_intake, "MAX_BATCH_FILES", 2)  # SKH's limit is 200; three files show it here
+    page = start_batch(client, *mixed_files()[1:4])
+    state = settled(client, page)
+    assert [f["status"] for f in state.values()] == ["extracted", "extracted", "refused"]
+    assert "already holds 2 files" in state["concert.html"]["outcome"]
+
+
+def test_one_person_cannot_fill_the_queue(staff):
+    hub, client = staff
+    for _ in range(batch_intake.MAX_OPEN_BATCHES):  # batches still waiting for the job (not woken here)
+        hub.batches.add(hub.batches.create("staff@cluster.example", "public"), "x.md", b"# Waiting\n\nText here.")
+    token = csrf_token(client, "/upload")
+    data = {"bulk-csrf_token": token, "bulk-visibility": "public", "bulk-files": [(io.BytesIO(b"x"), "y.md")]}
+    response = client.post("/upload/batch", data=data, content_type="multipart/form-data")
+    assert response.status_code == 429 and "still being extracted" in response.get_data(as_text=True)
+
+
+def test_the_page_script_sends_files_one_by_one_and_reads_json(staff):
+    _, client = staff
+    token = csrf_token(client, "/upload")
+    json_headers = {"Accept": "application/json"}
+    created = client.post(
+        "/upload/batch", data={"bulk-csrf_token": token, "bulk-visibility": "members"}, headers=json_headers
+    ).get_json()
+    added = client.post(
+        created["files"],
+        data={"csrf_token": token, "files": [(io.BytesIO(hostile_archive()), "reports.zip")]},
+        content_type="multipart/form-data",
+        headers=json_headers,
+    ).get_json()
+    assert [f["status"] for f in added["files"]] == ["waiting", "waiting", "refused", "refused", "waiting"]
+    assert client.post(created["files"], data={"files": [(io.BytesIO(b"x"), "a.md")]}).status_code == 400
+    state = settled(client, created["page"])
+    assert state["reports.zip/reports/hearing.md"]["status"] == "extracted"
+
+
+def test_pending_uploads_made_before_page_counts_upgrade_in_place(tmp_path):
+    import sqlite3
+
+    from web.uploads import PendingUploads
+
+    path = tmp_path / "accounts.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE pending_uploads (token TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL "
+            "DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), document TEXT NOT NULL)"
+        )
+        doc = {"id": "a", "sha256": "b", "source": "s", "filename": "f.md", "format": "markdown", "size": 1}
+        doc |= {"title": "T", "body": "text"}
+        conn.execute("INSERT INTO pending_uploads (token, owner, document) VALUES ('t', 'o', ?)", (json.dumps(doc),))
+    pending = PendingUploads(path)
+    assert pending.peek("o", "t").title == "T" and pending.facts("o", "t") == {}
+    token = pending.park("o", pending.peek("o", "t"), {"pages": 3})
+    assert pending.facts("o", token) == {"pages": 3}
+
+
+def test_a_file_that_runs_out_of_time_gets_one_more_go_then_its_reason(staff):
+    from tests.filemakers import xobject_bomb_pdf
+
+    hub, client = staff
+    hub.ingestor.limits = replace(hub.ingestor.limits, timeout_s=2)  # SKH_PARSE_TIMEOUT_S=2
+    page = start_batch(client, ("forms.pdf", xobject_bomb_pdf(depth=7)), mixed_files()[2])
+    state = settled(client, page)
+    assert state["forms.pdf"]["status"] == "refused" and "time limit" in state["forms.pdf"]["outcome"]
+    assert state["hearing.md"]["status"] == "extracted"
+    assert [f.tries for f in hub.batches.files(page.rsplit("/", 1)[1])] == [2, 1]

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETRIED = ("timeout", "killed", "crashed", "exited")
+TRIES = 2
+"""A file whose parser child ran out of time or died is given one more go in a fresh child before it is
+refused: the server forks its children from a process whose other threads serve requests, and a child forked
+while one of them held a lock it then needs hangs (seen in tests: a 1 s PDF "took longer than 60 s" once in a
+few runs). A file that is hostile costs one limit more; the batch is a background job."""
+
 IDLE_WAIT_S = 30.0
 """How long the thread sleeps when the queue is empty before it looks again (a file another process queued)."""
 
@@ -99,6 +106,9 @@ class BatchWorker:
     def _finish(self, item: Claimed, data: bytes, extracted: Extracted | IngestError) -> None:
         batches = self.hub.batches
         if isinstance(extracted, IngestError):
+            if getattr(extracted.reason, "code", "") in RETRIED and item.file.tries < TRIES:
+                batches.retry(item.file)  # taken again next, by the fresh child pebble started for the one stopped
+                return
             batches.finish(item.file, REFUSED, extracted.reason)
             return
         doc = extracted.doc

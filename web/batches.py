@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS batch_files (
     doc_id TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
     claimed_at REAL,
+    tries INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (batch_id, position)
 );
 CREATE INDEX IF NOT EXISTS batch_files_status ON batch_files(status);
@@ -83,6 +84,8 @@ class BatchFile:
     token: str = ""
     doc_id: str = ""
     title: str = ""
+    tries: int = 0
+    """How many times a worker took it (a file whose parse ran out of time is given one more go)."""
 
 
 @dataclass
@@ -178,7 +181,7 @@ class Batches:
         conn = self._conn()
         with immediate(conn):
             row = conn.execute(
-                "SELECT f.batch_id, f.position, f.name, b.owner, b.visibility FROM batch_files f "
+                "SELECT f.batch_id, f.position, f.name, b.owner, b.visibility, f.tries FROM batch_files f "
                 "JOIN upload_batches b ON b.id = f.batch_id "
                 "WHERE f.status = ? OR (f.status = ? AND f.claimed_at < ?) ORDER BY b.created_at, f.position LIMIT 1",
                 (WAITING, WORKING, now - STALE_CLAIM),
@@ -186,10 +189,11 @@ class Batches:
             if row is None:
                 return None
             conn.execute(
-                "UPDATE batch_files SET status = ?, claimed_at = ? WHERE batch_id = ? AND position = ?",
+                "UPDATE batch_files SET status = ?, claimed_at = ?, tries = tries + 1 "
+                "WHERE batch_id = ? AND position = ?",
                 (WORKING, now, row[0], row[1]),
             )
-        file = BatchFile(row[0], row[1], row[2], WORKING)
+        file = BatchFile(row[0], row[1], row[2], WORKING, tries=row[5] + 1)
         return Claimed(file, row[3], row[4], self._spooled(row[0], row[1]))
 
     def finish(
@@ -209,13 +213,20 @@ class Batches:
         )
         self._spooled(file.batch_id, file.position).unlink(missing_ok=True)
 
+    def retry(self, file: BatchFile) -> None:
+        """Put a claimed file back in the queue (its bytes are still spooled)."""
+        self._conn().execute(
+            "UPDATE batch_files SET status = ?, claimed_at = NULL WHERE batch_id = ? AND position = ?",
+            (WAITING, file.batch_id, file.position),
+        )
+
     def files(self, batch_id: str) -> list[BatchFile]:
         rows = self._conn().execute(
-            "SELECT batch_id, position, name, status, reason, token, doc_id, title FROM batch_files "
+            "SELECT batch_id, position, name, status, reason, token, doc_id, title, tries FROM batch_files "
             "WHERE batch_id = ? ORDER BY position",
             (batch_id,),
         )
-        return [BatchFile(r[0], r[1], r[2], r[3], reason_from(r[4]), r[5], r[6], r[7]) for r in rows]
+        return [BatchFile(r[0], r[1], r[2], r[3], reason_from(r[4]), r[5], r[6], r[7], r[8]) for r in rows]
 
     def by_token(self, batch_id: str, token: str) -> BatchFile | None:
         return next((f for f in self.files(batch_id) if f.token == token and f.status == EXTRACTED), None)
