@@ -262,3 +262,13 @@ def test_a_file_that_runs_out_of_time_gets_one_more_go_then_its_reason(staff):
     assert state["forms.pdf"]["status"] == "refused" and "time limit" in state["forms.pdf"]["outcome"]
     assert state["hearing.md"]["status"] == "extracted"
     assert [f.tries for f in hub.batches.files(page.rsplit("/", 1)[1])] == [2, 1]
+
+
+def test_a_file_whose_review_expired_says_so(staff):
+    hub, client = staff
+    page = start_batch(client, mixed_files()[2])
+    settled(client, page)
+    (file,) = hub.batches.files(page.rsplit("/", 1)[1])
+    hub.pending.take("staff@cluster.example", file.token)  # as a day's expiry (or skh gc) does
+    html = client.get(page).get_data(as_text=True)
+    assert "No longer waiting for review" in html and 'name="select"' not in html
