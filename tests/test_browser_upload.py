@@ -142,3 +142,18 @@ def test_bulk_upload_works_without_script(browser, server):
             page.wait_for_timeout(500)
             page.reload()
         assert page.locator("tr[data-status=extracted]").count() == 1
+
+
+def test_files_dropped_on_the_area_are_sent(page, server):
+    page.goto(server + "/upload")
+    assert page.locator(".dropzone-hint").is_visible()  # shown only where the script runs
+    dropped = page.evaluate_handle(
+        """() => { const t = new DataTransfer();
+        t.items.add(new File(["# Dropped Report on Tinnitus\\n\\nTinnitus and hearing protection among DJs."],
+                             "dropped.md", {type: "text/markdown"}));
+        return t; }"""
+    )
+    page.dispatch_event(".dropzone", "drop", {"dataTransfer": dropped})
+    assert page.evaluate("document.querySelector('#bulk-files').files.length") == 1
+    page.click("text=Upload the batch")
+    assert wait_for_outcomes(page, 1) == {"dropped.md": "Extracted: review below"}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,6 +229,3 @@ class Batches:
 
     def by_token(self, batch_id: str, token: str) -> BatchFile | None:
         return next((f for f in self.files(batch_id) if f.token == token and f.status == EXTRACTED), None)
-
-    def forget_spool(self, batch_id: str) -> None:
-        shutil.rmtree(self.spool / batch_id, ignore_errors=True)
