@@ -117,3 +117,15 @@ def test_cancel_needs_csrf_and_the_owner(staff, mini_hub):
     csrf = csrf_token(other, "/upload")
     other.post("/upload/cancel", data={"csrf_token": csrf, "cancel": token})
     assert hub.pending.peek("staff@cluster.example", token) is not None
+
+
+def test_parsers_say_how_many_pages_and_which_text_is_largest():
+    from ingest.parsers.docx import parse_docx
+    from ingest.parsers.pdf import parse_pdf
+    from tests.filemakers import docx_bytes, pdf_bytes
+
+    pdf = parse_pdf(titled_pdf("Noise Maps of Aarhus", pages=3))
+    assert pdf.pages == 3 and pdf.headings == ["Noise Maps of Aarhus"]
+    plain = parse_pdf(pdf_bytes(["All of this text is set in one size.", "So none of it stands out as a title."]))
+    assert plain.headings == []  # no type stands out: the text's lines decide, as before
+    assert parse_docx(docx_bytes("Heading", ["Some text for the body."])).pages == 1  # docProps/app.xml
