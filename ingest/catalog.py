@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doi TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL DEFAULT '',
     text_sha256 TEXT NOT NULL DEFAULT '',
+    structure TEXT,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
@@ -61,6 +62,7 @@ def _to_row(doc: Document) -> dict[str, object]:
     for name in _JSON_FIELDS:
         row[name] = json.dumps(row[name], ensure_ascii=False)
     row["areas_auto"] = int(doc.areas_auto)
+    row["structure"] = doc.structure or None  # NULL for a text of paragraphs alone: nothing stored twice
     return row
 
 
@@ -69,6 +71,7 @@ def _from_row(row: sqlite3.Row) -> Document:
     for name in _JSON_FIELDS:
         data[name] = json.loads(data[name])
     data["areas_auto"] = bool(data["areas_auto"])
+    data["structure"] = data["structure"] or ""
     return Document(**data)
 
 
@@ -81,10 +84,14 @@ class Catalog:
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
-        """Bring a catalog written by an older version up to date (adds the text hash)."""
+        """Bring a catalog written by an older version up to date (adds the text hash and the structure column;
+        documents from before have no structure, and their pages show their text's paragraphs)."""
+
+        def has_column(name: str) -> bool:
+            return any(row["name"] == name for row in conn.execute("PRAGMA table_info(documents)"))
 
         def has_text_hash() -> bool:
-            return any(row["name"] == "text_sha256" for row in conn.execute("PRAGMA table_info(documents)"))
+            return has_column("text_sha256")
 
         if not has_text_hash():
             from ingest.textnorm import text_hash
@@ -97,6 +104,10 @@ class Catalog:
                         "UPDATE documents SET text_sha256 = ? WHERE id = ?",
                         [(text_hash(r["body"]), r["id"]) for r in rows],
                     )
+        if not has_column("structure"):
+            with self.transaction():
+                if not has_column("structure"):
+                    conn.execute("ALTER TABLE documents ADD COLUMN structure TEXT")
         conn.execute(_TEXT_HASH_INDEX)
         conn.execute(_VISIBILITY_INDEX)
 
@@ -121,7 +132,8 @@ class Catalog:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        columns = "*" if text else ", ".join("'' AS body" if c == "body" else c for c in _COLUMNS)
+        blank = {"body": "'' AS body", "structure": "NULL AS structure"}
+        columns = "*" if text else ", ".join(blank.get(c, c) for c in _COLUMNS)
         rows = self.connection().execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", ids)
         return {row["id"]: _from_row(row) for row in rows}
 

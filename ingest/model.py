@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.structure import Block
+
 VISIBILITIES = ("public", "members", "staff")
 
 
@@ -15,6 +17,8 @@ class Parsed:
     body: str
     metadata: dict[str, object] = field(default_factory=dict)
     headings: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    """The body as headings, paragraphs and lists (:mod:`ingest.structure`); empty: paragraphs only."""
     pages: int | None = None
     """Pages as the format counts them (a PDF's pages, a Word file's as Word last laid it out); None: no pages."""
 
@@ -46,5 +50,8 @@ class Document:
     url: str = ""
     text_sha256: str = ""
     """Hash of the normalised text: the same content in other bytes (a re-export) is one document."""
+    structure: str = ""
+    """The text's headings, paragraphs and lists as JSON (:mod:`ingest.structure`); "" for a text of paragraphs
+    alone and for documents ingested before structure was kept: their page shows the body's paragraphs."""
     added_at: str = ""
     updated_at: str = ""

@@ -14,6 +14,7 @@ from tests.accounts_support import PASSWORD, make_users
 from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
+from tests.structure_support import STRUCTURED_ID, ingest_structured
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-pages")
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
+    ingest_structured(hub)
     make_users(hub)
     with served(hub.datadir.root) as base:
         yield base
@@ -58,8 +60,12 @@ def focused(page) -> dict[str, str]:
     )
 
 
-@pytest.mark.parametrize("path", ["/search?q=beamforming", "/search?q=beamforming&org=Aurora+Hearing+A%2FS"])
-def test_the_first_result_is_three_tab_presses_away(page, server, path):
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize(
+    "path", ["/search?q=beamforming", "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year=2021&year=2023"]
+)
+def test_the_first_result_is_three_tab_presses_away(page, server, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(server + path)
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to results"
@@ -87,8 +93,9 @@ def test_results_pages_have_one_h1_and_no_pressed_links(page, server):
     page.goto(server + "/search?q=beamforming&org=Aurora+Hearing+A%2FS")
     assert page.locator("h1").all_inner_texts() == ["Results for beamforming"]
     assert page.locator("[aria-pressed]").count() == 0
-    selected = page.locator('[data-facet="org"] a[aria-current="true"]')
-    assert selected.count() == 1 and "Aurora Hearing A/S" in selected.inner_text()
+    selected = page.locator('[data-facet="org"] input:checked')
+    assert selected.count() == 1 and selected.get_attribute("value") == "Aurora Hearing A/S"
+    assert page.get_by_role("checkbox", name="Aurora Hearing A/S").is_checked()  # the label names the box
     levels = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])")
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     page.goto(server + "/search")
@@ -109,10 +116,14 @@ PAGE_KINDS = {
     "home": "/",
     "results": "/search?q=beamforming",
     "results-filtered": "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year_from=2021&year_to=2021",
+    "results-years": "/search?q=beamforming&year=2021&year=2023&type=report",
+    "results-browse": "/search",  # every year: the year facet's "more"
+    "results-filter-panel": "/search?q=beamforming&year=2021#filters",  # on a phone: the panel open
     "results-empty": "/search?q=zanzibarquartz",
     "results-empty-filtered": "/search?q=reverberation&org=Bulk+Acoustics+ApS",
     "results-corrected": "/search?q=loudspeeker",
     "document": None,  # the first hit of "reverberation", found at run time
+    "document-structured": f"/doc/{STRUCTURED_ID}",  # its text's own headings (h2, h3) and lists
     "area": "/areas/hearing-health",
     "organisation": "/orgs/aurora-hearing-a-s",
     "author": "/authors/anne-jensen",

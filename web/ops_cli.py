@@ -1,8 +1,10 @@
-"""The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``.
+"""The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``,
+``restructure``.
 
 They live beside :mod:`web.cli` (registered on its ``main`` group) and are thin: the work is in
-:mod:`ingest.orphans`, :mod:`ingest.check` and :mod:`ingest.backup`. This layer adds what only the web
-knows: pending uploads, which hold originals no document references yet, and expire.
+:mod:`ingest.orphans`, :mod:`ingest.check`, :mod:`ingest.backup` and :mod:`ingest.restructure`. This
+layer adds what only the web knows: pending uploads, which hold originals no document references yet, and
+expire.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ingest.backup import BackupError, backup, restore
 from ingest.check import check, repair
 from ingest.datadir import DataDir
 from ingest.orphans import collect_garbage
+from ingest.restructure import restructure
 from web.hub import Hub
 from web.settings import Settings
 from web.uploads import PendingUploads
@@ -125,4 +128,19 @@ def restore_command(source: Path, force: bool) -> None:
     click.echo(f"restored {manifest.documents} documents and {manifest.originals} originals; indexed {indexed}")
 
 
-COMMANDS = (gc, check_command, backup_command, restore_command)
+@click.command("restructure")
+@click.option("--json", "as_json", is_flag=True)
+def restructure_command(as_json: bool) -> None:
+    """Read again the originals of documents from before their text's structure was kept, and keep it."""
+    hub = open_hub()
+    report = restructure(hub.catalog, hub.datadir.originals, hub.ingestor.limits)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(
+            f"structured {report.structured}; paragraphs only {report.paragraphs}; "
+            f"text differs {report.differs}; could not be read {report.failed}"
+        )
+
+
+COMMANDS = (gc, check_command, backup_command, restore_command, restructure_command)
