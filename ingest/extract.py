@@ -55,12 +55,14 @@ def extract(
     *,
     notes: list[str] | None = None,
     times: dict[str, float] | None = None,
+    facts: dict[str, object] | None = None,
 ) -> Document:
     """Parse one file's bytes into a catalog document (areas as given, if any).
 
     Raises :class:`IngestError` with a reason a person can act on. ``notes``
     collects what a person should know about a file that did go in (its text
-    was cut); ``times`` (benchmarks only) collects seconds per stage.
+    was cut); ``times`` (benchmarks only) collects seconds per stage; ``facts`` what a reviewer is shown
+    about the file but the catalog does not keep (``pages``).
     """
     started = time.perf_counter() if times is not None else 0.0
     try:
@@ -69,6 +71,8 @@ def extract(
     except (UnsupportedType, ParseError) as exc:
         raise IngestError(exc.reason) from exc
     body = clean_body(parsed.body)
+    if facts is not None and parsed.pages:
+        facts["pages"] = parsed.pages
     if len(body) < MIN_TEXT_CHARS:
         if not body:
             raise IngestError(reason("no_text", format=fmt.upper()))

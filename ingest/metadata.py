@@ -209,12 +209,23 @@ def _title_like(line: str, longest: int) -> bool:
 
 
 def filename_title(filename: str) -> str:
-    stem = Path(filename).stem
-    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled document"
+    """The file name as words: the last resort. A part repeated after "__" (exports often name a file
+    "report-2021__report-2021.pdf") is said once."""
+    parts: list[str] = []
+    for part in Path(filename).stem.split("__"):
+        words = re.sub(r"[-_]+", " ", part).strip()
+        if words and not any(words.lower() in kept.lower() for kept in parts):
+            parts.append(words)
+    return " ".join(parts).capitalize() or "Untitled document"
+
+
+_FIRST_SENTENCE = re.compile(r"^(.{3,100}?[.!?])(?:\s|$)")
+"""A short first sentence ("Hello, here is some text without a meaning.")."""
 
 
 def heuristic_title(headings: list[str], body: str, filename: str) -> str:
-    """First heading, else first title-like line of text, else the file name.
+    """First heading (for a PDF: the largest type on page one), else first title-like line of text, else
+    the text's short first sentence, else the file name.
 
     Text that is mostly numbers (a chart's axis labels, a table) has no title
     in it, so the file name is the better guess there.
@@ -226,6 +237,11 @@ def heuristic_title(headings: list[str], body: str, filename: str) -> str:
         for line in body[:20000].splitlines():
             if _title_like(line, 200):
                 return clean_text(line, 200)
+        # A first paragraph too long for a title may still open with a short sentence: the document's own
+        # words say more than its file name ("004-pdflatex-4-pages__pdflatex-4-pages.pdf").
+        sentence = _FIRST_SENTENCE.match(clean_text(body[:1000], 1000))
+        if sentence and _title_like(sentence.group(1), 100):
+            return sentence.group(1)
     return filename_title(filename)
 
 

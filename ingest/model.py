@@ -19,6 +19,8 @@ class Parsed:
     headings: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     """The body as headings, paragraphs and lists (:mod:`ingest.structure`); empty: paragraphs only."""
+    pages: int | None = None
+    """Pages as the format counts them (a PDF's pages, a Word file's as Word last laid it out); None: no pages."""
 
 
 @dataclass

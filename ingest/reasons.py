@@ -50,6 +50,13 @@ REASONS: dict[str, str] = {
     "zip_members": "the archive has {members:d} members (limit {limit:d}): a ZIP bomb?",
     "zip_total": "the archive would unpack to {mb:d} MB (limit {limit_mb:d} MB): a ZIP bomb?",
     "zip_ratio": "{member} would unpack {ratio:d}x ({packed_kb:d} KB to {mb:d} MB; limit {limit:d}x): a ZIP bomb?",
+    # A member of an uploaded archive that is not unpacked (ingest.archive).
+    "zip_path": "{member}: a path outside the archive's folder: not unpacked",
+    "zip_link": "{member}: a symbolic link: not unpacked",
+    "zip_encrypted": "{member}: encrypted with a password: not unpacked",
+    "zip_member_damaged": "{member}: damaged in the archive ({error})",
+    # A file of a bulk upload beyond the batch's limit (ingest.archive.batch_full).
+    "batch_full": "the batch already holds {limit:d} files: upload this one in another batch",
     "pdf_encrypted": "the PDF is encrypted with a password",
     "pdf_security": "the PDF uses an unsupported security handler",
     "pdf_unopenable": "the PDF is damaged (PDFium cannot open it: not a valid PDF structure)",

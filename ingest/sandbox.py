@@ -32,7 +32,7 @@ import resource
 import signal
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -58,6 +58,8 @@ class Extracted:
     times: dict[str, float] | None
     areas_assigned: bool = False
     """The child also assigned strength areas (the pool was given a classifier)."""
+    facts: dict[str, object] = field(default_factory=dict)
+    """What a reviewer is shown but the catalog does not keep (:func:`ingest.extract.extract`'s ``facts``)."""
 
 
 def _address_space() -> int:
@@ -86,8 +88,9 @@ def _limit_child(memory_mb: int, classifier: AreaClassifier | None = None) -> No
 def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[str, object], timed: bool) -> Extracted:
     notes: list[str] = []
     times: dict[str, float] | None = {} if timed else None
+    facts: dict[str, object] = {}
     try:
-        doc = extract(data, filename, source, explicit, notes=notes, times=times)
+        doc = extract(data, filename, source, explicit, notes=notes, times=times, facts=facts)
     except IngestError:
         raise
     except MemoryError:
@@ -98,12 +101,12 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
         error = f"{exc.__class__.__name__}: {str(exc)[:160]}"
         raise IngestError(reason("parser_failed", error=error)) from None
     if _classifier is None:
-        return Extracted(doc, notes, times)
+        return Extracted(doc, notes, times, facts=facts)
     started = time.perf_counter()
     assign_areas(doc, _classifier)
     if times is not None:
         times["areas"] = times.get("areas", 0.0) + time.perf_counter() - started
-    return Extracted(doc, notes, times, areas_assigned=True)
+    return Extracted(doc, notes, times, areas_assigned=True, facts=facts)
 
 
 def _warm_up() -> None:

@@ -38,14 +38,24 @@ def check_archive(data: bytes, limits: ZipLimits = ZipLimits()) -> None:
     """Raise :class:`UnsafeArchive` for a ZIP bomb, ``zipfile.BadZipFile`` for a damaged archive."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
+    check_totals(members, limits)
+    for member in members:
+        check_member(member, limits)
+
+
+def check_totals(members: list[zipfile.ZipInfo], limits: ZipLimits = ZipLimits()) -> None:
+    """The archive as a whole: how many members, how much they unpack to (:class:`UnsafeArchive` if too much)."""
     if len(members) > limits.max_members:
         raise UnsafeArchive(reason("zip_members", members=len(members), limit=limits.max_members))
     total = sum(m.file_size for m in members)
     if total > limits.max_total_bytes:
         raise UnsafeArchive(reason("zip_total", mb=total // MB, limit_mb=limits.max_total_bytes // MB))
-    for member in members:
-        if member.file_size < limits.ratio_floor_bytes:
-            continue
+
+
+def check_member(member: zipfile.ZipInfo, limits: ZipLimits = ZipLimits()) -> None:
+    """One member: refused (:class:`UnsafeArchive`) if it inflates far more than documents do. An archive of
+    uploads refuses that member and unpacks the rest; a Word file is refused whole."""
+    if member.file_size >= limits.ratio_floor_bytes:
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_ratio:
             raise UnsafeArchive(

@@ -257,3 +257,52 @@ def test_axe_finds_nothing_on_the_staff_curation_pages(browser, server, locale):
                 page.wait_for_url(server + f"/doc/{doc_id}")
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def _staff_pages(page, server) -> dict[str, str]:
+    """The upload, review and batch pages of issue #19, made once per language by a logged-in staff member."""
+    from tests.upload_support import mixed_files
+
+    page.goto(server + "/login")
+    page.fill('input[name="email"]', "staff@cluster.example")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form.stacked button[type="submit"]')
+    page.wait_for_url(server + "/")
+    files = [{"name": n, "mimeType": "application/octet-stream", "buffer": b} for n, b in mixed_files()]
+    page.goto(server + "/upload")
+    page.set_input_files("#bulk-files", files)
+    page.click(".bulk button[type=submit]")
+    page.wait_for_selector(".bulk-link[data-done=yes]", timeout=180_000)
+    return {"upload": "/upload", "batch": page.locator(".bulk-link a").get_attribute("href")}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_the_upload_review_and_batch_pages(browser, server, locale):
+    """Issue #19's pages at desktop and phone width; the review page is made by uploading a file each time."""
+    from tests.upload_support import titled_pdf
+
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    try:
+        paths = _staff_pages(page, server)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for kind, path in {**paths, "review": None}.items():
+                if path is None:
+                    page.goto(server + "/upload")
+                    pdf = {"name": "report.pdf", "mimeType": "application/pdf", "buffer": titled_pdf("Room acoustics")}
+                    page.set_input_files("#files", [pdf])
+                    page.click("form.stacked:not(.bulk) button[type=submit]")
+                    page.wait_for_selector("fieldset.pending")
+                else:
+                    page.goto(server + path)
+                assert page.locator("h1").count() == 1, kind
+                # The batch table scrolls in its own box; the page itself never scrolls sideways.
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, (kind, width_name)
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from html import unescape
 from pathlib import Path
 
@@ -110,6 +111,26 @@ def danish_pages(hub) -> dict[str, str]:
     upload.update(files=[(io.BytesIO(report), "lyd.txt"), (io.BytesIO(problems[0][1]), problems[0][0])])
     review = staff.post("/upload", data=upload, headers=DA, content_type="multipart/form-data")
     keep("review", review)
+    keep(
+        "review, no area",
+        staff.post(
+            "/upload",
+            data={
+                **upload,
+                "files": [(io.BytesIO(b"Referat af bestyrelsens m\xc3\xb8de om budget og lokaler."), "referat.txt")],
+            },
+            headers=DA,
+            content_type="multipart/form-data",
+        ),
+    )
+    bulk = {"bulk-csrf_token": csrf_token(staff, "/upload"), "bulk-visibility": "public"}
+    bulk["bulk-files"] = [(io.BytesIO(report), "lyd2.txt"), (io.BytesIO(b""), "tom.md")]
+    batch = staff.post("/upload/batch", data=bulk, headers=DA, content_type="multipart/form-data").headers["Location"]
+    for _ in range(600):  # the background job reaches both files (a bound, not a timing)
+        if staff.get(batch + "/status").get_json()["done"]:
+            break
+        time.sleep(0.2)
+    keep("batch", staff.get(batch, headers=DA))
     keep("admin /admin/audit", staff.get("/admin/audit", headers=DA))
     keep("admin history", staff.get(f"/doc/{doc}/history", headers=DA))
     bad = {"csrf_token": csrf_token(staff, f"/doc/{doc}/edit"), "title": "T", "doi": "x", "url": "ftp://x"}

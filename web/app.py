@@ -114,6 +114,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         admin,
         api,
         auth,
+        bulk,
         citations,
         documents,
         experts,
@@ -127,7 +128,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     )
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp, bulk.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))

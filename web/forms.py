@@ -26,7 +26,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ingest.model import VISIBILITIES
 from web.citations import bare_doi
@@ -83,6 +83,13 @@ class PostForm(TranslatedForm):
 
 class UploadForm(TranslatedForm):
     files = MultipleFileField(_l("Files (PDF, Word, HTML, Markdown or text)"))
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES, default="public")
+
+
+class BulkUploadForm(TranslatedForm):
+    """Many files or ZIP archives at once; they are extracted in the background and reviewed on a batch page."""
+
+    files = MultipleFileField(_l("Files or ZIP archives"))
     visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES, default="public")
 
 
@@ -157,6 +164,23 @@ class EditForm(TranslatedForm, MetadataFields):
     def validate_year(self, field) -> None:
         if self.date.data and field.data and field.data != self.date.data.year:
             raise ValidationError(_l("The year must be the date's year (%(year)s).", year=self.date.data.year))
+
+
+YEARS = (1900, 2100)
+
+
+class ReviewFields(MetadataFields):
+    """One uploaded file's metadata before it is published: a year as a number (the catalog keeps a year, and a
+    date only when the file gave one), and at least one strength area, since a document no area lists is one
+    researchers browsing by area never meet."""
+
+    year = IntegerField(
+        _l("Year"),
+        validators=[Optional(), NumberRange(*YEARS)],
+        widget=widgets.NumberInput(min=YEARS[0], max=YEARS[1], step=1),
+        render_kw={"class": "year", "inputmode": "numeric"},
+    )
+    areas = CheckboxesField(_l("Strength areas"), validators=[InputRequired(_l("Choose at least one strength area."))])
 
 
 def with_areas(form: Form, taxonomy, lang: str = "en") -> Form:

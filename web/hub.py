@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
@@ -12,11 +13,15 @@ from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from search import SearcherPool, configure_search, load_glossary
 from web.accounts import Accounts
+from web.batches import Batches
 from web.invitations import Invitations
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter
 from web.settings import Settings
 from web.uploads import PendingUploads
+
+if TYPE_CHECKING:
+    from web.batch_worker import BatchWorker
 
 
 @dataclass
@@ -82,6 +87,17 @@ class Hub:
     def request_counts(self) -> RequestCounter:
         # A file of its own: a count per request must never wait on the accounts database.
         return RequestCounter(self.datadir.root / "ratelimit.sqlite3")
+
+    @cached_property
+    def batches(self) -> Batches:
+        return Batches(self.datadir.root / "accounts.sqlite3", self.datadir.root / "upload-spool")
+
+    @cached_property
+    def batch_worker(self) -> BatchWorker:
+        """This process's one bulk-upload job (:mod:`web.batch_worker`); started by the first batch."""
+        from web.batch_worker import BatchWorker
+
+        return BatchWorker(self)
 
     @cached_property
     def pending(self) -> PendingUploads:

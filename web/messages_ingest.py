@@ -55,6 +55,11 @@ MESSAGES = {
     "zip_ratio": _l(
         "%(member)s would unpack %(ratio)sx (%(packed_kb)s KB to %(mb)s MB; limit %(limit)sx): a ZIP bomb?"
     ),
+    "zip_path": _l("%(member)s: a path outside the archive's folder: not unpacked"),
+    "zip_link": _l("%(member)s: a symbolic link: not unpacked"),
+    "zip_encrypted": _l("%(member)s: encrypted with a password: not unpacked"),
+    "zip_member_damaged": _l("%(member)s: damaged in the archive (%(error)s)"),
+    "batch_full": _l("the batch already holds %(limit)s files: upload this one in another batch"),
     "pdf_encrypted": _l("the PDF is encrypted with a password"),
     "pdf_security": _l("the PDF uses an unsupported security handler"),
     "pdf_unopenable": _l("the PDF is damaged (PDFium cannot open it: not a valid PDF structure)"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
+from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,9 +26,12 @@ CREATE TABLE IF NOT EXISTS pending_uploads (
     token TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
-    document TEXT NOT NULL
+    document TEXT NOT NULL,
+    facts TEXT NOT NULL DEFAULT '{}'
 );
 """
+_FACTS_COLUMN = "ALTER TABLE pending_uploads ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'"
+"""Data dirs made before the review showed page counts get the column in place."""
 
 
 LIFETIME = "-1 day"
@@ -39,8 +44,12 @@ _LIVE = f"created_at >= strftime('%Y-%m-%dT%H:%M:%SZ','now','{LIFETIME}')"
 class PendingUploads:
     def __init__(self, path: Path):
         self._conn = ThreadConnections(path, _SCHEMA).get
+        columns = {row[1] for row in self._conn().execute("PRAGMA table_info(pending_uploads)")}
+        if "facts" not in columns:
+            with suppress(sqlite3.OperationalError):  # another process added it just now
+                self._conn().execute(_FACTS_COLUMN)
 
-    def park(self, owner: str, doc: Document) -> str:
+    def park(self, owner: str, doc: Document, facts: dict[str, object] | None = None) -> str:
         # Hex, so the token never ends in "-" or "_": WTForms would then not add its own "-" to
         # the prefix, and the review form's field names would not be "<token>-<field>".
         token = secrets.token_hex(12)
@@ -48,8 +57,8 @@ class PendingUploads:
             f"DELETE FROM pending_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now','{EXPIRED}')"
         )
         self._conn().execute(
-            "INSERT INTO pending_uploads (token, owner, document) VALUES (?, ?, ?)",
-            (token, owner, json.dumps(asdict(doc), ensure_ascii=False)),
+            "INSERT INTO pending_uploads (token, owner, document, facts) VALUES (?, ?, ?, ?)",
+            (token, owner, json.dumps(asdict(doc), ensure_ascii=False), json.dumps(facts or {})),
         )
         return token
 
@@ -71,6 +80,15 @@ class PendingUploads:
             .fetchone()
         )
         return Document(**json.loads(row[0])) if row else None
+
+    def facts(self, owner: str, token: str) -> dict[str, object]:
+        """What the review shows about the file but the document does not keep (its page count)."""
+        row = (
+            self._conn()
+            .execute("SELECT facts FROM pending_uploads WHERE token = ? AND owner = ?", (token, owner))
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else {}
 
     def hashes(self) -> set[str]:
         """The originals the pending uploads hold (expired ones too, until ``skh gc`` deletes them)."""

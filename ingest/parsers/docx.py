@@ -143,12 +143,13 @@ def _style_names(xml: bytes | None) -> dict[str, str]:
     return names
 
 
-def _company(archive: zipfile.ZipFile) -> str:
+def _app_property(archive: zipfile.ZipFile, name: str) -> str:
+    """One extended property (docProps/app.xml): ``Company``, ``Pages`` (as Word last laid the text out)."""
     try:
         xml = archive.read("docProps/app.xml").decode("utf-8", errors="replace")
     except KeyError:
         return ""
-    m = re.search(r"<(?:\w+:)?Company>([^<]*)</(?:\w+:)?Company>", xml)
+    m = re.search(rf"<(?:\w+:)?{name}>([^<]*)</(?:\w+:)?{name}>", xml)
     return m.group(1).strip() if m else ""
 
 
@@ -223,7 +224,8 @@ def parse_docx(data: bytes) -> Parsed:
                     for note in _walk(etree.fromstring(xml, _XML), styles, numbering).paragraphs:
                         text.paragraphs.append(note)
                         text.builder.paragraph(note)
-            company = _company(archive)
+            company = _app_property(archive, "Company")
+            pages = _app_property(archive, "Pages")
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise ParseError(reason("docx_damaged", error=f"{exc.__class__.__name__}: {str(exc)[:120]}")) from exc
     if company:
@@ -233,4 +235,6 @@ def parse_docx(data: bytes) -> Parsed:
     body = "\n\n".join(text.paragraphs)
     if not body.strip():
         raise ParseError(reason("docx_no_text"))
-    return Parsed(format="docx", body=body, metadata=metadata, headings=text.headings, blocks=text.builder.blocks)
+    count = int(pages) if pages.isdigit() and 0 < int(pages) < 100_000 else None
+    blocks = text.builder.blocks
+    return Parsed(format="docx", body=body, metadata=metadata, headings=text.headings, blocks=blocks, pages=count)

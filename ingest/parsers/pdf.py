@@ -149,6 +149,41 @@ def reflow_paragraphs(lines: list[str]) -> list[str]:
     return paragraphs
 
 
+LARGEST_TEXT_CHARS = 4000
+"""Characters of page one looked at for its largest text (a title sits near the top; a page can hold 100,000)."""
+
+
+def largest_text(page: pdfium.PdfPage) -> str:
+    """The first run of page one's largest type, if it is larger than the page's usual type: the title a
+    reader sees. A PDF's info dictionary often has none (or "Microsoft Word - draft3.docx"), and its text
+    layer does not say which line is the title; the type size does."""
+    textpage = page.get_textpage()
+    try:
+        count = min(textpage.count_chars(), LARGEST_TEXT_CHARS)
+        chars = []
+        for index in range(count):
+            char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index) or 32)
+            chars.append((char, round(pdfium_c.FPDFText_GetFontSize(textpage.raw, index), 1)))
+    finally:
+        textpage.close()
+    sizes = sorted(size for char, size in chars if char.isalpha())
+    if not sizes:
+        return ""
+    largest, usual = sizes[-1], sizes[len(sizes) // 2]
+    if largest < usual * 1.15:
+        return ""  # all one size: no title stands out
+    run: list[str] = []
+    for char, size in chars:
+        if char.isspace() or not char.isprintable():
+            if run:
+                run.append(" ")
+        elif abs(size - largest) <= 0.5:
+            run.append(char)
+        elif "".join(run).strip():
+            break  # the run of the largest type has ended
+    return " ".join("".join(run).split())
+
+
 def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
 
@@ -169,10 +204,13 @@ def parse_pdf(data: bytes) -> Parsed:
             raise ParseError(reason("pdf_no_pages"))
         paragraphs: list[str] = []
         sizes = FontSizes()
+        headings: list[str] = []
         image_pages = 0
         for index in range(count):
             page = pdf[index]
             try:
+                if index == 0:
+                    headings = [t for t in (_largest_text_or_nothing(page),) if t]
                 found = _page_paragraphs(page, sizes)
                 if not found and _has_images(page):
                     image_pages += 1
@@ -191,4 +229,13 @@ def parse_pdf(data: bytes) -> Parsed:
         raise ParseError(reason("pdf_no_text", pages=count))
     for key, value in _xmp(data).items():
         metadata[key] = value  # XMP is the richer, newer record
-    return Parsed(format="pdf", body=body, metadata=metadata, blocks=pdf_blocks(paragraphs, sizes))
+    blocks = pdf_blocks(paragraphs, sizes)
+    return Parsed(format="pdf", body=body, metadata=metadata, headings=headings, blocks=blocks, pages=count)
+
+
+def _largest_text_or_nothing(page: pdfium.PdfPage) -> str:
+    """:func:`largest_text`, or "" if PDFium cannot say: a title guess never costs the document."""
+    try:
+        return largest_text(page)
+    except (pdfium.PdfiumError, ValueError, OverflowError):
+        return ""

@@ -14,16 +14,17 @@ from werkzeug.datastructures import MultiDict
 from ingest.curation import NotFound, apply_changes, edit_document
 from ingest.limits import MB
 from ingest.model import Document
-from ingest.pipeline import IngestError, assign_areas
+from ingest.pipeline import IngestError
 from ingest.reasons import reason
 from ingest.store import sha256_of, store
 from web import audit_page, audit_view
 from web.access import admin_required, staff_required
 from web.citations import bare_doi
-from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas, with_language
+from web.forms import BulkUploadForm, EditForm, PostForm, UploadForm, with_areas, with_language
 from web.hub import get_hub
 from web.i18n import current_language, number
 from web.messages_ingest import ingest_reason
+from web.pending_review import Review, discard_pending, review_of
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
 
@@ -72,12 +73,12 @@ def upload():
     hub = get_hub()
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("upload.html", form=form, problems=[])
+        return render_template("upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=[])
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         form.files.errors.append(_("Choose at least one file."))
-        return render_template("upload.html", form=form, problems=[]), 400
-    problems, duplicates, reviews = [], [], []
+        return render_template("upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=[]), 400
+    problems, duplicates, reviews, wanted = [], [], [], []
     max_bytes = hub.ingestor.limits.max_file_bytes
     for file in files[:50]:
         data = file.read(max_bytes + 1)
@@ -89,21 +90,21 @@ def upload():
         if existing is not None:
             duplicates.append((name, existing))
             continue
-        try:
-            source, explicit = f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}
-            doc = hub.ingestor.extract_isolated(data, name, source, explicit)  # a child process, under limits
-        except IngestError as exc:
-            problems.append((name, ingest_reason(exc)))
+        wanted.append((data, name, f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}))
+    # In a child process, under the limits; areas assigned.
+    for (data, name, *_rest), extracted in zip(wanted, hub.ingestor.extract_each(wanted), strict=True):
+        if isinstance(extracted, IngestError):
+            problems.append((name, ingest_reason(extracted)))
             continue
-        assign_areas(doc, hub.ingestor.classifier)
         store(hub.datadir.originals, data)
-        token = hub.pending.park(current_user.email, doc)
+        token = hub.pending.park(current_user.email, extracted.doc, extracted.facts)
         store(hub.datadir.originals, data)  # again: a removal may have set it aside before the park (ingest.orphans)
-        fields = with_areas(_prefill(MetadataFields(prefix=token), doc), hub.taxonomy, current_language())
-        reviews.append((token, doc, fields))
+        reviews.append(review_of(hub, current_user.email, token, extracted.doc))
     status = 200 if reviews or duplicates else 400
     if not reviews:
-        return render_template("upload.html", form=form, problems=problems, duplicates=duplicates), status
+        return render_template(
+            "upload.html", bulk=BulkUploadForm(prefix="bulk"), form=form, problems=problems, duplicates=duplicates
+        ), status
     return render_template("review.html", reviews=reviews, problems=problems, duplicates=duplicates, post=PostForm())
 
 
@@ -119,21 +120,19 @@ def publish():
         doc = hub.pending.peek(current_user.email, token)
         if doc is None:
             continue
-        fields = with_areas(MetadataFields(MultiDict(request.form), prefix=token), hub.taxonomy, current_language())
+        entry = review_of(hub, current_user.email, token, doc, MultiDict(request.form))
+        fields = entry.fields
         if not fields.validate():
-            reviews.append((token, doc, fields))
+            reviews.append(entry)
             continue
         shown = hub.pending.peek(current_user.email, token)  # as it was parked, for the form if we cannot save
         changes = _fields_from(fields)
         apply_changes(doc, changes)
-        if not changes["areas"]:  # nothing ticked: the hub decides
-            doc.areas = []
-            assign_areas(doc, hub.ingestor.classifier)
         try:
             with bounded_write(hub):
                 outcome = hub.ingestor.save(doc)
         except WriterBusy:
-            busy.append((token, shown or doc, fields))
+            busy.append(Review(token, shown or doc, fields, entry.pages))
             continue
         if outcome.status == "failed":
             flash(f"{doc.filename}: {ingest_reason(outcome.reason)}")
@@ -156,6 +155,36 @@ def publish():
     count = len(published)
     flash(ngettext("Published %(count)s document.", "Published %(count)s documents.", count, count=number(count)))
     return redirect(url_for("pages.search_page", sort="newest"))
+
+
+@bp.post("/upload/cancel")
+@staff_required
+def cancel():
+    """Discard one reviewed upload (the button names its token); the other files on the page stay."""
+    hub = get_hub()
+    if not PostForm().validate_on_submit():
+        abort(400)
+    token = request.form.get("cancel", "")
+    if not re.fullmatch(r"[0-9a-f]{24}", token):
+        abort(400)
+    try:
+        doc = discard_pending(hub, current_user.email, token)
+    except WriterBusy:
+        flash(busy_message(_("Nothing was discarded.")))
+        doc = None
+    if doc is not None:
+        hub.accounts.record(current_user.email, "upload-cancel", doc.id, filename=doc.filename)
+        flash(_("Discarded “%(name)s”: it was not published.", name=doc.filename))
+    others = [t for t in request.form.getlist("token") if t != token and re.fullmatch(r"[0-9a-f]{24}", t)]
+    posted = MultiDict(request.form)
+    reviews = [
+        review_of(hub, current_user.email, t, d, posted)
+        for t in others
+        if (d := hub.pending.peek(current_user.email, t)) is not None
+    ]
+    if not reviews:
+        return redirect(url_for("staff.upload"))
+    return render_template("review.html", reviews=reviews, problems=[], duplicates=[], post=PostForm())
 
 
 def _editable(doc_id: str) -> Document:
