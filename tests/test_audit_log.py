@@ -196,3 +196,14 @@ def test_the_export_is_bounded(admin, monkeypatch):
         hub.accounts.record(f"p{number}@cluster.example", "edit", "")
     table = list(csv.reader(io.StringIO(client.get("/admin/audit.csv?action=edit").get_data(as_text=True))))
     assert [row[1] for row in table[1:]] == ["p5@cluster.example", "p4@cluster.example", "p3@cluster.example"]
+
+
+def test_a_batch_or_a_cancelled_upload_is_not_shown_as_a_deleted_document(admin):
+    hub, app, client, emails = admin
+    hub.accounts.record(emails["staff"], "upload-batch", "b" * 16, files=3)
+    hub.accounts.record(emails["staff"], "upload-cancel", "c" * 12, filename="draft.pdf")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Bulk upload started" in page and "Upload cancelled" in page
+    assert "(deleted)" not in page
+    danish = client.get("/admin/audit", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Masseoverførsel startet" in danish

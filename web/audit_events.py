@@ -24,6 +24,8 @@ ACTIONS = {
     "account_reactivated": _l("Account reactivated"),
     "account_removed": _l("Account removed"),
     "upload": _l("Uploaded"),
+    "upload-batch": _l("Bulk upload started"),
+    "upload-cancel": _l("Upload cancelled"),
     "edit": _l("Edited"),
     "delete": _l("Deleted"),
     "trash": _l("Moved to trash"),
@@ -31,6 +33,10 @@ ACTIONS = {
     "purge": _l("Deleted for good"),
     "version_link": _l("Versions linked"),
 }
+
+NOT_DOCUMENTS = frozenset({"upload-batch", "upload-cancel"})
+"""Events whose id names no published document (a batch, an upload cancelled before publishing): never
+shown as a deleted document."""
 
 CLI_PREFIX = "cli:"
 """Actors of events made on the command line: ``cli:<operating-system user>``."""

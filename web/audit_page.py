@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ingest.catalog import Catalog
 from web.account_forms import AuditFilterForm
-from web.audit_events import action_label, actor_label
+from web.audit_events import NOT_DOCUMENTS, action_label, actor_label
 from web.audit_store import AuditEntry, AuditQuery
 
 PAGE_SIZE = 50
@@ -64,7 +64,7 @@ def rows(entries: list[AuditEntry], catalog: Catalog) -> list[AuditRow]:
                 actor=actor_label(e.actor),
                 action=action_label(e.action),
                 doc_title=doc.title if doc else "",
-                doc_deleted=bool(e.doc_id) and doc is None,
+                doc_deleted=bool(e.doc_id) and doc is None and e.action not in NOT_DOCUMENTS,
                 account=account if isinstance(account, str) else "",
             )
         )
