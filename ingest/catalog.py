@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ingest import changelog
+from ingest import changelog, work_candidates, works
 from ingest.db import ThreadConnections, immediate
 from ingest.model import Document
 
@@ -77,7 +77,9 @@ class Catalog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._connections = ThreadConnections(self.path, _SCHEMA + changelog.SCHEMA)
+        self._connections = ThreadConnections(
+            self.path, _SCHEMA + changelog.SCHEMA + works.SCHEMA + work_candidates.SCHEMA
+        )
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:

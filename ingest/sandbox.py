@@ -40,6 +40,7 @@ from ingest.areas import AreaClassifier, assign_areas
 from ingest.extract import IngestError, extract
 from ingest.limits import MB, Limits
 from ingest.model import Document
+from ingest.near_duplicates import fingerprint
 from ingest.reasons import reason
 
 MAX_TASKS_PER_WORKER = 500
@@ -58,6 +59,8 @@ class Extracted:
     times: dict[str, float] | None
     areas_assigned: bool = False
     """The child also assigned strength areas (the pool was given a classifier)."""
+    signature: bytes = b""
+    """The text's MinHash signature (:mod:`ingest.near_duplicates`): made here, off the one parent."""
 
 
 def _address_space() -> int:
@@ -97,13 +100,17 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input is that file's failure only
         error = f"{exc.__class__.__name__}: {str(exc)[:160]}"
         raise IngestError(reason("parser_failed", error=error)) from None
+    started = time.perf_counter()
+    signature = fingerprint(doc.body).to_bytes()
+    if times is not None:
+        times["fingerprint"] = time.perf_counter() - started
     if _classifier is None:
-        return Extracted(doc, notes, times)
+        return Extracted(doc, notes, times, signature=signature)
     started = time.perf_counter()
     assign_areas(doc, _classifier)
     if times is not None:
         times["areas"] = times.get("areas", 0.0) + time.perf_counter() - started
-    return Extracted(doc, notes, times, areas_assigned=True)
+    return Extracted(doc, notes, times, areas_assigned=True, signature=signature)
 
 
 def _warm_up() -> None:

@@ -110,10 +110,10 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
+    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff, works
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, works.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
@@ -194,8 +194,9 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     @app.context_processor
     def inject():
         from web.access import current_role
-        from web.forms import PostForm
+        from web.forms import PostForm, WorkLinkForm
         from web.people_view import author_links, org_links
+        from web.works_view import work_candidates, work_listing
 
         role = current_role()
         return {
@@ -205,6 +206,9 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "role": role,
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
             "language_links": _language_links,
+            "work_listing": work_listing,
+            "work_candidates": work_candidates,
+            "work_link_form": WorkLinkForm,
         }
 
     return app

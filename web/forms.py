@@ -100,3 +100,13 @@ def with_areas(form: Form, taxonomy, lang: str = "en") -> Form:
     """Offer the taxonomy's areas as choices, labelled in ``lang`` (the interface language)."""
     form.areas.choices = [SelectChoice(a.id, a.label(lang)) for a in taxonomy.areas]
     return form
+
+
+class WorkLinkForm(TranslatedForm):
+    """Staff linking a document into another's work (web/views/works.py)."""
+
+    kind = SelectField(
+        _l("This document is"),
+        choices=[SelectChoice("version", _l("a new version of")), SelectChoice("format", _l("another format of"))],
+    )
+    other = StringField(_l("Document (its address or id)"), validators=[DataRequired(), Length(max=300)])
