@@ -16,10 +16,21 @@ VOCABULARY = tuple(
 )
 
 
-def report_text(seed: int, words: int = 500) -> str:
+GAMELAN = tuple(
+    " ".join(
+        [
+            "gamelan metallophone gong bronze tuning pelog slendro ensemble rehearsal village workshop overtone",
+            "beating stretch hammer mallet resonator bamboo frame kempul saron bonang kendang",
+        ]
+    ).split(" ")
+)
+"""Words of a report no other test corpus shares (the browser tests add it to theirs)."""
+
+
+def report_text(seed: int, words: int = 500, vocabulary: tuple[str, ...] = VOCABULARY) -> str:
     """A body of ``words`` words drawn with ``seed``, in paragraphs."""
     rng = random.Random(seed)
-    chosen = [rng.choice(VOCABULARY) for _ in range(words)]
+    chosen = [rng.choice(vocabulary) for _ in range(words)]
     return "\n\n".join(" ".join(chosen[i : i + 50]) + "." for i in range(0, words, 50))
 
 
@@ -38,11 +49,11 @@ def markdown(title: str, body: str, org: str = "Aurora Hearing A/S", year: int =
     return (head + body + "\n").encode()
 
 
-def html(title: str, body: str) -> bytes:
+def html(title: str, body: str, org: str = "Aurora Hearing A/S") -> bytes:
     paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
     page = (
         f"<!doctype html><html lang='en'><head><title>{title}</title>"
-        "<meta name='citation_publisher' content='Aurora Hearing A/S'></head>"
+        f"<meta name='citation_publisher' content='{org}'></head>"
         f"<body><h1>{title}</h1>{paragraphs}<p>Printed from the cluster archive.</p></body></html>"
     )
     return page.encode()

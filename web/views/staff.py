@@ -141,7 +141,7 @@ def publish():
         # Only now, with the document saved: an upload whose save failed or waited too long stays pending.
         hub.pending.take(current_user.email, token)
         hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
-        link_from_review(hub, token, outcome.id)  # the "_work_choice.html" answer: a version or format of another
+        link_from_review(hub, token, outcome)  # the "_work_choice.html" answer: a version or format of another
         published.append(outcome)
     if busy:
         flash(busy_message(_("Your upload is kept: the form below publishes it.")))

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ingest.report import Outcome
 from ingest.work_links import LinkError, link_documents, unlink_document
 from web.access import staff_required
 from web.forms import PostForm, WorkLinkForm
@@ -84,8 +85,11 @@ def unlink(doc_id: str):
     return redirect(url_for("documents.document_page", doc_id=doc_id))
 
 
-def link_from_review(hub: Hub, token: str, doc_id: str) -> None:
-    """After an upload is published: link it as the reviewer chose in its "_work_choice.html" fieldset."""
+def link_from_review(hub: Hub, token: str, outcome: Outcome) -> None:
+    """After an upload is published: link it as the reviewer chose in its "_work_choice.html" fieldset. Only a
+    document the upload added: one it found already in the hub (the same text) keeps the links it has."""
     found = CHOICE.fullmatch(request.form.get(f"{token}-work", "separate"))
-    if found and found.group(2) and _link(hub, doc_id, found.group(3), found.group(2)):
+    if outcome.status != "added" or outcome.id is None or not found or not found.group(2):
+        return
+    if _link(hub, outcome.id, found.group(3), found.group(2)):
         flash(_("Linked."))
