@@ -3,6 +3,7 @@ links, visibility and rebuilds, with the real catalog, index and app."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -244,3 +245,28 @@ def test_a_catalog_from_before_works_upgrades_in_place_and_gets_fingerprints(min
     reindex(mini_hub.datadir, catalog)
     kept = catalog.connection().execute("SELECT count(*) FROM fingerprints").fetchone()[0]
     assert kept == catalog.count() > 0
+
+
+def test_the_work_parts_of_pages_speak_danish(app_hub):
+    from tests.test_i18n_pages import DA, catalogue_english, readable
+
+    hub, app, emails = app_hub
+    staff = client_as(app, emails, "staff")
+    body = report_text(12)
+    publish_with(staff, upload(staff, ("r.md", markdown(TITLE, body))).get_data(as_text=True))
+    review = upload(staff, ("r2.md", markdown(TITLE, revised(body, 0.06, 13)))).get_data(as_text=True)
+    new_id = publish_with(staff, review).headers["Location"].rsplit("/", 1)[1]
+    token = csrf_token(staff, "/upload")
+    data = {"csrf_token": token, "visibility": "public", "files": [(io.BytesIO(markdown(TITLE, body + " x")), "r3.md")]}
+    pages = {
+        "review": staff.post("/upload", data=data, content_type="multipart/form-data", headers=DA),
+        "document": staff.get(f"/doc/{new_id}", headers=DA),
+        "results": staff.get("/search?q=restaurants", headers=DA),
+    }
+    english = catalogue_english()
+    for name, response in pages.items():
+        text = readable(response.get_data(as_text=True))
+        assert "Formater og versioner" in text or name != "document"
+        assert "Lignende dokumenter" in text or name != "review"
+        assert "2 versioner" in text or name != "results"
+        assert not [e for e in english if e in text], name
