@@ -270,3 +270,41 @@ def test_the_work_parts_of_pages_speak_danish(app_hub):
         assert "Lignende dokumenter" in text or name != "review"
         assert "2 versioner" in text or name != "results"
         assert not [e for e in english if e in text], name
+
+
+def test_a_link_made_while_a_rebuild_runs_is_in_the_new_index(hub, tmp_path):
+    from ingest.work_links import link_documents
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = report_text(14)
+    (folder / "a.md").write_bytes(markdown(TITLE, body))
+    (folder / "b.md").write_bytes(markdown(TITLE, revised(body, 0.05, 15), year=2024))
+    a_id, b_id = (o.id for o in hub.ingestor.ingest_paths([folder]).outcomes)
+    linked = []
+
+    def link_when_built(message: str) -> None:
+        if message.startswith("built") and not linked:
+            link_documents(hub.datadir, hub.catalog, b_id, a_id, "version", "staff@cluster.example")
+            linked.append(message)
+
+    assert reindex(hub.datadir, hub.catalog, say=link_when_built) == 1
+    assert linked and set(index_state(hub.datadir.index).ids) == {b_id}
+
+
+def test_a_format_made_staff_only_gives_its_place_to_the_public_one(app_hub, tmp_path):
+    from ingest.curation import update_metadata
+
+    hub, app, emails = app_hub
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = report_text(16)
+    (folder / "r.md").write_bytes(markdown(TITLE, body))
+    (folder / "r.html").write_bytes(html(TITLE, body))
+    ids = {Path(o.path).suffix: o.id for o in hub.ingestor.ingest_paths([folder]).outcomes}
+    anonymous = client_as(app, emails, None)
+    assert hit_ids(anonymous, "restaurants") == [ids[".html"]]
+    update_metadata(hub.datadir, hub.catalog, ids[".html"], {"visibility": "staff"})
+    assert hit_ids(anonymous, "restaurants") == [ids[".md"]]
+    page = anonymous.get(f"/doc/{ids['.md']}").get_data(as_text=True)
+    assert ids[".html"] not in page and "Formats and versions" not in page
