@@ -27,7 +27,6 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from ingest import works
 from ingest.areas import AreaClassifier, Example, assign_areas
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
@@ -37,7 +36,6 @@ from ingest.indexing import save_documents
 from ingest.limits import BATCH_DOCUMENTS, MB, IngestSettings, Limits
 from ingest.metadata import merge, normalise
 from ingest.model import Document
-from ingest.near_duplicates import from_bytes
 from ingest.orphans import HeldElsewhere
 from ingest.reasons import reason
 from ingest.report import Outcome, Report
@@ -47,8 +45,7 @@ from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
-from ingest.work_candidates import WorkCandidates, fingerprint_of, format_partner, keep
-from ingest.works import AUTO
+from ingest.work_candidates import WorkCandidates, place_in_works
 from search import BulkLoad, Glossary
 
 __all__ = [
@@ -399,19 +396,5 @@ class Ingestor:
                 progress(outcome)
 
     def _place_in_works(self, catalog: Catalog, saving: list[tuple[Document, Outcome]]) -> None:
-        """Keep each saved document's fingerprint and, in a bulk run, link a new one to the work it is another
-        format of (:func:`ingest.work_candidates.format_partner`); inside the save's transaction."""
-        conn = catalog.connection()
-        batch = {doc.id: doc for doc, _outcome in saving}
         with self._timed("works"):
-            self.candidates.refresh(backfill=True)
-            for doc, outcome in saving:
-                kept = self._signatures.get(doc.sha256)
-                found = from_bytes(kept, doc.title, doc.org, doc.year) if kept else fingerprint_of(doc)
-                keep(conn, doc.id, found)
-                if self._group_formats and outcome.status == "added":
-                    partner = format_partner(conn, doc, self.candidates.similar(found, doc.id, refresh=False), batch)
-                    if partner is not None:
-                        works.link(conn, doc.id, partner, "format", AUTO)
-                        outcome.notes.append(f"another format of {partner}")
-                self.candidates.add(doc.id, found)
+            place_in_works(catalog.connection(), self.candidates, saving, self._signatures, self._group_formats)

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from ingest import works
 from ingest.model import Document
 from ingest.near_duplicates import SAME_WORK, Candidates, Fingerprint, fingerprint, from_bytes
+from ingest.reasons import reason
+from ingest.report import Outcome
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fingerprints (
@@ -122,3 +124,27 @@ def _current(conn: sqlite3.Connection, doc_id: str) -> Document | None:
     return Document(
         id=row[0], sha256="", source="", filename="", format=row[1], size=0, title="", body="", visibility=row[2]
     )
+
+
+def place_in_works(
+    conn: sqlite3.Connection,
+    candidates: WorkCandidates,
+    saving: list[tuple[Document, Outcome]],
+    signatures: dict[str, bytes],
+    group_formats: bool,
+) -> None:
+    """Keep each saved document's fingerprint (``signatures``: the parser children's, by original's hash; the
+    rest are made here) and, with ``group_formats`` (a bulk run), link a new document to the work it is another
+    format of (:func:`format_partner`). Inside the save's transaction, before it writes anything else."""
+    batch = {doc.id: doc for doc, _outcome in saving}
+    candidates.refresh(backfill=True)
+    for doc, outcome in saving:
+        kept = signatures.get(doc.sha256)
+        found = from_bytes(kept, doc.title, doc.org, doc.year) if kept else fingerprint_of(doc)
+        keep(conn, doc.id, found)
+        if group_formats and outcome.status == "added":
+            partner = format_partner(conn, doc, candidates.similar(found, doc.id, refresh=False), batch)
+            if partner is not None:
+                works.link(conn, doc.id, partner, "format", works.AUTO)
+                outcome.notes.append(reason("another_format", doc_id=partner))
+        candidates.add(doc.id, found)
