@@ -114,7 +114,7 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
 
 
 def _warm_up() -> None:
-    """Import every parser and load the language model once, before forking."""
+    """Import every parser, load the language model and draw the MinHash permutations once, before forking."""
     from ingest.detect import FORMATS
     from ingest.language import detect_language
     from ingest.parsers import get_parser
@@ -122,6 +122,7 @@ def _warm_up() -> None:
     for fmt in FORMATS:
         get_parser(fmt)
     detect_language("The language model is loaded once in the parent, then shared by every worker.")
+    fingerprint("so are the MinHash permutations")
 
 
 def _signal_name(code: int) -> str:
