@@ -308,3 +308,29 @@ def test_a_format_made_staff_only_gives_its_place_to_the_public_one(app_hub, tmp
     assert hit_ids(anonymous, "restaurants") == [ids[".md"]]
     page = anonymous.get(f"/doc/{ids['.md']}").get_data(as_text=True)
     assert ids[".html"] not in page and "Formats and versions" not in page
+
+
+def test_staff_publish_a_new_version_from_the_document_page(app_hub):
+    hub, app, emails = app_hub
+    staff = client_as(app, emails, "staff")
+    body = report_text(17)
+    publish_with(staff, upload(staff, ("r.md", markdown(TITLE, body))).get_data(as_text=True))
+    old_id = hit_ids(staff, "restaurants")[0]
+    newer = b"# " + TITLE.encode() + b" 2025\n\n" + revised(body, 0.06, 18).encode()  # no organisation in it
+
+    def post(client, data, name="r-2025.md"):
+        form = {"file": (io.BytesIO(data), name), "csrf_token": csrf_token(client, "/")}
+        return client.post(f"/doc/{old_id}/work/new-version", data=form, content_type="multipart/form-data")
+
+    assert staff.post(f"/doc/{old_id}/work/new-version", data={"file": (io.BytesIO(newer), "x.md")}).status_code == 400
+    member = client_as(app, emails, "member")
+    assert post(member, newer).status_code == 403
+    assert post(staff, b"\x00\x01\x02 not a document", "bad.md").status_code == 302  # refused with its reason
+    assert hit_ids(staff, "restaurants") == [old_id]
+    done = post(staff, newer)
+    new_id = done.headers["Location"].rsplit("/", 1)[1]
+    assert hit_ids(staff, "restaurants") == [new_id]
+    new = hub.catalog.get(new_id)
+    assert new.org == "Aurora Hearing A/S" and new.visibility == "public"  # carried over from the old version
+    assert [m.doc_id for m in works.work_of(hub.catalog.connection(), new_id)] == [new_id, old_id]
+    assert "Published as the new version." in staff.get(done.headers["Location"]).get_data(as_text=True)

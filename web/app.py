@@ -110,10 +110,12 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     # logout, expiry or an account change ends the session for every copy of the cookie.
     login_manager.user_loader(hub.accounts.session_user)
 
-    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff, works
+    import web.views.work_versions as work_versions  # works (#19): own lines, so other blueprints merge cleanly
+    import web.views.works as works
+    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp, works.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, works.bp, work_versions.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
@@ -194,7 +196,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     @app.context_processor
     def inject():
         from web.access import current_role
-        from web.forms import PostForm, WorkLinkForm
+        from web.forms import NewVersionForm, PostForm, WorkLinkForm
         from web.people_view import author_links, org_links
         from web.works_view import work_candidates, work_listing
 
@@ -209,6 +211,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "work_listing": work_listing,
             "work_candidates": work_candidates,
             "work_link_form": WorkLinkForm,
+            "new_version_form": NewVersionForm,
         }
 
     return app

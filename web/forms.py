@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import Form, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -110,3 +110,9 @@ class WorkLinkForm(TranslatedForm):
         choices=[SelectChoice("version", _l("a new version of")), SelectChoice("format", _l("another format of"))],
     )
     other = StringField(_l("Document (its address or id)"), validators=[DataRequired(), Length(max=300)])
+
+
+class NewVersionForm(TranslatedForm):
+    """Staff replacing a document's file with a new version of it (web/views/works.py)."""
+
+    file = FileField(_l("A new version of this document (a file)"), validators=[FileRequired()])
