@@ -207,7 +207,10 @@ def test_staff_upload_a_revised_version_and_the_work_is_one_hit_with_two_version
         assert versions.all_inner_texts() == ["Version 2", "Version 1"]
         assert "older version" in page.locator("section.work").inner_text()
         assert page.locator("section.work a.download").count() == 3  # the new Markdown, the old HTML and Markdown
+        page.click("details.work-links summary")  # staff's link and new-version forms, checked open
+        assert page.locator('details.work-links input[type="file"]').is_visible()
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"document-versions-staff-{width_name}.png"), full_page=True)
             found[width_name] = axe_violations(page)
         assert {k: v for k, v in found.items() if v} == {}
