@@ -334,3 +334,23 @@ def test_staff_publish_a_new_version_from_the_document_page(app_hub):
     assert new.org == "Aurora Hearing A/S" and new.visibility == "public"  # carried over from the old version
     assert [m.doc_id for m in works.work_of(hub.catalog.connection(), new_id)] == [new_id, old_id]
     assert "Published as the new version." in staff.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_check_reports_a_member_found_in_the_index_and_repair_puts_it_back_out(hub, tmp_path):
+    from ingest.check import repair
+    from ingest.indexing import to_index_doc
+    from search import write_documents, write_lock
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = report_text(19)
+    (folder / "r.md").write_bytes(markdown(TITLE, body))
+    (folder / "r.html").write_bytes(html(TITLE, body))
+    ids = {Path(o.path).suffix: o.id for o in hub.ingestor.ingest_paths([folder]).outcomes}
+    assert check(hub.datadir, hub.catalog, held=[], grace_s=3600).ok
+    with write_lock(hub.datadir.index), write_documents(hub.datadir.index, None, 1000) as index:
+        index.put(to_index_doc(hub.catalog.get(ids[".md"])))  # as an index from before works would hold it
+    found = check(hub.datadir, hub.catalog, held=[], grace_s=3600)
+    assert [(f.name, f.examples) for f in found.findings if not f.ok] == [("works", [ids[".md"]])]
+    repair(hub.datadir, hub.catalog, found, lambda: set(), 3600)
+    assert set(index_state(hub.datadir.index).ids) == {ids[".html"]}
