@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ingest import changelog, work_candidates, works
+from ingest import changelog, history, work_candidates, works
 from ingest.db import ThreadConnections, immediate
-from ingest.model import Document
+from ingest.model import Document, Trashed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -42,10 +42,26 @@ CREATE TABLE IF NOT EXISTS documents (
     doi TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL DEFAULT '',
     text_sha256 TEXT NOT NULL DEFAULT '',
+    structure TEXT,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+"""
+# Trashed documents leave the documents table (and with it every page, count, feed and the index, which are
+# built from it) for this one, whole and as they were, until they are restored or purged (ingest.trash).
+# A table of its own rather than a flag: no reader of the documents table can forget to leave them out.
+_TRASH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS trash (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    document TEXT NOT NULL,
+    trashed_by TEXT NOT NULL,
+    trashed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trash_sha256 ON trash(sha256);
+CREATE INDEX IF NOT EXISTS trash_trashed_at ON trash(trashed_at);
 """
 _TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS documents_text_sha256 ON documents(text_sha256)"
 # Covers the sitemap's listing (web/views/site.py): the visibility column sits after the body in each row, so
@@ -61,6 +77,7 @@ def _to_row(doc: Document) -> dict[str, object]:
     for name in _JSON_FIELDS:
         row[name] = json.dumps(row[name], ensure_ascii=False)
     row["areas_auto"] = int(doc.areas_auto)
+    row["structure"] = doc.structure or None  # NULL for a text of paragraphs alone: nothing stored twice
     return row
 
 
@@ -69,7 +86,19 @@ def _from_row(row: sqlite3.Row) -> Document:
     for name in _JSON_FIELDS:
         data[name] = json.loads(data[name])
     data["areas_auto"] = bool(data["areas_auto"])
+    data["structure"] = data["structure"] or ""
     return Document(**data)
+
+
+_TRASH_LISTED = "id, sha256, title, json_remove(document, '$.body') AS document, trashed_by, trashed_at"
+"""A trash listing's columns: the document without its text, so listing a thousand holds no thousand texts."""
+
+
+def _trashed_from_row(row: sqlite3.Row) -> Trashed:
+    data = json.loads(row["document"])
+    known = {name: data[name] for name in _COLUMNS if name in data}  # a field added since keeps its default
+    known.setdefault("body", "")  # a listing leaves the text out (_TRASH_LISTED)
+    return Trashed(Document(**known), row["trashed_by"], row["trashed_at"])
 
 
 class Catalog:
@@ -78,15 +107,20 @@ class Catalog:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._connections = ThreadConnections(
-            self.path, _SCHEMA + changelog.SCHEMA + works.SCHEMA + work_candidates.SCHEMA
+            self.path,
+            _SCHEMA + changelog.SCHEMA + _TRASH_SCHEMA + history.SCHEMA + works.SCHEMA + work_candidates.SCHEMA,
         )
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
-        """Bring a catalog written by an older version up to date (adds the text hash)."""
+        """Bring a catalog written by an older version up to date (adds the text hash and the structure column;
+        documents from before have no structure, and their pages show their text's paragraphs)."""
+
+        def has_column(name: str) -> bool:
+            return any(row["name"] == name for row in conn.execute("PRAGMA table_info(documents)"))
 
         def has_text_hash() -> bool:
-            return any(row["name"] == "text_sha256" for row in conn.execute("PRAGMA table_info(documents)"))
+            return has_column("text_sha256")
 
         if not has_text_hash():
             from ingest.textnorm import text_hash
@@ -99,6 +133,10 @@ class Catalog:
                         "UPDATE documents SET text_sha256 = ? WHERE id = ?",
                         [(text_hash(r["body"]), r["id"]) for r in rows],
                     )
+        if not has_column("structure"):
+            with self.transaction():
+                if not has_column("structure"):
+                    conn.execute("ALTER TABLE documents ADD COLUMN structure TEXT")
         conn.execute(_TEXT_HASH_INDEX)
         conn.execute(_VISIBILITY_INDEX)
 
@@ -123,7 +161,8 @@ class Catalog:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        columns = "*" if text else ", ".join("'' AS body" if c == "body" else c for c in _COLUMNS)
+        blank = {"body": "'' AS body", "structure": "NULL AS structure"}
+        columns = "*" if text else ", ".join(blank.get(c, c) for c in _COLUMNS)
         rows = self.connection().execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", ids)
         return {row["id"]: _from_row(row) for row in rows}
 
@@ -173,8 +212,40 @@ class Catalog:
             yield _from_row(row)
 
     def hashes(self) -> set[str]:
-        """The SHA-256 of every document's original: what the originals store must keep."""
-        return {row[0] for row in self.connection().execute("SELECT sha256 FROM documents")}
+        """The SHA-256 of every document's original, in the trash too: what the originals store must keep."""
+        rows = self.connection().execute("SELECT sha256 FROM documents UNION SELECT sha256 FROM trash")
+        return {row[0] for row in rows}
+
+    def holds(self, sha256: str) -> bool:
+        """Whether a document, live or in the trash, still needs the original ``sha256``."""
+        row = self.connection().execute(
+            "SELECT 1 FROM documents WHERE sha256 = ? UNION ALL SELECT 1 FROM trash WHERE sha256 = ? LIMIT 1",
+            (sha256, sha256),
+        )
+        return row.fetchone() is not None
+
+    # -- the trash -----------------------------------------------------------
+
+    def trashed(self, doc_id: str) -> Trashed | None:
+        row = self.connection().execute("SELECT * FROM trash WHERE id = ?", (doc_id,)).fetchone()
+        return _trashed_from_row(row) if row else None
+
+    def trash_listing(self, limit: int = 1000) -> list[Trashed]:
+        """The trashed documents (without their text), the most recently trashed first."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash ORDER BY trashed_at DESC, id LIMIT ?", (limit,)
+        )
+        return [_trashed_from_row(row) for row in rows]
+
+    def trash_count(self) -> int:
+        return self.connection().execute("SELECT COUNT(*) FROM trash").fetchone()[0]
+
+    def trashed_before(self, cutoff: str) -> list[Trashed]:
+        """The documents (without their text) trashed at or before ``cutoff`` (``YYYY-MM-DDTHH:MM:SSZ``)."""
+        rows = self.connection().execute(
+            f"SELECT {_TRASH_LISTED} FROM trash WHERE trashed_at <= ? ORDER BY trashed_at", (cutoff,)
+        )
+        return [_trashed_from_row(row) for row in rows]
 
     def count(self) -> int:
         return self.connection().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -211,3 +282,21 @@ class Catalog:
 
     def delete(self, conn: sqlite3.Connection, doc_id: str) -> None:
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def put_in_trash(self, conn: sqlite3.Connection, doc: Document, by: str, at: str) -> None:
+        """Keep ``doc`` whole in the trash (the caller deletes it from the documents table and the index)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO trash (id, sha256, title, document, trashed_by, trashed_at) VALUES (?,?,?,?,?,?)",
+            (doc.id, doc.sha256, doc.title, json.dumps(asdict(doc), ensure_ascii=False), by, at),
+        )
+
+    def insert_exact(self, conn: sqlite3.Connection, doc: Document) -> None:
+        """Insert ``doc`` with its own ``added_at`` and ``updated_at`` (a restore: it comes back as it was)."""
+        row = _to_row(doc)
+        conn.execute(
+            f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})",
+            row,
+        )
+
+    def remove_from_trash(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        conn.execute("DELETE FROM trash WHERE id = ?", (doc_id,))

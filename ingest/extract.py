@@ -21,6 +21,7 @@ from ingest.model import Document
 from ingest.parsers import ParseError, get_parser
 from ingest.reasons import ReasonError, reason
 from ingest.store import sha256_of
+from ingest.structure import stored_structure
 from ingest.textnorm import clean_body, text_hash
 
 MIN_TEXT_CHARS = 20
@@ -101,6 +102,7 @@ def extract(
         size=len(data),
         title=str(meta["title"]),
         body=text,  # the text proper: its title, byline and abstract copy are metadata (ingest/front_matter.py)
+        structure=stored_structure(parsed.blocks, body, text),  # the same text as headings, paragraphs, lists
         abstract=abstract,
         authors=list(meta.get("authors", [])),
         org=str(meta.get("org", "")),

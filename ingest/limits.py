@@ -91,6 +91,8 @@ class IngestSettings:
     another process while the load goes on; 0 merges in the commits."""
     gc_grace_minutes: float = 60.0
     """``SKH_GC_GRACE_MINUTES``: how old an unreferenced original must be before ``skh gc`` removes it."""
+    trash_days: float = 30.0
+    """``SKH_TRASH_DAYS``: how long a trashed document can be restored before it is purged with its original."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> IngestSettings:
@@ -103,4 +105,5 @@ class IngestSettings:
             interactive_merge_docs=max(0, int(env_number("SKH_INTERACTIVE_MERGE_DOCS", INTERACTIVE_MERGE_DOCS, env))),
             background_merge_docs=max(0, int(env_number("SKH_BACKGROUND_MERGE_DOCS", MIN_BACKGROUND_DOCS, env))),
             gc_grace_minutes=max(0.0, env_number("SKH_GC_GRACE_MINUTES", 60, env)),
+            trash_days=max(0.0, env_number("SKH_TRASH_DAYS", 30, env)),
         )

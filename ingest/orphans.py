@@ -73,7 +73,7 @@ def discard(root: Path, hashes: Iterable[str], needed: Callable[[set[str]], set[
 def _still_needed(catalog: Catalog, held_elsewhere: HeldElsewhere) -> Callable[[set[str]], set[str]]:
     def needed(candidates: set[str]) -> set[str]:
         held = set(held_elsewhere())
-        return {h for h in candidates if h in held or catalog.by_sha256(h) is not None}
+        return {h for h in candidates if h in held or catalog.holds(h)}
 
     return needed
 

@@ -116,7 +116,8 @@ def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | No
         outcome.duplicate_of = same_text.id
         return None
     else:
-        while catalog.get(doc.id) is not None:  # a prefix clash with an updated document
+        # A prefix clash with an updated document, or a trashed one (its id stays its own until it is purged).
+        while catalog.get(doc.id) is not None or catalog.trashed(doc.id) is not None:
             doc.id = doc.sha256[: len(doc.id) + 4]
         outcome.status = "added"
     outcome.id, outcome.title = doc.id, doc.title

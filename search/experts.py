@@ -69,6 +69,7 @@ def experts(snapshot: Snapshot, request: SearchRequest, limit: int = LIMIT, show
         tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
         request.year_from,
         request.year_to,
+        tuple(sorted(set(request.years))),
         tuple(sorted(set(request.visibility))),
         request.crosslang,
         request.glossary,

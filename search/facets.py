@@ -29,12 +29,16 @@ class FacetCount:
     count: int
 
 
-def count(columns: Columns, name: str, base: np.ndarray) -> list[FacetCount]:
-    """Count each value of ``name`` among the documents in ``base``, largest first."""
-    counts = [
-        FacetCount(value, int(np.count_nonzero(base[docnums]))) for value, docnums in columns.values(name).items()
-    ]
-    counts = [c for c in counts if c.count]
+def count(columns: Columns, name: str, base: np.ndarray, ids: np.ndarray | None = None) -> list[FacetCount]:
+    """Count each value of ``name`` among the documents in ``base``, largest first.
+
+    ``ids`` may give ``base``'s document numbers when the caller has them: the
+    count reads each matched document's values (one gather in proportion to the
+    matches) rather than each value's documents.
+    """
+    codes = columns.value_codes(name)
+    found = codes.counts(np.flatnonzero(base) if ids is None else ids, base, columns.values(name))
+    counts = [FacetCount(codes.names[i], int(found[i])) for i in np.flatnonzero(found)]
     counts.sort(key=lambda c: (-c.count, c.value))
     return counts
 
@@ -51,10 +55,16 @@ def disjunctive_counts(
     see; ``selections`` holds one mask per facet that has selected values.
     """
     result = {}
+    everywhere = None  # the documents of the base every facet shares, when none of its own is selected
     for name in names:
         base = matched
         for other, mask in selections.items():
             if other != name:
                 base = base & mask
-        result[name] = count(columns, name, base)
+        if name in selections:
+            result[name] = count(columns, name, base)
+        else:
+            if everywhere is None:
+                everywhere = np.flatnonzero(base)
+            result[name] = count(columns, name, base, everywhere)
     return result

@@ -35,16 +35,16 @@ FLOOR = 0.25
 
 
 def ranked_with_share(
-    final: np.ndarray, docnums: np.ndarray, scores: np.ndarray, languages: dict[str, np.ndarray], limit: int
+    docnums: np.ndarray, scores: np.ndarray, languages: dict[str, np.ndarray], limit: int
 ) -> np.ndarray:
-    """The best ``limit`` of ``docnums`` (the set of mask ``final``) in score order, with each language's
+    """The best ``limit`` of ``docnums`` (ascending document numbers) in score order, with each language's
     share of the window. Only a language short of its share is looked up on its own."""
     ranked = docnums[top_k(docnums, scores[docnums], max(limit, WINDOW))]
     window = ranked[:WINDOW]
     pool = [ranked]
     for mask in languages.values():
         if docnums.size > WINDOW and np.count_nonzero(mask[window]) < SHARE:
-            own = np.flatnonzero(final & mask)  # this language's best, wherever the overall order puts them
+            own = docnums[mask[docnums]]  # this language's best, wherever the overall order puts them
             pool.append(own[top_k(own, scores[own], WINDOW + SHARE)])
     if len(pool) == 1:
         return ranked[:limit]

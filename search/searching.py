@@ -40,6 +40,7 @@ class SearchRequest:
     filters: dict[str, list[str]] = field(default_factory=dict)
     year_from: int | None = None
     year_to: int | None = None
+    years: tuple[int, ...] = ()  # chosen years, OR-ed with each other and with the year_from..year_to range
     visibility: tuple[str, ...] = ("public",)
     sort: str = "relevance"
     page: int = 1
@@ -88,11 +89,21 @@ def _matched(snapshot: Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | 
     return mask & columns.live, scores
 
 
-def _year_mask(snapshot: Snapshot, year_from: int | None, year_to: int | None) -> np.ndarray | None:
-    if year_from is None and year_to is None:
+def _year_mask(
+    snapshot: Snapshot, year_from: int | None, year_to: int | None, chosen: tuple[int, ...] = ()
+) -> np.ndarray | None:
+    """The documents of the chosen years or of the range: one selection, OR within the year facet as within any
+    other, so the year counts (which ignore their own selection) say truly what each further year would add."""
+    if year_from is None and year_to is None and not chosen:
         return None
+    ranged = year_from is not None or year_to is not None
     lo, hi = year_from or 0, year_to or 9999
-    years = sorted(y for y in snapshot.columns.postings.get("year", {}) if y.isdigit() and lo <= int(y) <= hi)
+    wanted = {str(y) for y in chosen}
+    years = sorted(
+        y
+        for y in snapshot.columns.postings.get("year", {})
+        if y.isdigit() and (y in wanted or (ranged and lo <= int(y) <= hi))
+    )
     return snapshot.columns.mask_for("year", years)
 
 
@@ -150,6 +161,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
         tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
         request.year_from,
         request.year_to,
+        tuple(sorted(set(request.years))),
         tuple(request.visibility),
         request.sort,
         request.page,
@@ -271,7 +283,7 @@ def _match(
         values = [v for v in request.filters.get(name, []) if v]
         if values:
             selections[name] = columns.mask_for(name, values)
-    year = _year_mask(snapshot, request.year_from, request.year_to)
+    year = _year_mask(snapshot, request.year_from, request.year_to, tuple(request.years))
     if year is not None:
         selections["year"] = year
 
@@ -342,7 +354,7 @@ def _page_of_hits(
         sort = "newest"  # browsing has no relevance; newest first is what people expect
     if sort == "relevance" and shared:
         languages = {lang: snapshot.columns.mask_for("lang", [lang]) for lang in LANGUAGES}
-        ranked = ranked_with_share(final, docnums, scores, languages, limit)
+        ranked = ranked_with_share(docnums, scores, languages, limit)
     elif sort == "relevance":
         ranked = docnums[top_k(docnums, scores[docnums], limit)]
     else:

@@ -169,16 +169,22 @@ def _windows(spans: list[tuple[int, int, str]], width: int) -> list[tuple[int, i
 
     Scored as Whoosh's ``BasicFragmentScorer`` scores a passage: different
     query words first, then how many matches. Only the matches are looked at,
-    never the words between them.
+    never the words between them. The window slides: each match enters and
+    leaves the count of its stem once.
     """
     out = []
-    j = 0
+    counts: dict[str, int] = {}  # stems in the window spans[i..j] and how often
+    j = -1
     for i, (a, _, _) in enumerate(spans):
-        j = max(j, i)
-        while j + 1 < len(spans) and spans[j + 1][1] - a <= width:
+        while j + 1 < len(spans) and (j < i or spans[j + 1][1] - a <= width):
             j += 1
-        stems = {stem for _, _, stem in spans[i : j + 1]}
-        out.append(((j - i + 1) * len(stems) * 100, i, j))
+            counts[spans[j][2]] = counts.get(spans[j][2], 0) + 1
+        out.append(((j - i + 1) * len(counts) * 100, i, j))
+        stem = spans[i][2]
+        if counts[stem] == 1:
+            del counts[stem]
+        else:
+            counts[stem] -= 1
     return out
 
 
@@ -204,6 +210,15 @@ def _squeezed(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> 
     """``text[start:end]`` as ``" ".join(part.split())`` makes it, and where ``marks`` (offsets into ``text``)
     are in the result; a mark overlapping the one before it is dropped."""
     raw = text[start:end]
+    if not _ODD_SPACE.search(raw):  # single spaces only: nothing moves but the leading cut
+        passage = raw.strip(" ")
+        cut = len(raw) - len(raw.lstrip(" "))
+        spans, index = [], start
+        for s, e in marks:
+            if s >= index:
+                spans.append((max(0, s - start - cut), min(len(passage), e - start - cut)))
+                index = e
+        return passage, spans
     runs = [m.span() for m in _SPACE_RUN.finditer(raw)]
     run_starts = [a for a, _ in runs]
     removed_before = [0]  # characters removed by the runs before run i, each run becoming one space
@@ -231,3 +246,4 @@ def _squeezed(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> 
 
 
 _SPACE_RUN = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # white space that squeezing changes

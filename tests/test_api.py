@@ -186,8 +186,11 @@ def test_api_links_lead_to_the_api_and_page_links_to_the_page(client):
     followed = client.get(data["suggestion"]["url"]).get_json()
     assert followed["total"] == 1
     page = client.get("/search?q=reverberation").get_data(as_text=True)
-    toggles = re.findall(r'<a href="([^"]+)" data-value=', page)
-    assert toggles and all(unescape(url).startswith("/search?") for url in toggles)
+    # The page's filters are a form of checkboxes that asks the page, as its sort links do.
+    assert '<form class="facetform" id="filters-form" action="/search" method="get">' in page
+    assert re.findall(r'<input type="checkbox" name="lang" value="en"', page)
+    sorts = re.findall(r'<a href="([^"]+)">Newest</a>', page)
+    assert sorts and all(unescape(url).startswith("/search?") for url in sorts)
 
 
 # -- the search page ------------------------------------------------------------
@@ -197,7 +200,7 @@ def test_the_page_sets_an_unknown_area_aside_with_a_notice(client):
     page = client.get("/search?area=bogus&area=audio-tech").get_data(as_text=True)
     assert "Unknown strength area “bogus” was ignored." in page
     links = [url for url in re.findall(r'href="([^"]+)"', page) if not url.startswith("/language/")]
-    assert 'data-value="bogus"' not in page and links and not any("bogus" in url for url in links)
+    assert 'value="bogus"' not in page and links and not any("bogus" in url for url in links)
     assert re.search(r'id="total"><strong>2</strong>', page)  # audio-tech's two documents
     danish = client.get("/search?type=poster", headers=DA).get_data(as_text=True)
     assert "Den ukendte dokumenttype “poster” blev ignoreret." in danish

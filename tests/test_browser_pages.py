@@ -16,6 +16,7 @@ from tests.accounts_support import PASSWORD, make_users
 from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
+from tests.structure_support import STRUCTURED_ID, ingest_structured
 from tests.works_support import GAMELAN, html, markdown, report_text, revised
 from web.hub import Hub
 
@@ -29,6 +30,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-pages")
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
+    ingest_structured(hub)
     ingest_gamelan_work(hub, root / "work")
     make_users(hub)
     with served(hub.datadir.root) as base:
@@ -76,8 +78,12 @@ def focused(page) -> dict[str, str]:
     )
 
 
-@pytest.mark.parametrize("path", ["/search?q=beamforming", "/search?q=beamforming&org=Aurora+Hearing+A%2FS"])
-def test_the_first_result_is_three_tab_presses_away(page, server, path):
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize(
+    "path", ["/search?q=beamforming", "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year=2021&year=2023"]
+)
+def test_the_first_result_is_three_tab_presses_away(page, server, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(server + path)
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to results"
@@ -105,8 +111,9 @@ def test_results_pages_have_one_h1_and_no_pressed_links(page, server):
     page.goto(server + "/search?q=beamforming&org=Aurora+Hearing+A%2FS")
     assert page.locator("h1").all_inner_texts() == ["Results for beamforming"]
     assert page.locator("[aria-pressed]").count() == 0
-    selected = page.locator('[data-facet="org"] a[aria-current="true"]')
-    assert selected.count() == 1 and "Aurora Hearing A/S" in selected.inner_text()
+    selected = page.locator('[data-facet="org"] input:checked')
+    assert selected.count() == 1 and selected.get_attribute("value") == "Aurora Hearing A/S"
+    assert page.get_by_role("checkbox", name="Aurora Hearing A/S").is_checked()  # the label names the box
     levels = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])")
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     page.goto(server + "/search")
@@ -127,10 +134,14 @@ PAGE_KINDS = {
     "home": "/",
     "results": "/search?q=beamforming",
     "results-filtered": "/search?q=beamforming&org=Aurora+Hearing+A%2FS&year_from=2021&year_to=2021",
+    "results-years": "/search?q=beamforming&year=2021&year=2023&type=report",
+    "results-browse": "/search",  # every year: the year facet's "more"
+    "results-filter-panel": "/search?q=beamforming&year=2021#filters",  # on a phone: the panel open
     "results-empty": "/search?q=zanzibarquartz",
     "results-empty-filtered": "/search?q=reverberation&org=Bulk+Acoustics+ApS",
     "results-corrected": "/search?q=loudspeeker",
     "document": None,  # the first hit of "reverberation", found at run time
+    "document-structured": f"/doc/{STRUCTURED_ID}",  # its text's own headings (h2, h3) and lists
     "document-work": None,  # the gamelan work's page, listing its two formats
     "area": "/areas/hearing-health",
     "organisation": "/orgs/aurora-hearing-a-s",
@@ -165,6 +176,106 @@ def test_axe_finds_nothing_on_any_page_kind_at_desktop_and_phone_width(browser, 
                 page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
                 found[(kind, width_name)] = axe_violations(page)
     finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+ADMIN_PAGE_KINDS = {
+    "users": "/admin/users",
+    "invite": "/admin/users/invite",
+    "audit": "/admin/audit",
+    "audit-filtered": "/admin/audit?who=admin&action=login&since=2020-01-01&until=2099-12-31",
+    "audit-bad-date": "/admin/audit?since=not-a-date",
+}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_the_admin_pages_at_desktop_and_phone_width(browser, server, locale):
+    """The users, invitation, link, set-password and audit pages (issue #19), as an admin sees them; the
+    set-password page as the invited person does."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    try:
+        log_in(page, server, "admin@cluster.example")
+        # One invitation per language: its link page is the answer to the form, its link the set-password page.
+        page.goto(server + "/admin/users/invite")
+        page.fill('input[name="email"]', f"axe.{locale}@cluster.example")
+        page.click('form.stacked button[type="submit"]')
+        link = page.input_value("#password-link")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            found[("password-link", width_name)] = axe_violations(page)
+            page.screenshot(path=str(SCREENSHOTS / f"password-link-{width_name}-{locale[:2]}.png"), full_page=True)
+            for kind, path in {**ADMIN_PAGE_KINDS, "set-password": link}.items():
+                page.goto(path if path.startswith("http") else server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+            page.goto(server + "/admin/users/invite")  # back to a link page for the other width
+            page.fill('input[name="email"]', f"axe.{locale}.{width_name}@cluster.example")
+            page.click('form.stacked button[type="submit"]')
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_axe_finds_nothing_on_the_staff_curation_pages(browser, server, locale):
+    """Issue #19's pages as staff see them: the edit form (as shown and with a refused value), the delete
+    confirmation, the change history, the document page with its staff links, and the trash with one document
+    in it (restored afterwards, so the other tests find the corpus as it was)."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    found = {}
+    doc_id = ""
+    try:
+        log_in(page, server, "staff@cluster.example")
+        page.goto(server + "/search?q=endurance")
+        doc = page.locator("li.hit h3 a").first.get_attribute("href")
+        doc_id = doc.rsplit("/", 1)[-1]
+        page.goto(server + doc + "/edit")
+        page.fill('textarea[name="abstract"]', "Drivers measured for twelve weeks in an anechoic room.")
+        page.click('form.stacked button[type="submit"]')  # a change for the history to list
+        page.wait_for_url(server + doc)
+        paths = {
+            "edit": doc + "/edit",
+            "confirm-delete": doc + "/delete",
+            "history": doc + "/history",
+            "document-staff": doc,
+        }
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for kind, path in paths.items():
+                page.goto(server + path)
+                assert page.locator("h1").count() == 1, kind
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}-{locale[:2]}.png"), full_page=True)
+                found[(kind, width_name)] = axe_violations(page)
+            page.goto(server + doc + "/edit")
+            page.fill('input[name="doi"]', "not a doi")
+            page.uncheck('input[name="areas"]:checked')
+            page.click('form.stacked button[type="submit"]')
+            assert page.locator(".field-error").count() == 3  # the summary, the DOI, the areas
+            page.screenshot(path=str(SCREENSHOTS / f"edit-errors-{width_name}-{locale[:2]}.png"), full_page=True)
+            found[("edit-errors", width_name)] = axe_violations(page)
+        page.goto(server + doc + "/delete")
+        page.click("form.danger button")
+        page.wait_for_url(server + "/trash")
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(server + "/trash")
+            assert page.locator("ul.trash li").count() == 1
+            page.screenshot(path=str(SCREENSHOTS / f"trash-{width_name}-{locale[:2]}.png"), full_page=True)
+            found[("trash", width_name)] = axe_violations(page)
+    finally:
+        if doc_id:
+            page.goto(server + "/trash")
+            restore = page.locator(f'form[action="/trash/{doc_id}/restore"] button')
+            if restore.count():
+                restore.click()
+                page.wait_for_url(server + f"/doc/{doc_id}")
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
 

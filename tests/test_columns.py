@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search.engine.reading.columns import Columns, warmed_columns
+from search.engine.reading.columns import Columns, ValueCodes, warmed_columns
 from search.engine.reading.segments import SegmentStore
 from search.schema import FACET_FIELDS
 from search.vocabulary import vocabulary
@@ -76,3 +76,36 @@ def test_fuzzy_search_and_the_vocabulary_share_one_lexicon(two_segments):
     shared = two_segments.store.lexicon(reader, "words")
     assert two_segments.scorer.expander.lexicon("words") is shared
     assert vocabulary(two_segments, ("public",)).lexicon is shared
+
+
+def _counted_per_value(column: dict, mask: np.ndarray) -> list[int]:
+    return [int(np.count_nonzero(mask[docnums])) for docnums in column.values()]
+
+
+@pytest.mark.parametrize("several", [False, True])
+@pytest.mark.parametrize("density", [0.0, 0.01, 0.3, 1.0])
+def test_value_codes_count_what_a_gather_per_value_counts(several, density):
+    """Each path of ValueCodes.counts (one value per document, few matches, many matches) against the plain count."""
+    rng = np.random.default_rng(7)
+    docs = 5_000
+    one = rng.integers(0, 13, docs)  # each document's one value, 12 for none
+    column = {}
+    for n in range(12):
+        chosen = rng.random(docs) < 0.3 if several else one == n
+        column[f"v{n}"] = np.flatnonzero(chosen).astype(np.int32)
+    codes = ValueCodes.of(column, docs)
+    assert (codes.single is None) == several
+    mask = rng.random(docs) < density
+    found = codes.counts(np.flatnonzero(mask), mask, column)
+    assert found.tolist() == _counted_per_value(column, mask)
+
+
+def test_facet_counts_of_the_real_columns_match_a_gather_per_value(two_segments):
+    columns = two_segments.columns
+    mask = columns.live.copy()
+    mask[::2] = False
+    for name in FACET_FIELDS:
+        column = columns.values(name)
+        found = columns.value_codes(name).counts(np.flatnonzero(mask), mask, column)
+        assert found.tolist() == _counted_per_value(column, mask), name
+        assert columns.value_codes(name) is columns.value_codes(name)  # built once per generation

@@ -180,7 +180,8 @@ def test_hits_carry_their_language_and_a_badge_in_the_interface_language(client)
 def test_facets_chips_and_counts_in_danish(client):
     page = client.get("/search?q=&area=hearing-health&lang=da", headers=DA).get_data(as_text=True)
     assert "Styrkeområde: Hørelse &amp; sundhed" in page and "Sprog: dansk" in page
-    assert "<h2>Dokumenttype</h2>" in page and "Rapport" in page
+    assert "<legend><h3>Dokumenttype</h3></legend>" in page and "Rapport" in page
+    assert "Filtre (2)" in page and "Anvend filtre" in page
     assert "<strong>1</strong> dokument</p>" in page
     assert "<strong>2</strong> dokumenter</p>" in client.get("/search?lang=da", headers=DA).get_data(as_text=True)
 

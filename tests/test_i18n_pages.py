@@ -111,6 +111,13 @@ def danish_pages(hub) -> dict[str, str]:
     review = staff.post("/upload", data=upload, headers=DA, content_type="multipart/form-data")
     keep("review", review)
     keep("admin /admin/audit", staff.get("/admin/audit", headers=DA))
+    keep("admin history", staff.get(f"/doc/{doc}/history", headers=DA))
+    bad = {"csrf_token": csrf_token(staff, f"/doc/{doc}/edit"), "title": "T", "doi": "x", "url": "ftp://x"}
+    bad.update(date="2019-01-02", year="2018", lang="da", visibility="public")
+    keep("edit, bad doi, address, date and no area", staff.post(f"/doc/{doc}/edit", data=bad, headers=DA))
+    token = csrf_token(staff, f"/doc/{doc}/delete")
+    keep("trash", staff.post(f"/doc/{doc}/delete", data={"csrf_token": token}, headers=DA, follow_redirects=True))
+    keep("history in the trash", staff.get(f"/doc/{doc}/history", headers=DA))
     return pages
 
 
@@ -137,3 +144,11 @@ def test_a_danish_page_shows_no_english_interface_text(mini_hub):
     assert "4 tegn i TEKST-filen" in readable(pages["upload problems"])
     assert "et PNG-billede, ikke et dokument" in readable(pages["upload problems"])
     assert "(TEKST, dansk)" in readable(pages["review"])
+    refused = readable(pages["edit, bad doi, address, date and no area"])
+    for message in ("Ikke en DOI", "Ikke en webadresse", "Året skal være datoens år (2019).", "Vælg mindst ét"):
+        assert message in refused, message
+    assert "Flyttede “Efterklang i klasseværelser” til papirkurven." in readable(pages["trash"])
+    assert "Titel : Reverberation in classrooms → Efterklang i klasseværelser" in re.sub(
+        r"\s+", " ", readable(pages["admin history"])
+    )
+    assert "flyttede til papirkurven" in readable(pages["history in the trash"])

@@ -38,8 +38,10 @@ def test_a_misspelling_shows_the_corrected_results_and_links_to_the_words_as_typ
     as_typed = client.get(unescape(original.group(1))).get_data(as_text=True)
     assert "Showing results for" not in as_typed and 'id="didyoumean"' in as_typed  # not corrected again
     assert "Woofer distortion" not in as_typed
-    # A facet link on the corrected page searches the corrected words.
-    assert "/search?q=loudspeaker&amp;lang=en&amp;type=publication" in page
+    # The filters on the corrected page search the corrected words.
+    form = page.split('<form class="facetform"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="q" value="loudspeaker">' in form
+    assert '<input type="checkbox" name="lang" value="en" checked>' in form
 
 
 def test_an_empty_page_with_filters_says_what_each_filter_holds_back(client):
@@ -110,3 +112,21 @@ def test_not_found_offers_anonymous_visitors_to_log_in_and_reveals_nothing(peopl
     member = people_app.test_client()
     login(member, "member@cluster.example")
     assert 'id="login-hint"' not in member.get(f"/doc/{missing}").get_data(as_text=True)
+
+
+def test_a_hit_found_only_through_its_organisation_says_so(client):
+    """#18: "nordlyd" is only in the woofer report's organisation; the hit says where it matched, in the API too."""
+    page = client.get("/search?q=nordlyd").get_data(as_text=True)
+    hit = page.split("Woofer distortion at high excursion", 1)[1].split("</li>", 1)[0]
+    assert '<p class="matched-in" lang="en">Matched in: organisation</p>' in hit
+    danish = client.get("/search?q=nordlyd", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Fundet i: organisationen" in danish
+    api = client.get("/api/search?q=nordlyd").get_json()
+    # (lyd, the compound's part, also finds "Immersive concert sound" through its title: sound)
+    assert {h["title"]: h["matched_in"] for h in api["hits"]}["Woofer distortion at high excursion"] == ["org"]
+    assert [h["matched_in"] for h in client.get("/api/search?q=woofer").get_json()["hits"]] == [["title"]]
+    in_text = client.get("/search?q=loudspeaker").get_data(as_text=True)
+    assert "Woofer distortion" in in_text and "matched-in" not in in_text  # found in the text: nothing to say
+    assert {tuple(h["matched_in"]) for h in client.get("/api/search?q=loudspeaker").get_json()["hits"]} == {("text",)}
+    browsing = client.get("/api/search?sort=newest").get_json()["hits"]
+    assert browsing and all(h["matched_in"] == [] for h in browsing)

@@ -116,3 +116,15 @@ def test_snippets_mark_stemmed_matches_and_escape_html():
     snippet = make_snippet(text, {"loudspeak"}, "en")
     assert "<mark>loudspeaker</mark>" in snippet and "<mark>loudspeakers</mark>" in snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+def test_chosen_years_are_ored_with_each_other_and_with_the_range(mini_hub):
+    years = run(mini_hub, years=(2015, 2021))
+    assert {mini_hub.catalog.get(h.id).year for h in years.hits} == {2015, 2021}
+    assert years.total == counts(years, "year")["2015"] + counts(years, "year")["2021"]
+    both = run(mini_hub, years=(2015,), year_from=2019, year_to=2020)
+    assert {mini_hub.catalog.get(h.id).year for h in both.hits} == {2015, 2019, 2020}
+    # The year counts ignore the year selection (what each other year would add); other facets count within it.
+    assert counts(both, "year") == counts(run(mini_hub), "year")
+    assert sum(counts(both, "lang").values()) == both.total
+    assert run(mini_hub, years=(1999,)).total == 0

@@ -52,7 +52,7 @@ def test_robots_keeps_crawlers_off_staff_pages_and_names_the_sitemap(client):
     assert response.mimetype == "text/plain"
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ("/upload", "/admin/", "/doc/*/edit", "/doc/*/delete", "/login"):
+    for path in ("/upload", "/admin/", "/doc/*/edit", "/doc/*/delete", "/doc/*/history", "/trash", "/login"):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://localhost/sitemap.xml" in lines
     assert not any(line == "Disallow: /" or line.startswith("Disallow: /doc/*/original") for line in lines)

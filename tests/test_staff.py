@@ -149,7 +149,7 @@ def test_edit_makes_areas_manual_and_delete_removes_everywhere(staff):
     assert client.get(f"/doc/{doc_id}").status_code == 404
     assert client.get(f"/doc/{doc_id}/original").status_code == 404
     actions = [e.action for e in hub.accounts.audit_log()]
-    assert actions[:2] == ["delete", "edit"]
+    assert actions[:2] == ["trash", "edit"]
 
 
 def test_forms_without_a_csrf_token_are_rejected(staff):

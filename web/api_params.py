@@ -20,7 +20,7 @@ from search import SORTS
 from web.api_errors import BadParameter
 from web.hub import Hub
 from web.known_values import KNOWN_LANGS, KNOWN_TYPES, unknown_values
-from web.params import LIST_PARAMS, MAX_PER_PAGE
+from web.params import LIST_PARAMS, MAX_PER_PAGE, YEAR_PARAM
 
 MAX_VALUES = 20
 MAX_VALUE_CHARS = 200
@@ -55,6 +55,11 @@ def check_search_args(args: MultiDict, hub: Hub, levels: tuple[str, ...]) -> Non
                 raise BadParameter(name, f"{name} must not be empty; leave it out to not filter by it.")
             if len(value) > MAX_VALUE_CHARS:
                 raise BadParameter(name, f"A {name} value has at most {MAX_VALUE_CHARS} characters.")
+    chosen = args.getlist(YEAR_PARAM)
+    if len(chosen) > MAX_VALUES:
+        raise BadParameter(YEAR_PARAM, f"At most {MAX_VALUES} year values, not {len(chosen)}.")
+    for value in chosen:
+        _integer(MultiDict([(YEAR_PARAM, value)]), YEAR_PARAM, *YEARS, "a year")
     year_from = _integer(args, "year_from", *YEARS, "a year")
     year_to = _integer(args, "year_to", *YEARS, "a year")
     if year_from is not None and year_to is not None and year_from > year_to:

@@ -71,7 +71,7 @@ def prepare_data_dir(hub: Hub) -> None:
     A bad ``SKH_...`` value raises ValueError here, once, rather than in every worker.
     """
     _secret_key(hub)
-    _ = hub.accounts, hub.pending, hub.login_throttle, hub.request_counts
+    _ = hub.accounts, hub.invitations, hub.pending, hub.login_throttle, hub.request_counts
     rate_limit.Rate.parse(hub.settings.web.rate_limit)
     client_address.trusted_proxies(hub.settings.web.trusted_proxies)
 
@@ -112,10 +112,24 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
 
     import web.views.work_versions as work_versions  # works (#19): own lines, so other blueprints merge cleanly
     import web.views.works as works
-    from web.views import api, auth, citations, documents, experts, feeds, language, pages, people, site, staff
+    from web.views import (
+        admin,
+        api,
+        auth,
+        citations,
+        documents,
+        experts,
+        feeds,
+        language,
+        pages,
+        people,
+        site,
+        staff,
+        trash,
+    )
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp, works.bp, work_versions.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp, works.bp, work_versions.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from web.forms import VISIBILITY_NAMES
-from web.i18n import area_label, type_name
+from web.i18n import area_label, role_name, type_name
 
 FIELD_NAMES = {
     "title": _l("Title"),
@@ -21,7 +21,14 @@ FIELD_NAMES = {
     "type": _l("Type"),
     "areas": _l("Strength areas"),
     "visibility": _l("Visibility"),
+    "role": _l("Role"),
+    "address": _l("Address"),
+    "via": _l("Link"),
+    "throttled": _l("Held back by the login limit"),
 }
+LINK_KINDS = {"invite": _l("invitation"), "reset": _l("password reset")}
+SHOWN_ELSEWHERE = ("account",)
+"""Detail keys the page shows in a column of their own, not among the details."""
 
 
 def field_name(name: str) -> str:
@@ -39,6 +46,13 @@ def field_value(name: str, value: object) -> str:
         return area_label(str(value))
     if name == "type":
         return type_name(str(value))
+    if value is True:
+        return str(_l("yes"))
+    if name == "role":
+        return role_name(str(value))
+    if name == "via":
+        known = LINK_KINDS.get(str(value))
+        return str(known) if known else str(value)
     if name == "visibility":
         known = VISIBILITY_NAMES.get(str(value))
         return str(known) if known else str(value)
@@ -49,6 +63,8 @@ def changes(detail: dict[str, object]) -> list[tuple[str, str, str | None]]:
     """An entry's detail as (field, value, earlier value or None) rows: an edit's changes, else its facts."""
     rows: list[tuple[str, str, str | None]] = []
     for key, value in detail.items():
+        if key in SHOWN_ELSEWHERE:
+            continue
         if key == "changes" and isinstance(value, dict):
             for name, pair in value.items():
                 before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)

@@ -22,7 +22,7 @@ from ingest.pipeline import Explicit, build_classifier
 from ingest.report import Outcome
 from ingest.storage_errors import StorageFailed
 from ingest.taxonomy import Taxonomy
-from search import BACKGROUND_NICENESS, announce_waits, load_glossary, write_lock
+from search import BACKGROUND_NICENESS, WriterBusy, announce_waits, load_glossary, write_lock
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
 from web.search_cli import search_command
@@ -243,6 +243,7 @@ def serve(host, port, threads, workers) -> None:
         prepare_data_dir(hub)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    _purge_trash_at_start(hub)
     workers = workers or os.cpu_count() or 1
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
@@ -250,6 +251,19 @@ def serve(host, port, threads, workers) -> None:
     else:
         settings = hub.settings  # read once, in the parent
         run_server(lambda: _warming(create_app(worker_hub := _hub(settings)), worker_hub), host, port, threads, workers)
+
+
+def _purge_trash_at_start(hub) -> None:
+    """Purge the trash's expired documents before serving (a few seconds' wait for the writer at most: a
+    busy writer leaves it to the trash page or ``skh purge-trash``)."""
+    from web.trash_expiry import purge
+
+    try:
+        purged = purge(hub, timeout=5)
+    except WriterBusy:
+        return
+    if purged:
+        click.echo(f"purged {len(purged)} documents trashed more than {hub.settings.ingest.trash_days:g} days ago")
 
 
 def _warming(app, hub):
@@ -296,7 +310,7 @@ def seed(corpus: Path) -> None:
             click.echo(f"{level}: " + ", ".join(f"{n} {k}" for k, n in report.summary().items()))
 
 
-for _command in (search_command, *COMMANDS, users):  # search; gc, check, backup, restore; users add|passwd|...
+for _command in (search_command, *COMMANDS, users):  # search; gc, check, backup, restore, purge-trash; users
     main.add_command(_command)
 
 

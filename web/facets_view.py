@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.taxonomy import Taxonomy
 from search import SearchRequest, SearchResult
-from web.params import link, toggled, without
+from web.params import YEAR_PARAM, link, toggled, without
 
 FACETS = ("area", "type", "year", "org", "lang")
 LANGUAGE_NAMES = {  # English, for the API's labels; the pages' are web.i18n.LANGUAGE_NAMES
@@ -26,7 +26,12 @@ LANGUAGE_NAMES = {  # English, for the API's labels; the pages' are web.i18n.LAN
     "nl": "Dutch",
     "fr": "French",
 }
-FACET_LIMIT = {"org": 12, "year": 20}
+FACET_LIMIT = {"org": 100, "year": 50}
+"""Values listed at most (a page lists them behind "more", so the bound is on the page's size, not its view)."""
+FACET_TOP = 5
+"""Values a facet shows before its "more" (the rest, and any chosen value, are listed too; see ``Facet``)."""
+FILTER_BOX_FROM = 8
+"""A facet with more values than this gets a box that narrows its list as one types (web/static/facets.js)."""
 
 
 @dataclass
@@ -52,6 +57,20 @@ class Facet:
     name: str  # a page titles it with web.i18n.facet_title
     values: list[FacetValue]
 
+    @property
+    def top(self) -> list[FacetValue]:
+        """The values shown at once: the first ``FACET_TOP``, and every chosen one (so it can be unchosen)."""
+        return [v for n, v in enumerate(self.values) if n < FACET_TOP or v.selected]
+
+    @property
+    def more(self) -> list[FacetValue]:
+        """The values behind "more" (a ``<details>``: no script needed to see them)."""
+        return [v for n, v in enumerate(self.values) if n >= FACET_TOP and not v.selected]
+
+    @property
+    def long(self) -> bool:
+        return len(self.values) > FILTER_BOX_FROM
+
 
 @dataclass
 class Chip:
@@ -69,10 +88,9 @@ def value_label(name: str, value: str, taxonomy: Taxonomy) -> str:
     return value
 
 
-def _year_selection(request: SearchRequest) -> str | None:
-    if request.year_from is not None and request.year_from == request.year_to:
-        return str(request.year_from)
-    return None
+def _without_year(pairs: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    """``pairs`` without the chosen year ``value``, however the URL spelled it (``year=02019`` too)."""
+    return [(n, v) for n, v in pairs if not (n == YEAR_PARAM and v.strip().lstrip("0") == value)]
 
 
 def build_facets(
@@ -82,7 +100,7 @@ def build_facets(
     for name in FACETS:
         counts = {c.value: c.count for c in result.facets.get(name, [])}
         if name == "year":
-            chosen = {_year_selection(request)} - {None}
+            chosen = {str(y) for y in request.years}
         else:
             chosen = set(request.filters.get(name, []))
         for value in chosen:
@@ -101,8 +119,7 @@ def build_facets(
         for value in ordered:
             selected = value in chosen
             if name == "year":
-                base = without(without(pairs, "year_from"), "year_to")
-                target = base if selected else base + [("year_from", value), ("year_to", value)]
+                target = _without_year(pairs, value) if selected else pairs + [(YEAR_PARAM, value)]
             else:
                 target = toggled(pairs, name, value)
             values.append(
@@ -125,6 +142,8 @@ def build_chips(
     for name in ("area", "type", "org", "lang"):
         for value in request.filters.get(name, []):
             chips.append(Chip(f"{title(name)}: {label(name, value)}", link(path, without(pairs, name, value))))
+    for year in request.years:
+        chips.append(Chip(f"{title('year')}: {year}", link(path, _without_year(pairs, str(year)))))
     if request.year_from is not None or request.year_to is not None:
         lo, hi = request.year_from, request.year_to
         years = str(lo) if lo == hi else f"{lo or '…'}–{hi or '…'}"

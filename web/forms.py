@@ -8,15 +8,29 @@ are listed in :data:`WTFORMS_MESSAGES` so ``pybabel extract`` finds them.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import Form, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    DateField,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ingest.model import VISIBILITIES
+from web.citations import bare_doi
+from web.i18n import language_name
 
 TYPES = ("publication", "report", "white-paper", "case-study", "thesis", "standard-summary", "event-report", "news")
 VISIBILITY_NAMES = {"public": _l("Public"), "members": _l("Members"), "staff": _l("Staff")}
@@ -33,6 +47,7 @@ WTFORMS_MESSAGES = (
     _l("Number must be at least %(min)s."),
     _l("Number must be at most %(max)s."),
     _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Not a valid date value."),
 )
 # Plural messages of Length, listed for extraction (ngettext is called by WTForms with the count).
 _LENGTH_PLURALS = (
@@ -92,13 +107,68 @@ class MetadataFields(Form):
     visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES)
 
 
+LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("da", _l("Danish"))]
+
+
+def _unchanged(form, field) -> bool:
+    """A value stored before these checks existed, sent back as it was, does not stop the rest of an edit."""
+    return field.data == getattr(form, "stored", {}).get(field.name)
+
+
+def _doi(form, field) -> None:
+    if field.data and not bare_doi(field.data) and not _unchanged(form, field):
+        raise ValidationError(_l("Not a DOI: write it as 10.1234/abc (or as a doi.org link)."))
+
+
+def _web_address(form, field) -> None:
+    value = (field.data or "").strip()
+    if not value or _unchanged(form, field):
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValidationError(_l("Not a web address: it must start with http:// or https://."))
+
+
+def _some_area(form, field) -> None:
+    if not field.data:
+        raise ValidationError(_l("Choose at least one strength area."))
+
+
 class EditForm(TranslatedForm, MetadataFields):
-    pass
+    """Everything staff may correct on a published document (the review of an upload asks less).
+
+    ``stored`` (field name -> value) holds the document's DOI and web address as they are, so one stored
+    before they were checked does not block an edit of something else."""
+
+    stored: dict[str, str] = {}
+    org = StringField(_l("Organisations (separated by ;)"), validators=[Optional(), Length(max=500)])
+
+    date = DateField(_l("Date (optional)"), validators=[Optional()])
+    lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=4000)])
+    doi = StringField(_l("DOI"), validators=[Optional(), Length(max=200), _doi])
+    url = StringField(_l("Web address (http or https)"), validators=[Optional(), Length(max=500), _web_address])
+    areas = CheckboxesField(_l("Strength areas"), validators=[_some_area])
+
+    def validate_date(self, field) -> None:
+        if field.data and not 1900 <= field.data.year <= 2100:
+            raise ValidationError(_l("The date must be between 1900 and 2100."))
+
+    def validate_year(self, field) -> None:
+        if self.date.data and field.data and field.data != self.date.data.year:
+            raise ValidationError(_l("The year must be the date's year (%(year)s).", year=self.date.data.year))
 
 
 def with_areas(form: Form, taxonomy, lang: str = "en") -> Form:
     """Offer the taxonomy's areas as choices, labelled in ``lang`` (the interface language)."""
     form.areas.choices = [SelectChoice(a.id, a.label(lang)) for a in taxonomy.areas]
+    return form
+
+
+def with_language(form: EditForm, lang: str) -> EditForm:
+    """Offer Danish and English, and the document's own language if it has another (so a save keeps it)."""
+    if lang not in ("da", "en"):
+        form.lang.choices = [*LANGUAGE_CHOICES, SelectChoice(lang, language_name(lang))]
     return form
 
 

@@ -12,6 +12,7 @@ from ingest.pipeline import Ingestor
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from search import SearcherPool, configure_search, load_glossary
 from web.accounts import Accounts
+from web.invitations import Invitations
 from web.login_throttle import LoginThrottle
 from web.rate_limit import RequestCounter
 from web.settings import Settings
@@ -68,6 +69,10 @@ class Hub:
     @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self.datadir.root / "accounts.sqlite3", self.settings.web.sessions)
+
+    @cached_property
+    def invitations(self) -> Invitations:
+        return Invitations(self.accounts, self.settings.web.invite_days)
 
     @cached_property
     def login_throttle(self) -> LoginThrottle:

@@ -44,6 +44,13 @@ FACET_TITLES = {
 }
 FORMAT_NAMES = {"text": _l("TEXT")}
 """File formats whose name is a word; PDF, DOCX, HTML and MARKDOWN are names in both languages."""
+MATCHED_PLACES = {
+    "text": _l("text"),
+    "title": _l("title"),
+    "authors": _l("authors"),
+    "org": _l("organisation"),
+}
+"""Where a hit's words were found (web.results.matched_in), as "Matched in: organisation" names it."""
 ROLE_NAMES = {"member": _l("Member"), "staff": _l("Staff"), "admin": _l("Administrator")}
 DOCUMENT_TYPES = {
     "publication": _l("Publication"),
@@ -128,6 +135,11 @@ def role_name(role: str) -> str:
     return str(known) if known else role
 
 
+def matched_place(place: str) -> str:
+    known = MATCHED_PLACES.get(place)
+    return str(known) if known else place
+
+
 def facet_title(name: str) -> str:
     known = FACET_TITLES.get(name)
     return str(known) if known else name
@@ -170,6 +182,7 @@ def install(app: Flask) -> None:
         current_language=current_language,
         area_label=area_label,
         facet_title=facet_title,
+        matched_place=matched_place,
         value_label=value_label,
         LANGUAGES=LANGUAGES,
     )
@@ -190,6 +203,7 @@ __all__ = [
     "install",
     "language_name",
     "locale_code",
+    "matched_place",
     "number",
     "offered",
     "role_name",

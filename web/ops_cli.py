@@ -1,8 +1,10 @@
-"""The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``.
+"""The operator's ``skh`` commands for the data dir itself: ``gc``, ``check``, ``backup``, ``restore``,
+``restructure``, ``purge-trash``.
 
 They live beside :mod:`web.cli` (registered on its ``main`` group) and are thin: the work is in
-:mod:`ingest.orphans`, :mod:`ingest.check` and :mod:`ingest.backup`. This layer adds what only the web
-knows: pending uploads, which hold originals no document references yet, and expire.
+:mod:`ingest.orphans`, :mod:`ingest.check`, :mod:`ingest.backup` and :mod:`ingest.restructure`. This
+layer adds what only the web knows: pending uploads, which hold originals no document references yet, and
+expire.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from ingest.backup import BackupError, backup, restore
 from ingest.check import check, repair
 from ingest.datadir import DataDir
 from ingest.orphans import collect_garbage
+from ingest.restructure import restructure
 from web.hub import Hub
 from web.settings import Settings
+from web.trash_expiry import purge
 from web.uploads import PendingUploads
 
 GRACE_HELP = "Leave unreferenced files younger than this (default: SKH_GC_GRACE_MINUTES, 60)."
@@ -125,4 +129,35 @@ def restore_command(source: Path, force: bool) -> None:
     click.echo(f"restored {manifest.documents} documents and {manifest.originals} originals; indexed {indexed}")
 
 
-COMMANDS = (gc, check_command, backup_command, restore_command)
+@click.command("restructure")
+@click.option("--json", "as_json", is_flag=True)
+def restructure_command(as_json: bool) -> None:
+    """Read again the originals of documents from before their text's structure was kept, and keep it."""
+    hub = open_hub()
+    report = restructure(hub.catalog, hub.datadir.originals, hub.ingestor.limits)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(
+            f"structured {report.structured}; paragraphs only {report.paragraphs}; "
+            f"text differs {report.differs}; could not be read {report.failed}"
+        )
+
+
+@click.command("purge-trash")
+@click.option("--days", type=float, default=None, help="Purge what was trashed longer ago (default: SKH_TRASH_DAYS).")
+@click.option("--json", "as_json", is_flag=True)
+def purge_trash(days: float | None, as_json: bool) -> None:
+    """Delete for good the documents trashed more than SKH_TRASH_DAYS ago, with their originals."""
+    hub = open_hub()
+    purged = purge(hub, days=None if days is None else max(0.0, days))
+    if as_json:
+        rows = [{"id": t.doc.id, "title": t.doc.title, "trashed_at": t.trashed_at} for t in purged]
+        click.echo(json.dumps({"purged": rows, "left_in_trash": hub.catalog.trash_count()}, ensure_ascii=False))
+        return
+    for item in purged:
+        click.echo(f"purged {item.doc.id} {item.doc.title!r} (trashed {item.trashed_at} by {item.trashed_by})")
+    click.echo(f"{len(purged)} purged, {hub.catalog.trash_count()} left in the trash")
+
+
+COMMANDS = (gc, check_command, backup_command, restore_command, restructure_command, purge_trash)

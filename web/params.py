@@ -18,8 +18,11 @@ from werkzeug.datastructures import MultiDict
 from search import SORTS, Limits, SearchRequest
 
 LIST_PARAMS = ("area", "type", "org", "lang")
+YEAR_PARAM = "year"
+"""Chosen years (may repeat: OR-ed with each other and with the ``year_from``..``year_to`` range)."""
 SCALAR_PARAMS = ("q", "year_from", "year_to", "sort", "crosslang", "per_page", "correct")
-FILTER_PARAMS = (*LIST_PARAMS, "year_from", "year_to")
+FILTER_PARAMS = (*LIST_PARAMS, YEAR_PARAM, "year_from", "year_to")
+MAX_YEARS = 20
 """The parameters that narrow a search by facet or year ("Clear filters" removes them, keeping the words)."""
 PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -54,6 +57,7 @@ def parse_args(
         filters={name: [v[:200] for v in args.getlist(name) if v][:20] for name in LIST_PARAMS},
         year_from=_int(args.get("year_from"), 1000, 9999),
         year_to=_int(args.get("year_to"), 1000, 9999),
+        years=years(args),
         visibility=visibility,
         sort=sort if sort in SORTS else "relevance",
         page=_int(args.get("page"), 1, 100_000) or 1,
@@ -63,10 +67,16 @@ def parse_args(
     )
 
 
+def years(args: MultiDict) -> tuple[int, ...]:
+    """The chosen years (``year``, repeated), in order, once each, at most ``MAX_YEARS``; others ignored."""
+    found = [_int(v, 1000, 9999) for v in args.getlist(YEAR_PARAM)[: MAX_YEARS * 2]]
+    return tuple(dict.fromkeys(y for y in found if y is not None))[:MAX_YEARS]
+
+
 def state_pairs(args: MultiDict) -> list[tuple[str, str]]:
     """The search-defining parameters in a stable order (page dropped)."""
     pairs = []
-    for name in SCALAR_PARAMS + LIST_PARAMS:
+    for name in (*SCALAR_PARAMS, *LIST_PARAMS, YEAR_PARAM):
         for value in args.getlist(name):
             if value:
                 pairs.append((name, value))

@@ -117,7 +117,7 @@ def _search(base: list[tuple[str, str]] | None, name: str, value: str) -> str | 
     if base is None:
         return None
     if name == "year":
-        return link("/search", base + [("year_from", value), ("year_to", value)])
+        return link("/search", base + [("year", value)])  # a chosen year: its box is checked on the page
     return link("/search", base + [(name, value)])
 
 

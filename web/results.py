@@ -25,6 +25,7 @@ class ShownHit:
     doc: Document
     snippet: str  # escaped, with <mark> around matches
     score: float | None = None  # the ranking score; None when the hits are ordered by date (browsing, sort)
+    matched_in: tuple[str, ...] = ()  # where the query's words are: "text", else "title", "authors", "org"
 
     def as_json(self, url: str, api_url: str | None = None) -> dict[str, object]:
         """What a client needs to list the hit and cite it without fetching the document: ``url`` is its
@@ -43,6 +44,7 @@ class ShownHit:
             "doi": d.doi,
             "score": self.score,
             "snippet": self.snippet,
+            "matched_in": list(self.matched_in),
             "url": url,
         }
         if api_url is not None:
@@ -64,13 +66,36 @@ def snippet_for(doc: Document, result: SearchResult) -> str:
     return highlighted(doc, result).html()
 
 
+METADATA_FIELDS = ("title", "authors", "org")
+
+
+def matched_in(doc: Document, result: SearchResult, snippet: Snippet) -> tuple[str, ...]:
+    """Where this search's words are in ``doc``: ``("text",)`` when its snippet marks any (the usual case, at no
+    cost), else those of its title, authors and organisation that hold one.
+
+    Why: a report found only through its organisation's name ("Aurora Hearing A/S" for "hearing") looks like a
+    poor answer unless the hit says so (#18); the page then says "Matched in: organisation".
+    """
+    if snippet.matches:
+        return ("text",)
+    terms = result.terms.get(doc.lang if doc.lang in ("en", "da") else "en", set())
+    if not terms:
+        return ()
+    texts = {"title": doc.title, "authors": "; ".join(doc.authors), "org": doc.org}
+    return tuple(name for name in METADATA_FIELDS if texts[name] and highlight(texts[name], terms, doc.lang).matches)
+
+
 def run_search(hub: Hub, request: SearchRequest) -> tuple[SearchResult, list[ShownHit]]:
     result = search(hub.pool.get(), request)
     docs = hub.catalog.get_many([h.id for h in result.hits])
     # Belt and braces: the index already filtered by visibility; the catalog row decides.
     visible = [(docs[h.id], h) for h in result.hits if h.id in docs and docs[h.id].visibility in request.visibility]
     ranked = request.sort == "relevance" and not result.parsed.is_empty
-    shown = [ShownHit(doc, snippet_for(doc, result), _score(hit.score) if ranked else None) for doc, hit in visible]
+    shown = []
+    for doc, hit in visible:
+        snippet = highlighted(doc, result)
+        where = matched_in(doc, result, snippet) if ranked else ()
+        shown.append(ShownHit(doc, snippet.html(), _score(hit.score) if ranked else None, where))
     return result, shown
 
 

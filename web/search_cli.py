@@ -195,3 +195,5 @@ def _echo_text(result: SearchResult, suggestion: str | None, hits: list[ShownHit
         click.echo(f"{d.id}  {d.title}  [{', '.join(d.areas)}] {d.org} {d.year or ''}{hidden}")
         if snippet.text:
             click.echo(f"    {_bold(snippet)}")
+        if hit.matched_in and "text" not in hit.matched_in:
+            click.echo(f"    matched in: {', '.join(hit.matched_in)}")

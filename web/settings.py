@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ingest.limits import IngestSettings, env_number
 from search import SearchSettings
+from web.env_settings import positive_number
 from web.login_throttle import Backoff
 from web.sessions import Lifetimes
 
@@ -48,6 +49,8 @@ class WebSettings:
     """``SKH_SESSION_IDLE_MINUTES``, ``SKH_SESSION_MAX_HOURS``."""
     login: Backoff = field(default_factory=Backoff)
     """``SKH_LOGIN_FREE_FAILURES``, ``SKH_LOGIN_BACKOFF_SECONDS``, ``SKH_LOGIN_BACKOFF_MAX_SECONDS``."""
+    invite_days: float = 7.0
+    """``SKH_INVITE_DAYS``: how long an invitation's or reset's set-password link works."""
     public_url: str = ""
     """``SKH_PUBLIC_URL``: the address people reach the service at (``https://hub.example.dk``), for the absolute
     links of feeds, the sitemap and citations ("": the scheme and host of each request)."""
@@ -63,6 +66,7 @@ class WebSettings:
             write_wait_seconds=max(0.0, env_number("SKH_WRITE_WAIT_SECONDS", DEFAULT_WRITE_WAIT_SECONDS, env)),
             sessions=Lifetimes.from_env(env),
             login=Backoff.from_env(env),
+            invite_days=positive_number("SKH_INVITE_DAYS", 7, env=env),
             public_url=public_url(env.get("SKH_PUBLIC_URL", "")),
         )
 

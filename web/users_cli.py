@@ -1,7 +1,9 @@
-"""``skh users``: accounts from the command line (add, passwd, role, remove, list).
+"""``skh users``: accounts from the command line (add, passwd, role, deactivate, reactivate, remove, list).
 
 Registered on :mod:`web.cli`'s ``main`` group. A password change, a role change and a removal end every
-session of that account (:mod:`web.sessions`), so a cookie saved before them opens nothing.
+session of that account (:mod:`web.sessions`), so a cookie saved before them opens nothing. Every change is
+in the audit log as done by ``cli:<operating-system user>`` (:func:`web.audit_events.cli_actor`). The CLI is
+also the way back in: unlike the browser it may demote or remove the last admin.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from contextlib import contextmanager
 import click
 
 from web.accounts import ROLES, AccountError
+from web.audit_events import cli_actor
 from web.ops_cli import open_hub
 
 
@@ -46,7 +49,7 @@ def users_add(email: str, role: str, password_stdin: bool) -> None:
     """Create an account; asks for the password."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
     with _account_errors():
-        user = _accounts().add(email, role, password)
+        user = _accounts().add(email, role, password, by=cli_actor())
     click.echo(f"added {user.email} ({user.role})")
 
 
@@ -57,7 +60,7 @@ def users_passwd(email: str, password_stdin: bool) -> None:
     """Set a new password (ends the account's sessions)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _password(None)
     with _account_errors():
-        _accounts().set_password(email, password)
+        _accounts().set_password(email, password, by=cli_actor())
     click.echo(f"password changed for {email}")
 
 
@@ -67,7 +70,7 @@ def users_passwd(email: str, password_stdin: bool) -> None:
 def users_role(email: str, role: str) -> None:
     """Change an account's role (ends the account's sessions)."""
     with _account_errors():
-        _accounts().set_role(email, role)
+        _accounts().set_role(email, role, by=cli_actor())
     click.echo(f"{email} is now {role}; their sessions were ended")
 
 
@@ -76,12 +79,35 @@ def users_role(email: str, role: str) -> None:
 def users_remove(email: str) -> None:
     """Delete an account (ends the account's sessions)."""
     with _account_errors():
-        _accounts().remove(email)
+        _accounts().remove(email, by=cli_actor())
     click.echo(f"removed {email}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Stop an account from logging in (ends its sessions); the account and its history stay."""
+    with _account_errors():
+        _accounts().set_active(email, False, by=cli_actor())
+    click.echo(f"{email} is deactivated; their sessions were ended")
+
+
+@users.command("reactivate")
+@click.argument("email")
+def users_reactivate(email: str) -> None:
+    """Let a deactivated account log in again."""
+    with _account_errors():
+        _accounts().set_active(email, True, by=cli_actor())
+    click.echo(f"{email} can log in again")
 
 
 @users.command("list")
 def users_list() -> None:
-    """List accounts and their roles."""
-    for user in _accounts().all():
-        click.echo(f"{user.email}\t{user.role}")
+    """List accounts and their roles (and "deactivated" or "invited" where that is so)."""
+    for account in _accounts().accounts():
+        state = ""
+        if not account.active:
+            state = "\tdeactivated"
+        elif not account.has_password:
+            state = "\tinvited"
+        click.echo(f"{account.email}\t{account.role}{state}")

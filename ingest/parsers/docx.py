@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -26,6 +27,7 @@ from lxml import etree
 from ingest.model import Parsed
 from ingest.parsers import ParseError
 from ingest.reasons import reason
+from ingest.structure import BlockBuilder
 from ingest.zipsafety import UnsafeArchive, check_archive
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -43,40 +45,92 @@ def _attr(element, name: str) -> str:
     return ""
 
 
-def _paragraph_text(p) -> tuple[str, str]:
-    """The text of one ``w:p`` (not of paragraphs nested in its text boxes) and its style id."""
+@dataclass
+class _Para:
+    """One ``w:p``: its text, its style id, and its list numbering (``num_id`` "" when it has none)."""
+
+    text: str
+    style: str = ""
+    num_id: str = ""
+    ilvl: str = "0"
+
+
+def _paragraph(p) -> _Para:
+    """The text of one ``w:p`` (not of paragraphs nested in its text boxes) and its properties."""
     parts: list[str] = []
-    style = ""
+    found = _Para("")
     stack = list(reversed(p))
     while stack:
         node = stack.pop()
         name = _local(node.tag)
         if name in ("p", "Fallback"):
             continue  # a nested paragraph is read on its own; a fallback repeats the choice
-        if name == "pStyle" and not style:
-            style = _attr(node, "val")
+        if name == "pStyle" and not found.style:
+            found.style = _attr(node, "val")
+        elif name == "numId" and not found.num_id:
+            found.num_id = _attr(node, "val")
+        elif name == "ilvl":
+            found.ilvl = _attr(node, "val") or "0"
         elif name == "t" and node.text:
             parts.append(node.text)
         elif name in ("tab", "br", "cr"):
             parts.append(" ")
         stack.extend(reversed(node))
-    return " ".join("".join(parts).split()), style
+    found.text = " ".join("".join(parts).split())
+    return found
 
 
-def _walk(root, style_names: dict[str, str]) -> tuple[list[str], list[str]]:
-    paragraphs: list[str] = []
-    headings: list[str] = []
+def _walk(root, style_names: dict[str, str], numbering: dict[tuple[str, str], bool]) -> _Text:
+    found = _Text()
     for p in root.iter("{*}p"):
         if any(_local(a.tag) == "Fallback" for a in p.iterancestors()):
             continue
-        text, style = _paragraph_text(p)
-        if not text:
+        para = _paragraph(p)
+        if not para.text:
             continue
-        paragraphs.append(text)
-        name = style_names.get(style, style).lower()
+        found.paragraphs.append(para.text)
+        name = style_names.get(para.style, para.style).lower()
         if name.startswith(("heading", "title")):
-            headings.append(text)
-    return paragraphs, headings
+            found.headings.append(para.text)
+            level = re.search(r"\d+", name)
+            found.builder.heading(para.text, int(level.group()) if level and name.startswith("heading") else 1)
+        elif para.num_id not in ("", "0"):
+            found.builder.item(para.text, para.num_id, numbering.get((para.num_id, para.ilvl), False))
+        elif name.startswith(("list bullet", "list number")):
+            found.builder.item(para.text, name, name.startswith("list number"))
+        else:
+            found.builder.paragraph(para.text)
+    return found
+
+
+@dataclass
+class _Text:
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    builder: BlockBuilder = field(default_factory=BlockBuilder)
+
+
+def _numbering(xml: bytes | None) -> dict[tuple[str, str], bool]:
+    """(numId, level) -> whether that list level is numbered (ordered) rather than bulleted."""
+    if not xml:
+        return {}
+    try:
+        root = etree.fromstring(xml, _XML)
+    except etree.XMLSyntaxError:
+        return {}  # damaged numbering costs whether lists are numbered, never the document
+    formats: dict[str, dict[str, bool]] = {}
+    for abstract in root.iter("{*}abstractNum"):
+        levels: dict[str, bool] = {}
+        for lvl in abstract.iter("{*}lvl"):
+            fmt = next((_attr(n, "val") for n in lvl if _local(n.tag) == "numFmt"), "bullet")
+            levels[_attr(lvl, "ilvl") or "0"] = fmt not in ("bullet", "none", "")
+        formats[_attr(abstract, "abstractNumId")] = levels
+    found: dict[tuple[str, str], bool] = {}
+    for num in root.iter("{*}num"):
+        abstract_id = next((_attr(n, "val") for n in num if _local(n.tag) == "abstractNumId"), "")
+        for ilvl, ordered in formats.get(abstract_id, {}).items():
+            found[(_attr(num, "numId"), ilvl)] = ordered
+    return found
 
 
 def _style_names(xml: bytes | None) -> dict[str, str]:
@@ -161,19 +215,22 @@ def parse_docx(data: bytes) -> Parsed:
                 main = etree.fromstring(xml, _XML)
                 metadata = _core_from_xml(_read(archive, "docProps/core.xml"))
                 styles = _style_names(_read(archive, "word/styles.xml"))
-            paragraphs, headings = _walk(main, styles)
+            numbering = _numbering(_read(archive, "word/numbering.xml"))
+            text = _walk(main, styles, numbering)
             for part in _NOTE_PARTS:  # footnotes and endnotes are part of what the author wrote
                 xml = _read(archive, part)
                 if xml:
-                    paragraphs.extend(_walk(etree.fromstring(xml, _XML), styles)[0])
+                    for note in _walk(etree.fromstring(xml, _XML), styles, numbering).paragraphs:
+                        text.paragraphs.append(note)
+                        text.builder.paragraph(note)
             company = _company(archive)
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise ParseError(reason("docx_damaged", error=f"{exc.__class__.__name__}: {str(exc)[:120]}")) from exc
     if company:
         metadata["org"] = company
-    if "title" not in metadata and headings:
-        metadata["title"] = headings[0]
-    body = "\n\n".join(paragraphs)
+    if "title" not in metadata and text.headings:
+        metadata["title"] = text.headings[0]
+    body = "\n\n".join(text.paragraphs)
     if not body.strip():
         raise ParseError(reason("docx_no_text"))
-    return Parsed(format="docx", body=body, metadata=metadata, headings=headings)
+    return Parsed(format="docx", body=body, metadata=metadata, headings=text.headings, blocks=text.builder.blocks)

@@ -14,6 +14,7 @@ import re
 from bs4 import BeautifulSoup
 
 from ingest.model import Parsed
+from ingest.parsers.html_blocks import HtmlText, read_blocks
 from ingest.parsers.text import decode, split_list
 
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe")
@@ -95,24 +96,6 @@ def _json_ld(soup: BeautifulSoup) -> dict[str, object]:
     return found
 
 
-def _text_of(root) -> tuple[str, list[str]]:
-    paragraphs: list[str] = []
-    headings: list[str] = []
-    for node in root.find_all(_BLOCKS):
-        if node.find(_BLOCKS):
-            continue  # the inner block will be visited on its own
-        text = " ".join(node.get_text().split())
-        if not text:
-            continue
-        paragraphs.append(text)
-        if re.fullmatch(r"h[1-6]", node.name):
-            headings.append(text)
-    if not paragraphs:
-        text = " ".join(root.get_text(" ").split())
-        paragraphs = [text] if text else []
-    return "\n\n".join(paragraphs), headings
-
-
 def parse_html(data: bytes) -> Parsed:
     soup = BeautifulSoup(decode(data), "html.parser")
     meta = _meta_values(soup)
@@ -140,7 +123,11 @@ def parse_html(data: bytes) -> Parsed:
     for br in soup.find_all("br"):
         br.replace_with("\n")
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    body, headings = _text_of(root)
-    if "title" not in metadata and headings:
-        metadata["title"] = headings[0]
-    return Parsed(format="html", body=body, metadata=metadata, headings=headings)
+    found = read_blocks(root, _BLOCKS, _BLOCKS)
+    if not found.paragraphs:
+        text = " ".join(root.get_text(" ").split())
+        found = HtmlText([text], [], []) if text else found
+    if "title" not in metadata and found.headings:
+        metadata["title"] = found.headings[0]
+    body = "\n\n".join(found.paragraphs)
+    return Parsed(format="html", body=body, metadata=metadata, headings=found.headings, blocks=found.blocks)

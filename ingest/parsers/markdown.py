@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 
 from ingest.metadata import FIELD_ALIASES
 from ingest.model import Parsed
+from ingest.parsers.html_blocks import read_blocks
 from ingest.parsers.text import decode, split_list
 
 _md = MarkdownIt("commonmark").enable("table")
@@ -35,15 +36,11 @@ def parse_markdown(data: bytes) -> Parsed:
     soup = BeautifulSoup(_md.render(content), "html.parser")
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    paragraphs, headings = [], []
-    for node in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote"]):
-        if node.find(["p", "li", "pre"]):
-            continue
-        words = " ".join(node.get_text().split())
-        if words:
-            paragraphs.append(words)
-            if node.name.startswith("h"):
-                headings.append(words)
+    found = read_blocks(
+        soup, ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote"), ("p", "li", "pre")
+    )
+    headings = found.headings
     if "title" not in metadata and headings:
         metadata["title"] = headings[0]
-    return Parsed(format="markdown", body="\n\n".join(paragraphs), metadata=metadata, headings=headings)
+    body = "\n\n".join(found.paragraphs)
+    return Parsed(format="markdown", body=body, metadata=metadata, headings=headings, blocks=found.blocks)

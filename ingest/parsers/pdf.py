@@ -32,6 +32,7 @@ from pypdf import PdfReader
 
 from ingest.model import Parsed
 from ingest.parsers import ParseError
+from ingest.parsers.pdf_headings import FontSizes, pdf_blocks, section_level
 from ingest.reasons import reason
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -91,32 +92,46 @@ def _info(pdf: pdfium.PdfDocument) -> dict[str, object]:
     return found
 
 
-def _page_text(page: pdfium.PdfPage) -> str:
+def _page_paragraphs(page: pdfium.PdfPage, sizes: FontSizes) -> list[str]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_bounded()
+        lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        paragraphs = reflow_paragraphs([line for line in lines if line])
+        try:
+            sizes.measure(textpage, paragraphs)
+        except Exception:  # noqa: BLE001 - font sizes only place headings: trouble there costs them, not the text
+            sizes.failed = True
     finally:
         textpage.close()
-    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return reflow([line for line in lines if line])
+    return paragraphs
 
 
 def reflow(lines: list[str]) -> str:
+    """:func:`reflow_paragraphs` as a page's text, paragraphs separated by blank lines."""
+    return "\n\n".join(reflow_paragraphs(lines))
+
+
+def reflow_paragraphs(lines: list[str]) -> list[str]:
     """Rebuild paragraphs from a page's printed lines.
 
     PDF text comes as lines of the printed layout. A line much shorter than
     the page's usual line ends a paragraph (or is a heading); other lines run
     on, and a word hyphenated across lines is joined again. Paragraphs are
     separated by blank lines, which is how pages and snippets show them.
+    A short numbered section heading ("2. Methods") stands alone too, so the
+    page can show it as one (:mod:`ingest.parsers.pdf_headings`); the words
+    and their order, which is all the index reads, are the same either way.
     """
     if not lines:
-        return ""
+        return []
     typical = sorted(len(line) for line in lines)[len(lines) * 3 // 4]
     paragraphs: list[str] = []
     current = ""
     for line in lines:
         short = len(line) < 0.7 * typical
-        if short and line[:1].isupper() and not line.endswith((".", ",", ";", ")", "!", "?")):
+        capitalised = line[:1].isupper() and not line.endswith((".", ",", ";", ")", "!", "?"))
+        if short and (capitalised or section_level(line) is not None):
             if current:  # a heading: it stands alone
                 paragraphs.append(current)
             paragraphs.append(line)
@@ -131,7 +146,7 @@ def reflow(lines: list[str]) -> str:
             current = ""
     if current:
         paragraphs.append(current)
-    return "\n\n".join(paragraphs)
+    return paragraphs
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
@@ -152,27 +167,28 @@ def parse_pdf(data: bytes) -> Parsed:
         count = len(pdf)
         if count == 0:
             raise ParseError(reason("pdf_no_pages"))
-        pages: list[str] = []
+        paragraphs: list[str] = []
+        sizes = FontSizes()
         image_pages = 0
         for index in range(count):
             page = pdf[index]
             try:
-                text = _page_text(page)
-                if not text and _has_images(page):
+                found = _page_paragraphs(page, sizes)
+                if not found and _has_images(page):
                     image_pages += 1
             finally:
                 page.close()
-            pages.append(text)
+            paragraphs.extend(found)
         metadata = _info(pdf)
     except pdfium.PdfiumError as exc:
         raise ParseError(reason("pdf_damaged", error=str(exc))) from exc
     finally:
         pdf.close()
-    body = "\n\n".join(p for p in pages if p)
+    body = "\n\n".join(paragraphs)
     if not body.strip():
         if image_pages:
             raise ParseError(reason("pdf_scanned", images=image_pages, pages=count))
         raise ParseError(reason("pdf_no_text", pages=count))
     for key, value in _xmp(data).items():
         metadata[key] = value  # XMP is the richer, newer record
-    return Parsed(format="pdf", body=body, metadata=metadata)
+    return Parsed(format="pdf", body=body, metadata=metadata, blocks=pdf_blocks(paragraphs, sizes))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from web.apispec._shared import Spec, errors, json_body, query, ref
 from web.apispec.search import PARAMETERS as SEARCH_PARAMETERS
 
-_SHARED = ("q", "area", "type", "org", "lang", "year_from", "year_to", "crosslang")
+_SHARED = ("q", "area", "type", "org", "lang", "year", "year_from", "year_to", "crosslang")
 
 PATHS: Spec = {
     "/api/experts": {

@@ -46,6 +46,11 @@ PARAMETERS = [
         "Languages the index tells apart; a document in another language is searched (and filtered) as en, "
         "while its hit says its own language.",
     ),
+    _filter(
+        "year",
+        _YEAR,
+        "Years, as the `year` facet lists them; OR-ed with each other and with the `year_from`..`year_to` range.",
+    ),
     query("year_from", _YEAR, "The first year; not after `year_to` (400)."),
     query("year_to", _YEAR, "The last year."),
     query(
@@ -152,6 +157,7 @@ SCHEMAS: Spec = {
             "doi",
             "score",
             "snippet",
+            "matched_in",
             "url",
             "api_url",
         ],  # fmt: skip
@@ -172,6 +178,12 @@ SCHEMAS: Spec = {
                 "ordered by date (browsing, sort=newest or oldest).",
             },
             "snippet": {"type": "string", "description": "HTML-escaped text with <mark> around the matches."},
+            "matched_in": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["text", "title", "authors", "org"]},
+                "description": 'Where the query\'s words were found: ["text"] when the abstract or text holds one, '
+                "else which of title, authors and organisation do. Empty when browsing or sorting by date.",
+            },
             "url": {"type": "string", "description": "The document's page."},
             "api_url": {"type": "string", "description": "The document's metadata (/api/documents/{id})."},
         },

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from ingest.store import path_for
 from web.access import can_see, visible_levels
 from web.citations import FORMATS, doi_url
+from web.document_text import page_text
 from web.highwire import meta_tags
 from web.hub import get_hub
 from web.public_url import external
@@ -37,15 +38,14 @@ def visible_document(doc_id: str):
 @bp.get("/doc/<doc_id>")
 def document_page(doc_id: str):
     doc = visible_document(doc_id)
-    paragraphs = [p for p in doc.body.split("\n\n") if p.strip()]
+    text = page_text(doc)
     related = related_documents(get_hub(), doc, visible_levels())
     # The page is only shown to a visitor who may see the document, and so download its original.
     pdf_url = external("documents.original", doc_id=doc.id) if doc.format == "pdf" else ""
     return render_template(
         "document.html",
         doc=doc,
-        preview=paragraphs[:12],
-        more=len(paragraphs) > 12,
+        text=text,
         related=related,
         citation_meta=meta_tags(doc, pdf_url),
         doi_url=doi_url(doc.doi),

@@ -30,7 +30,7 @@ def api_experts():
     Parameters (query string), as ``/api/search``'s where they share a name:
 
     - ``q``: the query, in the search's query language (empty: no ranking, empty lists);
-    - ``area``, ``type``, ``org``, ``lang`` (each may repeat), ``year_from``, ``year_to``: filters;
+    - ``area``, ``type``, ``org``, ``lang``, ``year`` (each may repeat), ``year_from``, ``year_to``: filters;
     - ``crosslang``: ``0`` searches the typed words only, without the glossary's other language;
     - ``limit``: organisations and people returned, each, 1–50 (default 10).
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from search import QueryTooExpensive, SearchRequest, time_budget
 from web.access import visible_levels
+from web.charts import Chart, columns, year_items
 from web.citations import FORMATS
 from web.collect import EXPORT_LIMIT
 from web.facets_view import build_chips
@@ -61,6 +63,7 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         (n, link("/search", without(pairs, "per_page") + ([("per_page", str(n))] if n != PER_PAGE else [])))
         for n in PER_PAGE_CHOICES
     ]
+    chips = build_chips("/search", pairs, view.request, facet_title, value_label)
     return {
         "ignored": ignored or [],
         "size_links": size_links,
@@ -68,7 +71,11 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         "result": view.result,
         "hits": view.hits,
         "facets": view.facets,
-        "chips": build_chips("/search", pairs, view.request, facet_title, value_label),
+        "chips": chips,
+        "active_filters": len(chips),
+        # The filter form carries the rest of the search (words, sort, page size) so applying filters keeps it.
+        "kept_state": [(n, v) for n, v in pairs if n not in FILTER_PARAMS],
+        "year_chart": _year_chart(view),
         # "Clear filters" keeps the words, the sort and the page size; "New search" (a bare /search) drops all.
         "clear_filters_url": link("/search", [(n, v) for n, v in pairs if n not in FILTER_PARAMS]),
         "sort_links": sort_links,
@@ -80,6 +87,17 @@ def search_context(view: SearchPage, ignored: list[tuple[str, str]] | None = Non
         "cite_links": _cite_links(pairs, view.result.page),
         "export_limit": EXPORT_LIMIT,
     }
+
+
+def _year_chart(view: SearchPage) -> Chart | None:
+    """The year facet's counts as a small histogram (web/charts.py), oldest year first; None for fewer than
+    two years. Its name lists the counts, so the image says to a screen reader what it shows."""
+    counts = {int(c.value): c.count for c in view.result.facets.get("year", []) if c.value.isdigit()}
+    if len(counts) < 2:
+        return None
+    items = [(str(year), n, None) for year, n in year_items(counts)]
+    listed = ", ".join(f"{label}: {n}" for label, n, _url in items if n)
+    return columns("yearchart", _("Documents per year: %(counts)s", counts=listed), items, width=224, height=48)
 
 
 def _cite_links(pairs: list[tuple[str, str]], page: int) -> dict[str, list[tuple[str, str]]]:

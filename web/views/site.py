@@ -21,8 +21,11 @@ bp = Blueprint("site", __name__)
 DISALLOWED = (
     "/upload",
     "/admin/",
+    "/set-password/",
     "/doc/*/edit",
     "/doc/*/delete",
+    "/doc/*/history",
+    "/trash",
     "/doc/*/cite.",
     "/search?",
     "/search/cite.",

@@ -1,7 +1,8 @@
-"""Staff curation: upload (extract, review, publish), edit, delete, audit log."""
+"""Staff curation: upload (extract, review, publish), edit, audit log (trash and history: web.views.trash)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,15 +11,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ingest.curation import NotFound, apply_changes, delete, update_metadata
+from ingest.curation import NotFound, apply_changes, edit_document
 from ingest.limits import MB
 from ingest.model import Document
 from ingest.pipeline import IngestError, assign_areas
 from ingest.reasons import reason
 from ingest.store import sha256_of, store
-from web import audit_view
+from web import audit_page, audit_view
 from web.access import admin_required, staff_required
-from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas
+from web.citations import bare_doi
+from web.forms import EditForm, MetadataFields, PostForm, UploadForm, with_areas, with_language
 from web.hub import get_hub
 from web.i18n import current_language, number
 from web.messages_ingest import ingest_reason
@@ -168,59 +170,90 @@ def _editable(doc_id: str) -> Document:
     return doc
 
 
+def _split_orgs(value: str | None) -> str:
+    return "; ".join(part.strip() for part in (value or "").split(";") if part.strip())
+
+
+EDIT_VALUES = {
+    "title": lambda form: form.title.data.strip(),
+    "authors": lambda form: _split_authors(form.authors.data),
+    "org": lambda form: _split_orgs(form.org.data),
+    "date": lambda form: form.date.data.isoformat() if form.date.data else "",
+    "year": lambda form: form.year.data,
+    "type": lambda form: (form.type.data or "").strip(),
+    "lang": lambda form: form.lang.data,
+    "abstract": lambda form: (form.abstract.data or "").strip(),
+    "doi": lambda form: bare_doi(form.doi.data or "") or (form.doi.data or "").strip(),  # bare, if it is one
+    "url": lambda form: (form.url.data or "").strip(),
+    "areas": lambda form: list(form.areas.data or []),
+    "visibility": lambda form: form.visibility.data,
+}
+
+
+def _edit_changes(form: EditForm, submitted) -> dict[str, object]:
+    """The fields the form sent (a field left out of the request is left as it is; the areas are required)."""
+    return {name: value(form) for name, value in EDIT_VALUES.items() if name in submitted or name == "areas"}
+
+
+def _prefill_edit(form: EditForm, doc: Document) -> EditForm:
+    _prefill(form, doc)
+    try:  # only a full date fits the date widget; a month or a year stays as the year
+        form.date.data = dt.date.fromisoformat(doc.date) if len(doc.date) == 10 else None
+    except ValueError:
+        form.date.data = None
+    form.lang.data, form.abstract.data, form.doi.data, form.url.data = doc.lang, doc.abstract, doc.doi, doc.url
+    return form
+
+
+def _edit_page(doc: Document, form: EditForm):
+    return render_template("edit.html", doc=doc, form=form)
+
+
 @bp.route("/doc/<doc_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(doc_id: str):
     hub = get_hub()
     doc = _editable(doc_id)
-    form = with_areas(EditForm(), hub.taxonomy, current_language())
+    form = with_language(with_areas(EditForm(), hub.taxonomy, current_language()), doc.lang)
+    form.stored = {"doi": doc.doi, "url": doc.url}
     if request.method == "GET":
-        _prefill(form, doc)
-    elif form.validate_on_submit():
-        changes = _fields_from(form)
-        before = {k: getattr(doc, k) for k in changes}
-        try:
-            with bounded_write(hub):
-                updated = update_metadata(hub.datadir, hub.catalog, doc_id, changes, hub.max_merge_docs)
-        except WriterBusy:
-            flash(busy_message(_("Your changes are still in the form below.")))
-            page = render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
-            return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        diff = {k: [before[k], getattr(updated, k)] for k in changes if before[k] != getattr(updated, k)}
-        if diff:
-            hub.accounts.record(current_user.email, "edit", doc_id, changes=diff)
-            if "areas" in diff:
-                hub.ingestor.refresh_classifier()  # a correction is a lesson
-        flash(_("Saved.") if diff else _("Nothing changed."))
-        return redirect(url_for("documents.document_page", doc_id=doc_id))
-    return render_template("edit.html", doc=doc, form=form, delete_form=PostForm())
-
-
-@bp.post("/doc/<doc_id>/delete")
-@staff_required
-def remove(doc_id: str):
-    hub = get_hub()
-    doc = _editable(doc_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
+        return _edit_page(doc, _prefill_edit(form, doc))
+    if not form.validate_on_submit():
+        return _edit_page(doc, form), 400
+    changes = _edit_changes(form, request.form)
     try:
         with bounded_write(hub):
-            # Removes the original too.
-            delete(hub.datadir, hub.catalog, doc_id, hub.pending.hashes, hub.max_merge_docs)
+            _updated, diff = edit_document(
+                hub.datadir, hub.catalog, doc_id, changes, current_user.email, hub.max_merge_docs
+            )
     except NotFound:
         abort(404)
     except WriterBusy:
-        message = busy_message(_("The document was not deleted."))
-        page = render_template("error.html", code=503, message=message)
-        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    hub.accounts.record(current_user.email, "delete", doc_id, title=doc.title)
-    flash(_("Deleted “%(title)s”.", title=doc.title))
-    return redirect(url_for("pages.home"))
+        flash(busy_message(_("Your changes are still in the form below.")))
+        return _edit_page(doc, form), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if diff:
+        hub.accounts.record(current_user.email, "edit", doc_id, changes={k: list(v) for k, v in diff.items()})
+        if "areas" in diff:
+            hub.ingestor.refresh_classifier()  # a correction is a lesson
+    flash(_("Saved.") if diff else _("Nothing changed."))
+    return redirect(url_for("documents.document_page", doc_id=doc_id))
 
 
 @bp.get("/admin/audit")
 @admin_required
 def audit():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    entries = get_hub().accounts.audit_log(limit=100, offset=(page - 1) * 100)
-    return render_template("audit.html", entries=entries, page=page, changes=audit_view.changes)
+    """The log, newest first, filtered by who, what and when (web.audit_page); the export is admin.audit_export."""
+    hub = get_hub()
+    form, query, page = audit_page.read_filters(request.args)
+    size = audit_page.PAGE_SIZE
+    entries = hub.accounts.audit_log(limit=size + 1, offset=(page - 1) * size, query=query)
+    filters = {k: request.args[k][:254] for k in ("who", "action", "since", "until") if request.args.get(k)}
+    return render_template(
+        "audit.html",
+        rows=audit_page.rows(entries[:size], hub.catalog),
+        form=form,
+        page=page,
+        older=len(entries) > size and page < audit_page.MAX_PAGE,
+        filters=filters,
+        changes=audit_view.changes,
+    )

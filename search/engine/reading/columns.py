@@ -18,6 +18,7 @@ opens, so the first request does not wait for them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -42,6 +43,59 @@ def warmed_columns() -> tuple[str, ...]:
     return tuple(_WARM)
 
 
+@dataclass(frozen=True)
+class ValueCodes:
+    """A column turned around: each document's values, as codes into ``names``, in document order.
+
+    ``entries[offsets[d]:offsets[d + 1]]`` are document ``d``'s value codes.
+    Counting the values of a set of documents then costs in proportion to the
+    set (:meth:`counts`), not to the whole column as a gather per value does.
+    """
+
+    names: tuple[str, ...]
+    offsets: np.ndarray  # int64, one more than there are documents
+    entries: np.ndarray  # int32 value codes, grouped by document
+    single: np.ndarray | None  # when no document has two values: each one's code, len(names) for none
+
+    @classmethod
+    def of(cls, column: Values, doc_count: int) -> ValueCodes:
+        names = tuple(column)
+        docs = np.concatenate([column[v] for v in names]) if names else np.zeros(0, np.int32)
+        codes = np.repeat(np.arange(len(names), dtype=np.int32), [len(column[v]) for v in names])
+        order = np.argsort(docs, kind="stable")
+        offsets = np.zeros(doc_count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(docs, minlength=doc_count), out=offsets[1:])
+        entries = codes[order]
+        single = None
+        if not (np.diff(offsets) > 1).any():
+            single = np.full(doc_count, len(names), dtype=np.int32)
+            single[docs] = codes
+            single.flags.writeable = False
+        for array in (offsets, entries):
+            array.flags.writeable = False
+        return cls(names, offsets, entries, single)
+
+    def counts(self, ids: np.ndarray, mask: np.ndarray, column: Values) -> np.ndarray:
+        """How many of the documents ``ids`` (ascending; ``mask`` as booleans) have each value, in ``names`` order.
+
+        ``column`` is the same field by value: when the documents are many and
+        may have several values each, one gather per value over ``mask`` is the
+        cheaper way round.
+        """
+        if self.single is not None:  # at most one value per document (a year, a language)
+            return np.bincount(self.single[ids], minlength=len(self.names) + 1)[: len(self.names)]
+        if ids.size * _SPARSE > self.offsets.size:
+            return np.array([np.count_nonzero(mask[column[name]]) for name in self.names], dtype=np.int64)
+        starts = self.offsets[ids]
+        lengths = self.offsets[ids + 1] - starts
+        ends = np.cumsum(lengths)
+        picked = np.repeat(starts - (ends - lengths), lengths) + np.arange(ends[-1] if ends.size else 0)
+        return np.bincount(self.entries[picked], minlength=len(self.names))
+
+
+_SPARSE = 8  # below one document in eight, expanding each document's values beats a gather per value
+
+
 class Columns:
     """The exact-value columns of one reader, read per field on first use, plus which documents are live.
 
@@ -54,6 +108,7 @@ class Columns:
         self._leaves = [(leaf, segment_key(leaf), offset) for leaf, offset in reader.leaf_readers()]
         self._store = store
         self._fields: Cache[Values] = Cache()  # one entry per field: bounded by the schema
+        self._codes: Cache[ValueCodes] = Cache()  # likewise
         self._masks: Cache[np.ndarray] = Cache(max_bytes=mask_bytes, size_of=lambda mask: mask.nbytes)
         live = np.zeros(self.doc_count_all, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
@@ -66,10 +121,15 @@ class Columns:
         """Each value of field ``name`` -> its documents (empty for a field the index does not have)."""
         return self._fields.get_or_build(name, lambda: self._read(name))
 
+    def value_codes(self, name: str) -> ValueCodes:
+        """Field ``name``'s values per document (:class:`ValueCodes`), built once per generation."""
+        return self._codes.get_or_build(name, lambda: ValueCodes.of(self.values(name), self.doc_count_all))
+
     def read(self, names: Iterable[str]) -> None:
         """Read these columns now rather than in the request that first needs them."""
         for name in names:
             self.values(name)
+            self.value_codes(name)
 
     def mask_for(self, name: str, values: list[str]) -> np.ndarray:
         """Documents having any of ``values`` in field ``name`` (OR within a field).
