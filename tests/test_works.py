@@ -121,7 +121,7 @@ def test_a_revised_upload_is_offered_as_a_new_version_and_becomes_the_hit(app_hu
     old_page = staff.get(f"/doc/{old_id}").get_data(as_text=True)
     assert "This is an older version" in old_page and f'href="/doc/{new_id}"' in old_page
     entry = hub.accounts.audit_log()[0]
-    assert (entry.action, entry.doc_id, entry.detail) == ("version link", new_id, {"kind": "version", "to": old_id})
+    assert (entry.action, entry.doc_id, entry.detail) == ("version_link", new_id, {"kind": "version", "to": old_id})
 
 
 def test_another_format_is_offered_as_a_format_and_separate_keeps_two_hits(app_hub):
@@ -200,7 +200,7 @@ def test_staff_link_and_unlink_from_the_document_page_and_rebuild_keeps_works(ap
     form = {"csrf_token": csrf_token(staff, f"/doc/{b_id}"), "kind": "version", "other": f"https://hub/doc/{a_id}"}
     assert staff.post(f"/doc/{b_id}/work/link", data=form).status_code == 302
     assert hit_ids(staff, "restaurants") == [b_id]
-    assert hub.accounts.audit_log()[0].action == "version link"
+    assert hub.accounts.audit_log()[0].action == "version_link"
     assert staff.post(f"/doc/{b_id}/work/link", data={**form, "other": b_id}).status_code == 302  # itself: refused
     assert hit_ids(staff, "restaurants") == [b_id]
     assert staff.post(f"/doc/{b_id}/work/link", data={"kind": "version", "other": a_id}).status_code == 400  # CSRF

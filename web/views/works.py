@@ -1,7 +1,7 @@
 """Staff linking documents into works (ingest.works): from a document's page, and from an upload's review.
 
 Every link and unlink is a write through the one index writer (it moves which member the index holds), and
-is recorded in the audit log as a "version link".
+is recorded in the audit log as a "version_link".
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _link(hub: Hub, doc_id: str, target_id: str, kind: str) -> bool:
     except WriterBusy:
         flash(busy_message(_("The link was not saved.")))
         return False
-    hub.accounts.record(current_user.email, "version link", doc_id, kind=kind, to=target_id)
+    hub.accounts.record(current_user.email, "version_link", doc_id, kind=kind, to=target_id)
     return True
 
 
@@ -80,7 +80,7 @@ def unlink(doc_id: str):
     except WriterBusy:
         flash(busy_message(_("The link was not removed.")))
         return redirect(url_for("documents.document_page", doc_id=doc_id))
-    hub.accounts.record(current_user.email, "version link", doc_id, kind="separate")
+    hub.accounts.record(current_user.email, "version_link", doc_id, kind="separate")
     flash(_("This document now stands alone."))
     return redirect(url_for("documents.document_page", doc_id=doc_id))
 
