@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ingest import changelog, history
+from ingest import changelog, history, work_candidates, works
 from ingest.db import ThreadConnections, immediate
 from ingest.model import Document, Trashed
 
@@ -106,7 +106,10 @@ class Catalog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._connections = ThreadConnections(self.path, _SCHEMA + changelog.SCHEMA + _TRASH_SCHEMA + history.SCHEMA)
+        self._connections = ThreadConnections(
+            self.path,
+            _SCHEMA + changelog.SCHEMA + _TRASH_SCHEMA + history.SCHEMA + works.SCHEMA + work_candidates.SCHEMA,
+        )
         self._migrate(self.connection())
 
     def _migrate(self, conn: sqlite3.Connection) -> None:

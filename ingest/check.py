@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
+from ingest import works
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.indexing import reindex
@@ -79,12 +80,22 @@ def check(
         stale = "{n} fields indexed unlike this version's: skh reindex (or check --repair) rebuilds them"
         report.add("schema", state.stale_fields, "as this version builds it", stale)
     counted = Counter(state.ids)
-    missing = set(docs) - set(counted)
+    hidden = works.all_hidden(catalog.connection())  # a work's other formats and versions: not indexed
+    missing = set(docs) - hidden - set(counted)
     extra = set(counted) - set(docs)
     twice = {i for i, n in counted.items() if n > 1}
-    report.add("catalog→index", missing, f"all {len(docs)} documents indexed", "{n} documents missing from the index")
+    report.add(
+        "catalog→index",
+        missing,
+        f"all {len(docs) - len(hidden)} documents indexed",
+        "{n} documents missing from the index",
+    )
     report.add("index→catalog", extra, "no document unknown to the catalog", "{n} indexed documents not in the catalog")
     report.add("index duplicates", twice, "no document indexed twice", "{n} documents indexed more than once")
+    unhidden = hidden & set(counted)
+    report.add(
+        "works", unhidden, f"{len(hidden)} other formats and versions kept out", "{n} works indexed more than once"
+    )
 
     absent, damaged = [], []
     for doc_id, (sha, size) in docs.items():
@@ -148,7 +159,7 @@ def repair(
     """Fix what ``report`` found that can be fixed; returns what was done, in words."""
     done = []
     broken = {f.name for f in report.findings if not f.ok}
-    if broken & {"index", "schema", "catalog→index", "index→catalog", "index duplicates"}:
+    if broken & {"index", "schema", "catalog→index", "index→catalog", "index duplicates", "works"}:
         done.append(f"rebuilt the index from the catalog ({reindex(datadir, catalog)} documents)")
     collected = collect_garbage(datadir, catalog, held_elsewhere, grace_s)
     if collected.originals or collected.leftovers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ingest import work_candidates, works
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.limits import IngestSettings
@@ -90,13 +91,21 @@ def _save(
             catalog.upsert(conn, doc)
         for doc_id in removed:
             catalog.delete(conn, doc_id)
+        partners = works.forget(conn, removed)
+        work_candidates.drop(conn, removed)
+        # A work is in the index once, as its representative (ingest.works): a saved member may take the
+        # place of another, or stay out of the index itself.
+        placed = works.plan(conn, [doc.id for doc in docs] + partners)
+        saved = {doc.id for doc in docs}
+        others = catalog.get_many(sorted(placed.shown - saved - set(removed)))
         # The index commits last inside the transaction: if it fails the
         # catalog rolls back; if it succeeds the COMMIT that follows is a
         # local SQLite write.
         with write_documents(datadir.index, load, max_merge_docs) as index:
-            for doc in docs:
-                index.put(to_index_doc(doc))
-            for doc_id in removed:
+            for doc in [*docs, *others.values()]:
+                if doc.id not in placed.hidden:
+                    index.put(to_index_doc(doc))
+            for doc_id in [*removed, *sorted(placed.hidden)]:
                 index.delete(doc_id)
     return docs, replaced
 
@@ -122,4 +131,6 @@ def reindex(
     """
     from ingest.rebuild import rebuild  # it builds on this module
 
+    # A catalog from before works gets its documents' fingerprints once, here (ingest.work_candidates).
+    work_candidates.WorkCandidates(catalog.connection).refresh(backfill=True)
     return rebuild(datadir, catalog, say, max_merge_docs)

@@ -45,6 +45,7 @@ from ingest.store import path_for, store
 from ingest.taxonomy import Taxonomy
 from ingest.timing import StageTimes
 from ingest.walk import Skipped, iter_files
+from ingest.work_candidates import WorkCandidates, place_in_works
 from search import BulkLoad, Glossary
 
 __all__ = [
@@ -166,6 +167,10 @@ class Ingestor:
         """A bulk load's merges of at least this many documents are written by another process (0: none)."""
         self.merges: BulkLoad | None = None
         """The last bulk load, to read how many background merges it started and took."""
+        self.candidates = WorkCandidates(catalog.connection)
+        """The catalog's documents by text fingerprint: a new one's formats and versions are found there."""
+        self._signatures: dict[str, bytes] = {}  # the children's fingerprints, by original's hash, until saved
+        self._group_formats = False  # set for a bulk run: formats of one work are linked as they come
 
     def _timed(self, stage: str):
         return self.timings.measure(stage) if self.timings is not None else nullcontext()
@@ -229,6 +234,7 @@ class Ingestor:
         report = Report(outcomes=[outcome for _, outcome, _ in plan])
         batch: Batch = []
         self._batch_limit = min(FIRST_BATCH, self.batch_size)
+        self._group_formats = True
         # A load of this run's own: threads of one process may each run a load.
         with BulkLoad(self.datadir.index, self.background_merge_docs) as load:
             self.merges = load
@@ -237,6 +243,7 @@ class Ingestor:
                 self._save(batch, progress, load)
             with self._timed("index"):
                 load.finish(waiting)
+        self._group_formats = False
         return report
 
     def _run(self, plan: list, batch: Batch, progress: Progress | None, load: BulkLoad) -> None:
@@ -346,6 +353,8 @@ class Ingestor:
             self.timings.merge(extracted.times)
         doc = extracted.doc
         outcome.format, outcome.notes = doc.format, extracted.notes
+        if extracted.signature:
+            self._signatures[doc.sha256] = extracted.signature
         if not extracted.areas_assigned:
             with self._timed("areas"):
                 assign_areas(doc, self.classifier)
@@ -371,6 +380,7 @@ class Ingestor:
                     outcome.duplicate_of = twin.id
                 elif _resolve(catalog, doc, outcome) is not None:
                     chosen[doc.sha256] = by_text[doc.text_sha256] = doc
+            self._place_in_works(catalog, [(doc, o) for doc, o, _d in batch if chosen.get(doc.sha256) is doc])
             # Originals are stored here, inside the lock, so a failed save can take them back.
             new = []
             for doc, _outcome, data in batch:
@@ -407,6 +417,12 @@ class Ingestor:
             _doc, outcome, _data = batch[0]
             outcome.duplicate_of = None
             self._fail(outcome, reason("save_failed", error=f"{exc.__class__.__name__}: {exc}"), None)
+        for doc, _outcome, _data in batch:
+            self._signatures.pop(doc.sha256, None)
         if progress:
             for _doc, outcome, _data in batch:
                 progress(outcome)
+
+    def _place_in_works(self, catalog: Catalog, saving: list[tuple[Document, Outcome]]) -> None:
+        with self._timed("works"):
+            place_in_works(catalog.connection(), self.candidates, saving, self._signatures, self._group_formats)

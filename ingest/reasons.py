@@ -74,6 +74,8 @@ REASONS: dict[str, str] = {
         "too little text to index: {chars:d} characters in the {format} file (at least {needed:d} needed)"
     ),
     "text_cut": "text cut to the first {kept:,} of {chars:,} characters for the index",
+    # Grouped with a document already in the hub (ingest.work_candidates): a note, not a failure.
+    "another_format": "another format of document {doc_id}: found in search as one work",
     "memory": "parsing needed more than the {mb:g} MB memory limit",
     "nested": "the file is nested too deeply to parse",
     "parser_failed": "the parser failed on this file ({error})",

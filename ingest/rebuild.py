@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest import changelog
+from ingest import changelog, works
 from ingest.catalog import Catalog
 from ingest.datadir import DataDir
 from ingest.indexing import interactive_merge_docs, to_index_doc
@@ -98,7 +98,7 @@ def rebuild(datadir: DataDir, catalog: Catalog, say: Say | None = None, max_merg
                 seq, _applied = _catch_up(catalog, folder, seq, merge_docs)
                 make_live(datadir.index, folder)
                 folder = None  # live: no longer ours to remove
-                count = catalog.count()
+                count = catalog.count() - len(works.all_hidden(conn))
                 changelog.stop_logging(conn)
         except BaseException:
             if folder is not None:
@@ -120,9 +120,11 @@ def _build(catalog: Catalog, folder: Path) -> tuple[int, int]:
         conn.execute("BEGIN")  # deferred: the snapshot starts with the first read, the log's number
         try:
             seq = changelog.last_seq(conn)
+            hidden = works.all_hidden(conn)  # a work is indexed once, as its representative (ingest.works)
             for doc in catalog.all():
-                index.add(to_index_doc(doc))
-                count += 1
+                if doc.id not in hidden:
+                    index.add(to_index_doc(doc))
+                    count += 1
         finally:
             conn.execute("COMMIT")
     return count, seq
@@ -134,6 +136,7 @@ def _catch_up(catalog: Catalog, folder: Path, seq: int, max_merge_docs: int) -> 
     conn.execute("BEGIN")  # the log and the documents from one snapshot
     try:
         changes = changelog.changes_since(conn, seq)
+        placed = works.plan(conn, changes.doc_ids)
         current = {}
         for start in range(0, len(changes.doc_ids), READ_CHUNK):
             current.update(catalog.get_many(changes.doc_ids[start : start + READ_CHUNK]))
@@ -143,7 +146,7 @@ def _catch_up(catalog: Catalog, folder: Path, seq: int, max_merge_docs: int) -> 
         return changes.seq, 0
     with update_generation(folder, max_merge_docs) as index:
         for doc_id in changes.doc_ids:
-            if doc_id in current:
+            if doc_id in current and doc_id not in placed.hidden:
                 index.put(to_index_doc(current[doc_id]))
             else:
                 index.delete(doc_id)

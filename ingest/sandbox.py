@@ -40,6 +40,7 @@ from ingest.areas import AreaClassifier, assign_areas
 from ingest.extract import IngestError, extract
 from ingest.limits import MB, Limits
 from ingest.model import Document
+from ingest.near_duplicates import fingerprint
 from ingest.reasons import reason
 
 MAX_TASKS_PER_WORKER = 500
@@ -60,6 +61,8 @@ class Extracted:
     """The child also assigned strength areas (the pool was given a classifier)."""
     facts: dict[str, object] = field(default_factory=dict)
     """What a reviewer is shown but the catalog does not keep (:func:`ingest.extract.extract`'s ``facts``)."""
+    signature: bytes = b""
+    """The text's MinHash signature (:mod:`ingest.near_duplicates`): made here, off the one parent."""
 
 
 def _address_space() -> int:
@@ -100,17 +103,21 @@ def _extract_in_child(data: bytes, filename: str, source: str, explicit: dict[st
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input is that file's failure only
         error = f"{exc.__class__.__name__}: {str(exc)[:160]}"
         raise IngestError(reason("parser_failed", error=error)) from None
+    started = time.perf_counter()
+    signature = fingerprint(doc.body).to_bytes()
+    if times is not None:
+        times["fingerprint"] = time.perf_counter() - started
     if _classifier is None:
-        return Extracted(doc, notes, times, facts=facts)
+        return Extracted(doc, notes, times, facts=facts, signature=signature)
     started = time.perf_counter()
     assign_areas(doc, _classifier)
     if times is not None:
         times["areas"] = times.get("areas", 0.0) + time.perf_counter() - started
-    return Extracted(doc, notes, times, areas_assigned=True, facts=facts)
+    return Extracted(doc, notes, times, areas_assigned=True, facts=facts, signature=signature)
 
 
 def _warm_up() -> None:
-    """Import every parser and load the language model once, before forking."""
+    """Import every parser, load the language model and draw the MinHash permutations once, before forking."""
     from ingest.detect import FORMATS
     from ingest.language import detect_language
     from ingest.parsers import get_parser
@@ -118,6 +125,7 @@ def _warm_up() -> None:
     for fmt in FORMATS:
         get_parser(fmt)
     detect_language("The language model is loaded once in the parent, then shared by every worker.")
+    fingerprint("so are the MinHash permutations")
 
 
 def _signal_name(code: int) -> str:

@@ -8,6 +8,8 @@ documents), so the added time stays small.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.accounts_support import PASSWORD, make_users
@@ -15,6 +17,7 @@ from tests.browser_support import axe_violations, chromium, open_page, require_c
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from tests.structure_support import STRUCTURED_ID, ingest_structured
+from tests.works_support import GAMELAN, html, markdown, report_text, revised
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -28,9 +31,24 @@ def server(tmp_path_factory):
     hub = Hub.open(root / "data", taxonomy=str(ROOT / "corpus" / "areas.toml"))
     ingest_people_corpus(hub, root / "corpus")
     ingest_structured(hub)
+    ingest_gamelan_work(hub, root / "work")
     make_users(hub)
     with served(hub.datadir.root) as base:
         yield base
+
+
+GAMELAN_TITLE = "Tuning of a village gamelan"
+GAMELAN_ORG = "Gamelan Acoustics Lab"
+
+
+def ingest_gamelan_work(hub: Hub, folder) -> None:
+    """One work in two formats (Markdown and HTML of one text), grouped by the bulk ingest (#19)."""
+    folder.mkdir(parents=True)
+    body = report_text(11, vocabulary=GAMELAN)
+    (folder / "gamelan.md").write_bytes(markdown(GAMELAN_TITLE, body, org=GAMELAN_ORG, year=2020))
+    (folder / "gamelan.html").write_bytes(html(GAMELAN_TITLE, body, org=GAMELAN_ORG))
+    report = hub.ingestor.ingest_paths([folder])
+    assert report.summary()["added"] == 2 and any(o.notes for o in report.outcomes)
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +142,7 @@ PAGE_KINDS = {
     "results-corrected": "/search?q=loudspeeker",
     "document": None,  # the first hit of "reverberation", found at run time
     "document-structured": f"/doc/{STRUCTURED_ID}",  # its text's own headings (h2, h3) and lists
+    "document-work": None,  # the gamelan work's page, listing its two formats
     "area": "/areas/hearing-health",
     "organisation": "/orgs/aurora-hearing-a-s",
     "author": "/authors/anne-jensen",
@@ -146,6 +165,8 @@ def test_axe_finds_nothing_on_any_page_kind_at_desktop_and_phone_width(browser, 
     try:
         page.goto(server + "/search?q=reverberation")
         paths = {**PAGE_KINDS, "document": page.locator("li.hit h3 a").first.get_attribute("href")}
+        page.goto(server + "/search?q=gamelan")
+        paths["document-work"] = page.locator("li.hit h3 a").first.get_attribute("href")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
@@ -306,3 +327,50 @@ def test_axe_finds_nothing_on_the_upload_review_and_batch_pages(browser, server,
     finally:
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "da-DK"])
+def test_staff_upload_a_revised_version_and_the_work_is_one_hit_with_two_versions(browser, server, locale):
+    """#19 in the browser: the review offers "new version of" for a revised upload (axe finds nothing on it
+    or on the document page, at both widths), publishing makes the new version the one hit, marked
+    "2 versions", and its page lists both. The Danish run only reviews (one publish is enough)."""
+    with open_page(browser, locale=locale) as page:
+        log_in(page, server, "staff@cluster.example")
+        page.goto(server + "/upload")
+        body = revised(report_text(11, vocabulary=GAMELAN), 0.07, 12 if locale == "en-GB" else 13)  # two files
+        file = markdown(GAMELAN_TITLE + ", revised", body, org=GAMELAN_ORG, year=2024)
+        page.set_input_files(
+            'input[name="files"]', files=[{"name": "gamelan-2.md", "mimeType": "text/markdown", "buffer": file}]
+        )
+        page.click('form[enctype="multipart/form-data"] button[type="submit"]')
+        choice = page.locator("fieldset.work-choice")
+        choice.wait_for()
+        assert GAMELAN_TITLE in choice.inner_text()
+        assert choice.locator('input[value^="version:"]').first.is_checked()  # Markdown is there: a version
+        found = {}
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"review-candidates-{width_name}-{locale[:2]}.png"), full_page=True)
+            found[width_name] = axe_violations(page)
+        assert {k: v for k, v in found.items() if v} == {}
+        if locale != "en-GB":
+            return
+        page.click('form.review button[type="submit"]')
+        page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
+        new_url = page.url
+        page.goto(server + "/search?q=gamelan")
+        hits = page.locator("li.hit")
+        assert hits.count() == 1 and "2 versions" in hits.first.inner_text()
+        assert server + hits.first.locator("h3 a").get_attribute("href") == new_url
+        page.goto(new_url)
+        versions = page.locator("section.work li strong")
+        assert versions.all_inner_texts() == ["Version 2", "Version 1"]
+        assert "older version" in page.locator("section.work").inner_text()
+        assert page.locator("section.work a.download").count() == 3  # the new Markdown, the old HTML and Markdown
+        page.click("details.work-links summary")  # staff's link and new-version forms, checked open
+        assert page.locator('details.work-links input[type="file"]').is_visible()
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"document-versions-staff-{width_name}.png"), full_page=True)
+            found[width_name] = axe_violations(page)
+        assert {k: v for k, v in found.items() if v} == {}

@@ -66,3 +66,14 @@ def test_a_kept_signature_compares_as_the_original_and_the_index_finds_it():
     assert [doc for doc, _sim in index.related(fingerprint(revise(body, 0.05, 9)))] == ["a"]
     index.remove("a")
     assert index.related(fingerprint(body)) == [] and len(index) == 1
+
+
+def test_the_permutations_drawn_once_give_the_signature_a_fresh_minhash_gives():
+    from datasketch import MinHash
+
+    from ingest.near_duplicates import PERMUTATIONS, SCHEME, SEED
+
+    body = text(10)
+    fresh = MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme=SCHEME)
+    fresh.update_batch(list(shingles(body)))
+    assert list(fingerprint(body).signature.hashvalues) == list(fresh.hashvalues)

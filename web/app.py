@@ -125,10 +125,12 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         site,
         staff,
         trash,
+        work_versions,
+        works,
     )
 
     blueprints = (pages.bp, documents.bp, api.bp, auth.bp, staff.bp, language.bp, feeds.bp, citations.bp, site.bp)
-    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp, bulk.bp):
+    for blueprint in (*blueprints, people.bp, experts.bp, admin.bp, trash.bp, bulk.bp, works.bp, work_versions.bp):
         app.register_blueprint(blueprint)
 
     rate = rate_limit.Rate.parse(str(app.config["SKH_RATE_LIMIT"]))
@@ -209,8 +211,9 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
     @app.context_processor
     def inject():
         from web.access import current_role
-        from web.forms import PostForm
+        from web.forms import NewVersionForm, PostForm, WorkLinkForm
         from web.people_view import author_links, org_links
+        from web.works_view import work_candidates, work_listing
 
         role = current_role()
         return {
@@ -220,6 +223,10 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "role": role,
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
             "language_links": _language_links,
+            "work_listing": work_listing,
+            "work_candidates": work_candidates,
+            "work_link_form": WorkLinkForm,
+            "new_version_form": NewVersionForm,
         }
 
     return app

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     DateField,
     Form,
@@ -194,3 +194,19 @@ def with_language(form: EditForm, lang: str) -> EditForm:
     if lang not in ("da", "en"):
         form.lang.choices = [*LANGUAGE_CHOICES, SelectChoice(lang, language_name(lang))]
     return form
+
+
+class WorkLinkForm(TranslatedForm):
+    """Staff linking a document into another's work (web/views/works.py)."""
+
+    kind = SelectField(
+        _l("This document is"),
+        choices=[SelectChoice("version", _l("a new version of")), SelectChoice("format", _l("another format of"))],
+    )
+    other = StringField(_l("Document (its address or id)"), validators=[DataRequired(), Length(max=300)])
+
+
+class NewVersionForm(TranslatedForm):
+    """Staff replacing a document's file with a new version of it (web/views/works.py)."""
+
+    file = FileField(_l("A new version of this document (a file)"), validators=[FileRequired()])

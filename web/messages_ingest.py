@@ -77,6 +77,7 @@ MESSAGES = {
         "too little text to index: %(chars)s characters in the %(format)s file (at least %(needed)s needed)"
     ),
     "text_cut": _l("text cut to the first %(kept)s of %(chars)s characters for the index"),
+    "another_format": _l("another format of document %(doc_id)s: found in search as one work"),
     "memory": _l("parsing needed more than the %(mb)s MB memory limit"),
     "nested": _l("the file is nested too deeply to parse"),
     "parser_failed": _l("the parser failed on this file (%(error)s)"),

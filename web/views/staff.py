@@ -111,6 +111,8 @@ def upload():
 @bp.post("/upload/publish")
 @staff_required
 def publish():
+    from web.views.works import link_from_review  # it builds on this module
+
     hub = get_hub()
     if not PostForm().validate_on_submit():
         abort(400)
@@ -140,6 +142,7 @@ def publish():
         # Only now, with the document saved: an upload whose save failed or waited too long stays pending.
         hub.pending.take(current_user.email, token)
         hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
+        link_from_review(hub, token, outcome)  # the "_work_choice.html" answer: a version or format of another
         published.append(outcome)
     if busy:
         flash(busy_message(_("Your upload is kept: the form below publishes it.")))
