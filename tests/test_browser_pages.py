@@ -355,7 +355,7 @@ def test_staff_upload_a_revised_version_and_the_work_is_one_hit_with_two_version
         assert {k: v for k, v in found.items() if v} == {}
         if locale != "en-GB":
             return
-        page.click('form.review button[type="submit"]')
+        page.click('form.review > button[type="submit"]')
         page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
         new_url = page.url
         page.goto(server + "/search?q=gamelan")
