@@ -118,3 +118,14 @@ def require_chromium() -> None:
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)", allow_module_level=True)
     pytest.importorskip("playwright.sync_api")
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Sign in through the login form, as a person does, and wait for the home page."""
+    from tests.accounts_support import PASSWORD
+
+    page.goto(base + "/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password or PASSWORD)
+    page.click('form.stacked button[type="submit"]')
+    page.wait_for_url(base + "/")

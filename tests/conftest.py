@@ -155,3 +155,12 @@ def skh(tmp_path):
         return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module (the browser tests skip without it)."""
+    from tests.browser_support import chromium
+
+    with chromium() as found:
+        yield found

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.pipeline import Explicit
 from tests.accounts_support import make_users
-from tests.browser_support import chromium, open_page, require_chromium, served
+from tests.browser_support import open_page, require_chromium, served
 from tests.conftest import ROOT, write_mini_corpus
 from web.hub import Hub
 
@@ -30,12 +30,6 @@ def server_hub(tmp_path_factory):
 def server(server_hub):
     with served(server_hub.datadir.root) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts_support import PASSWORD, make_users
-from tests.browser_support import chromium, open_page, require_chromium, served
+from tests.accounts_support import make_users
+from tests.browser_support import chromium, log_in, open_page, require_chromium, served
 from web.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ def setup(tmp_path_factory):
     emails = make_users(hub)
     with served(hub.datadir.root) as base, chromium() as browser:
         yield hub, base, browser, emails
-
-
-def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(base + "/login")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', password)
-    page.click('form.stacked button[type="submit"]')
-    page.wait_for_url(base + "/")
 
 
 def test_an_admin_invites_and_the_invited_person_sets_a_password_and_logs_in(setup):

@@ -8,8 +8,8 @@ import pytest
 
 from ingest.catalog import Catalog
 from ingest.pipeline import Explicit
-from tests.accounts_support import PASSWORD, make_users
-from tests.browser_support import chromium, open_page, require_chromium, served
+from tests.accounts_support import make_users
+from tests.browser_support import log_in, open_page, require_chromium, served
 from tests.conftest import ROOT, write_mini_corpus
 from web.hub import Hub
 
@@ -28,21 +28,11 @@ def site(tmp_path_factory):
         yield base, hub.datadir.catalog
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
-
-
 @pytest.fixture
 def page(browser, site):
     base, _ = site
     with open_page(browser, locale="en-GB") as found:
-        found.goto(base + "/login")
-        found.fill('input[name="email"]', "staff@cluster.example")
-        found.fill('input[name="password"]', PASSWORD)
-        found.click('form.stacked button[type="submit"]')
-        found.wait_for_url(base + "/")
+        log_in(found, base, "staff@cluster.example")
         yield found
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from ingest.pipeline import Explicit
 from tests.accounts_support import make_users
-from tests.browser_support import chromium, open_page, require_chromium, served
+from tests.browser_support import open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from web.hub import Hub
@@ -54,12 +54,6 @@ def server(tmp_path_factory):
     make_users(hub)
     with served(hub.datadir.root) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
 
 
 def total(page) -> int:

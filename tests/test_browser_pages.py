@@ -13,7 +13,7 @@ import re
 import pytest
 
 from tests.accounts_support import PASSWORD, make_users
-from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
+from tests.browser_support import axe_violations, log_in, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from tests.structure_support import STRUCTURED_ID, ingest_structured
@@ -51,24 +51,10 @@ def ingest_gamelan_work(hub: Hub, folder) -> None:
     assert report.summary()["added"] == 2 and any(o.notes for o in report.outcomes)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
-
-
 @pytest.fixture
 def page(browser):
     with open_page(browser, locale="en-GB") as found:
         yield found
-
-
-def log_in(page, server, email: str) -> None:
-    page.goto(server + "/login")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('form.stacked button[type="submit"]')
-    page.wait_for_url(server + "/")
 
 
 def focused(page) -> dict[str, str]:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import axe_violations, chromium, open_page, require_chromium, served
+from tests.browser_support import axe_violations, open_page, require_chromium, served
 from tests.conftest import ROOT
 from tests.people_support import ingest_people_corpus
 from web.hub import Hub
@@ -24,12 +24,6 @@ def server(tmp_path_factory):
     ingest_people_corpus(hub, root / "corpus")
     with served(hub.datadir.root) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
 
 
 @pytest.fixture

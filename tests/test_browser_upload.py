@@ -11,7 +11,7 @@ import pytest
 
 from ingest.pipeline import Explicit
 from tests.accounts_support import PASSWORD, make_users
-from tests.browser_support import chromium, open_page, require_chromium, served
+from tests.browser_support import log_in, open_page, require_chromium, served
 from tests.conftest import ROOT, write_mini_corpus
 from tests.upload_support import hostile_archive, mixed_files
 from web.hub import Hub
@@ -34,20 +34,10 @@ def server(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
-
-
 @pytest.fixture
 def page(browser, server):
     with open_page(browser, locale="en-GB") as found:
-        found.goto(server + "/login")
-        found.fill('input[name="email"]', "staff@cluster.example")
-        found.fill('input[name="password"]', PASSWORD)
-        found.click('form.stacked button[type="submit"]')
-        found.wait_for_url(server + "/")
+        log_in(found, server, "staff@cluster.example")
         yield found
 
 

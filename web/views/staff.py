@@ -24,7 +24,7 @@ from web.forms import BulkUploadForm, EditForm, PostForm, UploadForm, with_areas
 from web.hub import get_hub
 from web.i18n import current_language, number
 from web.messages_ingest import ingest_reason
-from web.pending_review import Review, discard_pending, review_of
+from web.pending_review import Review, discard_pending, prefill, review_of
 from web.views.documents import DOC_ID
 from web.write_wait import RETRY_AFTER_SECONDS, WriterBusy, bounded_write
 
@@ -54,17 +54,6 @@ def _fields_from(form) -> dict[str, object]:
         "areas": list(form.areas.data or []),
         "visibility": form.visibility.data,
     }
-
-
-def _prefill(form, doc: Document):
-    form.title.data = doc.title
-    form.authors.data = "; ".join(doc.authors)
-    form.org.data = doc.org
-    form.year.data = doc.year
-    form.type.data = doc.type if doc.type != "document" else ""
-    form.areas.data = list(doc.areas)
-    form.visibility.data = doc.visibility
-    return form
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -225,7 +214,7 @@ def _edit_changes(form: EditForm, submitted) -> dict[str, object]:
 
 
 def _prefill_edit(form: EditForm, doc: Document) -> EditForm:
-    _prefill(form, doc)
+    prefill(form, doc)
     try:  # only a full date fits the date widget; a month or a year stays as the year
         form.date.data = dt.date.fromisoformat(doc.date) if len(doc.date) == 10 else None
     except ValueError:
