@@ -22,7 +22,7 @@ from web.forms import NewVersionForm
 from web.hub import get_hub
 from web.messages_ingest import ingest_reason
 from web.views.staff import busy_message
-from web.views.works import _doc_or_404, _link
+from web.views.works import doc_or_404, link_into_work
 from web.write_wait import WriterBusy, bounded_write
 
 bp = Blueprint("work_versions", __name__)
@@ -42,7 +42,7 @@ def _carry_over(doc: Document, old: Document) -> None:
 @staff_required
 def new_version(doc_id: str):
     hub = get_hub()
-    old = _doc_or_404(doc_id)
+    old = doc_or_404(doc_id)
     back = redirect(url_for("documents.document_page", doc_id=doc_id))
     form = NewVersionForm()
     if not form.validate_on_submit():
@@ -76,6 +76,6 @@ def new_version(doc_id: str):
         flash(f"{name}: {ingest_reason(outcome.reason)}" if outcome.reason else _("That text is already in the hub."))
         return back
     hub.accounts.record(current_user.email, "upload", outcome.id, title=doc.title, filename=doc.filename)
-    if _link(hub, outcome.id, doc_id, "version"):
+    if link_into_work(hub, outcome.id, doc_id, "version"):
         flash(_("Published as the new version."))
     return redirect(url_for("documents.document_page", doc_id=outcome.id))

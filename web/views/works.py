@@ -27,14 +27,14 @@ bp = Blueprint("works", __name__)
 _ID_IN = re.compile(r"(?:^|/doc/)([0-9a-f]{12,64})(?:[/?#]|$)")
 
 
-def _doc_or_404(doc_id: str):
+def doc_or_404(doc_id: str):
     doc = get_hub().catalog.get(doc_id) if DOC_ID.fullmatch(doc_id) else None
     if doc is None:
         abort(404)
     return doc
 
 
-def _link(hub: Hub, doc_id: str, target_id: str, kind: str) -> bool:
+def link_into_work(hub: Hub, doc_id: str, target_id: str, kind: str) -> bool:
     """Link and record it; False (with a message flashed) when it could not be saved."""
     try:
         with bounded_write(hub):
@@ -53,14 +53,14 @@ def _link(hub: Hub, doc_id: str, target_id: str, kind: str) -> bool:
 @staff_required
 def link(doc_id: str):
     hub = get_hub()
-    _doc_or_404(doc_id)
+    doc_or_404(doc_id)
     form = WorkLinkForm()
     if not form.validate_on_submit():
         flash(_("Say which document this one belongs with."))
         return redirect(url_for("documents.document_page", doc_id=doc_id))
     found = _ID_IN.search(form.other.data.strip())
     target = found.group(1) if found else ""
-    if target and _link(hub, doc_id, target, form.kind.data):
+    if target and link_into_work(hub, doc_id, target, form.kind.data):
         flash(_("Linked."))
     elif not target:
         flash(_("That document cannot be linked to this one."))
@@ -71,7 +71,7 @@ def link(doc_id: str):
 @staff_required
 def unlink(doc_id: str):
     hub = get_hub()
-    _doc_or_404(doc_id)
+    doc_or_404(doc_id)
     if not PostForm().validate_on_submit():
         abort(400)
     try:
@@ -91,5 +91,5 @@ def link_from_review(hub: Hub, token: str, outcome: Outcome) -> None:
     found = CHOICE.fullmatch(request.form.get(f"{token}-work", "separate"))
     if outcome.status != "added" or outcome.id is None or not found or not found.group(2):
         return
-    if _link(hub, outcome.id, found.group(3), found.group(2)):
+    if link_into_work(hub, outcome.id, found.group(3), found.group(2)):
         flash(_("Linked."))
