@@ -138,6 +138,10 @@ def test_another_format_is_offered_as_a_format_and_separate_keeps_two_hits(app_h
     assert hit_ids(staff, "restaurants") == [html_id]  # HTML before Markdown
     hit = staff.get("/search?q=restaurants").get_data(as_text=True)
     assert f"/doc/{html_id}/original" in hit and f"/doc/{md_id}/original" in hit and "versions" not in hit
+    # The Markdown's page points search engines at the work's current page; that page points nowhere.
+    canonical = re.compile(r'<link rel="canonical" href="([^"]+)">')
+    assert canonical.findall(staff.get(f"/doc/{md_id}").get_data(as_text=True)) == [f"http://localhost/doc/{html_id}"]
+    assert canonical.findall(staff.get(f"/doc/{html_id}").get_data(as_text=True)) == []
 
     page = upload(staff, ("r3.md", markdown(TITLE + " revised", revised(body, 0.06, 4)))).get_data(as_text=True)
     publish_with(staff, page, work="separate")

@@ -213,6 +213,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
         from web.access import current_role
         from web.forms import NewVersionForm, PostForm, WorkLinkForm
         from web.people_view import author_links, org_links
+        from web.public_url import external
         from web.works_view import work_candidates, work_listing
 
         role = current_role()
@@ -224,6 +225,7 @@ def create_app(hub: Hub | None = None, **config: object) -> Flask:
             "logout_form": PostForm(formdata=None) if role != "anonymous" else None,
             "language_links": _language_links,
             "work_listing": work_listing,
+            "external_url": external,
             "work_candidates": work_candidates,
             "work_link_form": WorkLinkForm,
             "new_version_form": NewVersionForm,
