@@ -170,7 +170,21 @@ def test_a_hidden_member_never_shows_through_the_work(app_hub, tmp_path):
         assert (html_id in results) is sees and (html_id in doc_page) is sees
         assert ("Formats and versions" in doc_page) is sees
         assert (client.get(f"/doc/{html_id}/original").status_code == 200) is sees
+        work = client.get(f"/api/documents/{md_id}").get_json()["work"]
+        assert (work is not None) is sees and (html_id in str(work)) is sees
     assert anonymous.get(f"/doc/{html_id}").status_code == 404
+    assert member.get(f"/api/documents/{md_id}").get_json()["work"] == {
+        "current": md_id,  # public before members-only
+        "versions": [
+            {
+                "number": 1,
+                "formats": [
+                    {"id": md_id, "format": "markdown", "url": f"/api/documents/{md_id}"},
+                    {"id": html_id, "format": "html", "url": f"/api/documents/{html_id}"},
+                ],
+            }
+        ],
+    }
     assert total(anonymous, "restaurants") == 1 and total(member, "restaurants") == 1
 
 

@@ -52,6 +52,41 @@ SCHEMAS: Spec = {
             "url": {"type": "string", "description": "The document's page."},
             "original_url": {"type": "string", "description": "The stored original, as a download."},
             "format": {"type": "string", "description": "pdf, docx, html, markdown or text."},
+            "work": {
+                "oneOf": [{"type": "null"}, ref("schemas", "Work")],
+                "description": "The formats and versions this document is one of, as the caller may see them; "
+                "null when it stands alone.",
+            },
+        },
+    },
+    "Work": {
+        "type": "object",
+        "required": ["current", "versions"],
+        "properties": {
+            "current": {"type": "string", "description": "The id of the work's current document (what search finds)."},
+            "versions": {
+                "type": "array",
+                "description": "Newest first, numbered among the versions the caller may see.",
+                "items": {
+                    "type": "object",
+                    "required": ["number", "formats"],
+                    "properties": {
+                        "number": {"type": "integer", "minimum": 1},
+                        "formats": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "format", "url"],
+                                "properties": {
+                                    "id": _TEXT,
+                                    "format": _TEXT,
+                                    "url": {"type": "string", "description": "That document's /api/documents entry."},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
 }

@@ -18,6 +18,7 @@ from web.hub import get_hub
 from web.results import search_from_args
 from web.suggestions import completions
 from web.views.documents import visible_document
+from web.works_view import work_listing
 
 bp = Blueprint("api", __name__)
 
@@ -61,6 +62,7 @@ def api_suggest():
 def api_document(doc_id: str):
     doc = visible_document(doc_id)
     return jsonify(
+        work=_work_json(doc),
         id=doc.id,
         title=doc.title,
         authors=doc.authors,
@@ -78,6 +80,25 @@ def api_document(doc_id: str):
         original_url=url_for("documents.original", doc_id=doc.id),
         format=doc.format,
     )
+
+
+def _work_json(doc) -> dict[str, object] | None:
+    """The document's work as the visitor may see it (web.works_view), or None when it stands alone."""
+    work = work_listing(doc)
+    if work is None:
+        return None
+    return {
+        "current": work.current.id,
+        "versions": [
+            {
+                "number": v.number,
+                "formats": [
+                    {"id": d.id, "format": d.format, "url": url_for("api.api_document", doc_id=d.id)} for d in v.docs
+                ],
+            }
+            for v in work.versions
+        ],
+    }
 
 
 @bp.get("/api/openapi.json")
