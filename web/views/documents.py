@@ -14,6 +14,7 @@ from web.highwire import meta_tags
 from web.hub import get_hub
 from web.public_url import external
 from web.suggestions import related_documents
+from web.works_view import work_listing
 
 bp = Blueprint("documents", __name__)
 
@@ -47,6 +48,7 @@ def document_page(doc_id: str):
         doc=doc,
         text=text,
         related=related,
+        work=work_listing(doc),  # read once for the page's canonical link and its formats and versions
         citation_meta=meta_tags(doc, pdf_url),
         doi_url=doi_url(doc.doi),
         citation_links=[
