@@ -170,9 +170,9 @@ class Soak:
             with opener.open(self.base + path, timeout=120) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
-            self.results.error(f"{kind} HTTP {exc.code}", exc.read().decode(errors="replace"))
+            self.results.error(f"{kind} HTTP {exc.code}", f"{path}: {exc.read().decode(errors='replace')}")
         except OSError as exc:
-            self.results.error(f"{kind} {type(exc).__name__}", str(exc))
+            self.results.error(f"{kind} {type(exc).__name__}", f"{path}: {exc}")
         return None
 
     def found(self, opener, word: str) -> bool:
@@ -203,8 +203,10 @@ class Soak:
             k += 1
             t = time.monotonic()
             if self.get(opener, f"/api/search?{query}", "read") is not None:
+                took = time.monotonic() - t
                 with self.results.lock:
-                    self.results.reads.append(time.monotonic() - t)
+                    self.results.reads.append(took)
+                    self.results.read_log.append((round(t - self.start, 1), round(took, 3), query))
 
     def cli_writer(self) -> None:
         opener = urllib.request.build_opener()

@@ -22,6 +22,8 @@ class Results:
     errors: Counter = field(default_factory=Counter)
     first_errors: dict[str, str] = field(default_factory=dict)
     reads: list[float] = field(default_factory=list)
+    read_log: list[tuple[float, float, str]] = field(default_factory=list)
+    """(seconds into the run when it started, seconds it took, the query) of every read."""
     searchable: list[float] = field(default_factory=list)
     write_waits: dict[str, list[float]] = field(default_factory=lambda: {"ingest": [], "publish": []})
     never_searchable: list[str] = field(default_factory=list)
@@ -51,6 +53,7 @@ def report(results: Results, seconds: float) -> dict[str, object]:
         "reads": len(results.reads),
         "read_p50_ms": round(percentile(results.reads, 0.50) * 1000, 1),
         "read_p95_ms": round(percentile(results.reads, 0.95) * 1000, 1),
+        "slowest_reads": sorted(results.read_log, key=lambda r: -r[1])[:5],
         "writes": {"ingest": len(waits["ingest"]), "publish": len(waits["publish"])},
         "searchable": len(results.searchable),
         "never_searchable": results.never_searchable,

@@ -41,6 +41,7 @@ from functools import cache, lru_cache
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Filter
 
 from search.analysis import LANGUAGE_STOP_WORDS, language_analyzer, stem_words
+from search.limits import not_counted
 
 MIN_PART = 3
 """Fewest letters of a part."""
@@ -78,9 +79,10 @@ def _zipf(word: str, lang: str = "da") -> float:
     """
     listed = _listed.get(lang)
     if listed is None:
-        from wordfreq import get_frequency_dict  # loaded on first use: its tables are read when first asked
+        with not_counted():  # loaded once per process for every later search: not one request's cost
+            from wordfreq import get_frequency_dict  # loaded on first use: its tables are read when first asked
 
-        listed = _listed[lang] = get_frequency_dict(lang)
+            listed = _listed[lang] = get_frequency_dict(lang)
     if _plain(word) and word not in listed:
         return 0.0
     from wordfreq import zipf_frequency

@@ -7,6 +7,7 @@ import threading
 import numpy as np
 import pytest
 
+from search.engine import budget
 from search.engine.cache import DEFAULT_MEMORY_MB, MB, SHARES, Cache, MemoryBudget
 
 THREADS = 8
@@ -140,6 +141,52 @@ def test_a_build_asking_for_its_own_key_is_an_error_not_a_deadlock():
     cache: Cache[int] = Cache()
     with pytest.raises(RuntimeError):
         cache.get_or_build("key", lambda: cache.get_or_build("key", lambda: 1))
+
+
+def test_a_thread_waiting_for_another_threads_build_is_not_charged_for_the_wait(monkeypatch):
+    """At a worker's start many requests wait for the same tables; the one building pays, not the waiters."""
+    now = [0.0]
+    waiter_looks = []
+    waiting = threading.Event()  # the waiter has started its wait (its second look at the clock)
+    release = threading.Event()
+    building = threading.Event()
+
+    def clock() -> float:
+        if threading.current_thread().name == "waiter":
+            waiter_looks.append(now[0])
+            if len(waiter_looks) == 2:
+                waiting.set()
+        return now[0]
+
+    monkeypatch.setattr(budget, "_clock", clock)
+    cache: Cache[str] = Cache()
+
+    def slow_build() -> str:
+        building.set()
+        release.wait(timeout=30)
+        return "tables"
+
+    outcome: dict[str, object] = {}
+
+    def waiter() -> None:
+        building.wait(timeout=30)
+        with budget.time_budget(1000):  # 1 s
+            outcome["value"] = cache.get_or_build("tables", lambda: "built twice")
+            try:
+                budget.check()
+            except budget.QueryTooExpensive as exc:
+                outcome["refused"] = exc
+
+    builder = threading.Thread(target=lambda: cache.get_or_build("tables", slow_build))
+    asker = threading.Thread(target=waiter, name="waiter")
+    builder.start()
+    asker.start()
+    waiting.wait(timeout=5)
+    now[0] += 10.0  # the build takes 10 s of the clock while the waiter waits
+    release.set()
+    builder.join(timeout=30)
+    asker.join(timeout=30)
+    assert outcome == {"value": "tables"}
 
 
 def test_the_memory_budget_splits_its_total_by_the_named_shares():

@@ -4,10 +4,8 @@ web/ops_cli.py; users: web/users_cli.py)."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
-import threading
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -26,10 +24,8 @@ from search import BACKGROUND_NICENESS, WriterBusy, announce_waits, load_glossar
 from web.ops_cli import COMMANDS
 from web.ops_cli import open_hub as _hub
 from web.search_cli import search_command
-from web.suggestions import warm_suggestions
 from web.users_cli import users
-
-log = logging.getLogger(__name__)
+from web.warming import warm_worker
 
 
 def _say_waits() -> None:
@@ -247,10 +243,12 @@ def serve(host, port, threads, workers) -> None:
     workers = workers or os.cpu_count() or 1
     click.echo(f"Sound Knowledge Hub on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
-        run_server(lambda: _warming(create_app(hub), hub), host, port, threads, 1)
+        run_server(lambda: warm_worker(create_app(hub), hub), host, port, threads, 1)
     else:
         settings = hub.settings  # read once, in the parent
-        run_server(lambda: _warming(create_app(worker_hub := _hub(settings)), worker_hub), host, port, threads, workers)
+        run_server(
+            lambda: warm_worker(create_app(worker_hub := _hub(settings)), worker_hub), host, port, threads, workers
+        )
 
 
 def _purge_trash_at_start(hub) -> None:
@@ -264,27 +262,6 @@ def _purge_trash_at_start(hub) -> None:
         return
     if purged:
         click.echo(f"purged {len(purged)} documents trashed more than {hub.settings.ingest.trash_days:g} days ago")
-
-
-def _warming(app, hub):
-    """Build the index's columns, then the completion tables, in the background as a worker starts, so its
-    first visitor does not wait.
-
-    (At 100,000 documents the columns take 0.4-0.9 s and the completion tables about 1 s more; a request
-    arriving meanwhile shares the same build.)
-    """
-
-    def warm() -> None:
-        try:
-            hub.pool.get().warm()
-            warm_suggestions(hub)
-        except Exception as exc:  # noqa: BLE001 - only a head start: the first request meets any real problem
-            log.warning(
-                "warming the index at start failed (%s: %s); the first request builds it", type(exc).__name__, exc
-            )
-
-    threading.Thread(target=warm, name="warm-index", daemon=True).start()
-    return app
 
 
 @main.command("seed")

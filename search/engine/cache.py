@@ -7,6 +7,11 @@ posting list or facet mask is never read twice side by side). And a cache is
 bounded, by a number of entries or by bytes, dropping the least recently used
 entry first.
 
+A thread waiting for another's build is not charged for the wait
+(:func:`search.engine.budget.not_counted`): the builder's time is bounded by
+its own budget, and at a worker's start many requests wait for the same
+tables, none of which should be refused for a wait it did not cause.
+
 A failed build is never cached: its exception goes to the thread that built,
 and each thread that was waiting for it retries, one of them building again.
 A failure may be the builder's own (its search ran past its deadline, see
@@ -39,6 +44,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from search.engine.budget import not_counted
 
 V = TypeVar("V")
 MB = 1024 * 1024
@@ -151,7 +158,8 @@ class Cache(Generic[V]):
                 return self._build(key, build, flight)
             if flight.builder == threading.get_ident():
                 raise RuntimeError(f"building {key!r} asked for {key!r} again")
-            flight.done.wait()
+            with not_counted():  # the builder's work, bounded by its own budget: not charged twice
+                flight.done.wait()
             if flight.value is not _MISSING:
                 return flight.value
             # The build failed: not cached; try again (this thread may be the next builder).
