@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ingest import changelog, history, work_candidates, works
+from ingest import changelog, history, work_candidates, work_restore, works
 from ingest.db import ThreadConnections, immediate
 from ingest.model import Document, Trashed
 
@@ -108,7 +108,13 @@ class Catalog:
         self.path = Path(path)
         self._connections = ThreadConnections(
             self.path,
-            _SCHEMA + changelog.SCHEMA + _TRASH_SCHEMA + history.SCHEMA + works.SCHEMA + work_candidates.SCHEMA,
+            _SCHEMA
+            + changelog.SCHEMA
+            + _TRASH_SCHEMA
+            + history.SCHEMA
+            + works.SCHEMA
+            + work_candidates.SCHEMA
+            + work_restore.SCHEMA,
         )
         self._migrate(self.connection())
 
@@ -228,6 +234,15 @@ class Catalog:
 
     def trashed(self, doc_id: str) -> Trashed | None:
         row = self.connection().execute("SELECT * FROM trash WHERE id = ?", (doc_id,)).fetchone()
+        return _trashed_from_row(row) if row else None
+
+    def trashed_with_sha256(self, sha256: str) -> Trashed | None:
+        """The most recently trashed document (without its text) whose original is ``sha256``, if any."""
+        row = (
+            self.connection()
+            .execute(f"SELECT {_TRASH_LISTED} FROM trash WHERE sha256 = ? ORDER BY trashed_at DESC LIMIT 1", (sha256,))
+            .fetchone()
+        )
         return _trashed_from_row(row) if row else None
 
     def trash_listing(self, limit: int = 1000) -> list[Trashed]:

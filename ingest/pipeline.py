@@ -38,7 +38,7 @@ from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
 from ingest.reasons import reason
-from ingest.report import Outcome, Report
+from ingest.report import SKIPPED, Outcome, Report
 from ingest.sandbox import Extracted, ParserPool
 from ingest.storage_errors import StorageFailed, storage_failure
 from ingest.store import path_for, store
@@ -102,6 +102,11 @@ def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | No
         outcome.status, outcome.id, outcome.title = "unchanged", same_bytes.id, same_bytes.title
         if same_bytes.source != doc.source:
             outcome.duplicate_of = same_bytes.id
+        return None
+    if (trashed := catalog.trashed_with_sha256(doc.sha256)) is not None:
+        # Staff deleted these bytes: ingesting a folder again must not bring them back as a new document.
+        outcome.status, outcome.id, outcome.title = SKIPPED, trashed.doc.id, trashed.doc.title
+        outcome.reason = reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title)
         return None
     previous = catalog.by_source(doc.source)
     if previous is not None:
@@ -373,7 +378,7 @@ class Ingestor:
             chosen: dict[str, Document] = {}  # by content hash
             by_text: dict[str, Document] = {}
             for doc, outcome, _data in batch:
-                outcome.duplicate_of = None  # decided afresh (a retry after a failed save runs this again)
+                outcome.duplicate_of, outcome.reason = None, ""  # decided afresh (a retry after a failed save)
                 twin = chosen.get(doc.sha256) or by_text.get(doc.text_sha256)
                 if twin is not None:  # the same content twice in one batch
                     outcome.status, outcome.id, outcome.title = "unchanged", twin.id, twin.title

@@ -90,6 +90,7 @@ REASONS: dict[str, str] = {
     "too_large_bytes": "the file is larger than the {mb:g} MB limit ({bytes:,} bytes)",
     "unreadable": "cannot read the file ({error})",
     "save_failed": "could not be saved ({error})",
+    "in_trash": "the same file is in the trash as document {doc_id} (“{title}”): restore it from the trash instead",
     # Entries a folder walk passes over (ingest.walk).
     "folder_unreadable": "cannot read the folder ({error})",
     "link_not_followed": "a symbolic link to {target}: not followed (--follow-symlinks follows links)",

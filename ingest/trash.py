@@ -6,7 +6,8 @@ feed, export and the API read the documents table or the index, so the document 
 a rebuild (``skh reindex``) reads the documents table only, so it cannot bring it back, and ``skh check``
 does not miss it. The original stays in the store (:meth:`ingest.catalog.Catalog.holds` counts the trash).
 
-Restoring puts the row back exactly as it was and indexes it again. Purging, ``SKH_TRASH_DAYS`` (30) after
+Restoring puts the row back exactly as it was, in its work again (:mod:`ingest.work_restore`), and indexes
+it again. Purging, ``SKH_TRASH_DAYS`` (30) after
 trashing, forgets the row and its history and removes the original unless another document (live or
 trashed) or a pending upload shares those bytes (:mod:`ingest.orphans`).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ingest import history
+from ingest import history, work_restore
 from ingest.catalog import Catalog
 from ingest.curation import NotFound
 from ingest.datadir import DataDir
@@ -59,6 +60,7 @@ def trash(
             raise NotFound(doc_id)
         conn = current.connection()
         current.put_in_trash(conn, doc, actor, stamp(now))
+        work_restore.keep(conn, doc_id)  # before save_documents takes it out of its work
         history.record(conn, doc_id, actor, "trash")
         taken.append(doc)
         return []
@@ -83,6 +85,7 @@ def restore(datadir: DataDir, catalog: Catalog, doc_id: str, actor: str, max_mer
         conn = current.connection()
         current.remove_from_trash(conn, doc_id)
         current.insert_exact(conn, doc)  # keeps when it was added
+        work_restore.rejoin(conn, doc_id)  # save_documents then indexes the work's representative
         history.record(conn, doc_id, actor, "restore")
         return [doc]
 
@@ -109,5 +112,6 @@ def purge_expired(
             for item in expired:
                 catalog.remove_from_trash(conn, item.doc.id)
                 history.forget(conn, item.doc.id)
+                work_restore.forget(conn, item.doc.id)
         release_originals(datadir, catalog, {item.doc.sha256 for item in expired}, held_elsewhere)
     return expired

@@ -99,6 +99,10 @@ class BatchWorker:
                 batches.finish(item.file, DUPLICATE, doc_id=existing.id, title=existing.title)
                 settled[0] += 1
                 continue
+            if (trashed := self.hub.catalog.trashed_with_sha256(sha256_of(data))) is not None:
+                batches.finish(item.file, REFUSED, reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title))
+                settled[0] += 1
+                continue
             claimed.append((item, data))
             name = item.file.name.rsplit("/", 1)[-1]
             yield data, name, f"upload:{sha256_of(data)}", {"visibility": item.visibility}

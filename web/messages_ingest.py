@@ -94,6 +94,9 @@ MESSAGES = {
     "too_large_bytes": _l("the file is larger than the %(mb)s MB limit (%(bytes)s bytes)"),
     "unreadable": _l("cannot read the file (%(error)s)"),
     "save_failed": _l("could not be saved (%(error)s)"),
+    "in_trash": _l(
+        "the same file is in the trash as document %(doc_id)s (“%(title)s”): restore it from the trash instead"
+    ),
     # Entries a folder walk passes over.
     "folder_unreadable": _l("cannot read the folder (%(error)s)"),
     "link_not_followed": _l("a symbolic link to %(target)s: not followed (--follow-symlinks follows links)"),

@@ -186,7 +186,7 @@ def act(batch_id: str):
     published = 0
     for review, outcome in zip(reviews, outcomes, strict=True):
         file = files[review.token]
-        if outcome.status == "failed":
+        if outcome.status in ("failed", "skipped"):  # skipped: its bytes went to the trash meanwhile
             flash(f"{file.name}: {ingest_reason(outcome.reason)}")
             continue
         hub.pending.take(batch.owner, review.token)

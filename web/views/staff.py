@@ -79,6 +79,9 @@ def upload():
         if existing is not None:
             duplicates.append((name, existing))
             continue
+        if (trashed := hub.catalog.trashed_with_sha256(sha256_of(data))) is not None:
+            problems.append((name, ingest_reason(reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title))))
+            continue
         wanted.append((data, name, f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}))
     # In a child process, under the limits; areas assigned.
     for (data, name, *_rest), extracted in zip(wanted, hub.ingestor.extract_each(wanted), strict=True):
@@ -125,7 +128,7 @@ def publish():
         except WriterBusy:
             busy.append(Review(token, shown or doc, fields, entry.pages))
             continue
-        if outcome.status == "failed":
+        if outcome.status in ("failed", "skipped"):  # skipped: its bytes went to the trash meanwhile
             flash(f"{doc.filename}: {ingest_reason(outcome.reason)}")
             continue
         # Only now, with the document saved: an upload whose save failed or waited too long stays pending.
