@@ -43,7 +43,7 @@ def publish(client, page: str, **overrides):
         for v in value if isinstance(value, list) else [value]:
             data.append((name, v))
     for token in tokens:
-        for name in ("title", "authors", "org", "year", "type"):
+        for name in ("title", "authors", "org", "year", "date", "type"):
             m = re.search(rf'name="{token}-{name}"[^>]*value="([^"]*)"', page)
             data.append((f"{token}-{name}", overrides.get(name, m.group(1) if m else "")))
         areas = overrides.get("areas")

@@ -63,6 +63,20 @@ def test_publishing_needs_at_least_one_area(staff):
     assert hub.catalog.count() == 9
 
 
+def test_the_review_has_a_date_widget_and_a_date_sets_the_year(staff):
+    hub, client = staff
+    page = upload(client, ("infrasound.md", REPORT)).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert re.search(rf'id="{token}-date" name="{token}-date" type="date" value="2023-05-02"', page)
+    refused = publish(client, page, year="2022")
+    said = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "The year must be the date's year (2023)." in said
+    done = publish(client, said, year="2024", date="2024-01-15")
+    assert done.status_code == 302
+    doc = hub.catalog.get(done.headers["Location"].rsplit("/", 1)[1])
+    assert (doc.date, doc.year) == ("2024-01-15", 2024)
+
+
 def test_no_suggestion_asks_staff_to_choose(staff):
     _, client = staff
     page = upload(client, ("plain.txt", b"Quarterly minutes of the board: budget, premises and the party.")).get_data(

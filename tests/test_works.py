@@ -111,7 +111,7 @@ def test_a_revised_upload_is_offered_as_a_new_version_and_becomes_the_hit(app_hu
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     assert "Similar documents already in the hub" in page and TITLE in page
     assert choice(page, token) == f"version:{old_id}"  # same format, close text: a new version
-    done = publish_with(staff, page, year="2023")
+    done = publish_with(staff, page, year="2023", date="2023-03-01")
     new_id = done.headers["Location"].rsplit("/", 1)[1]
     assert hit_ids(staff, "restaurants") == [new_id]
     results = staff.get("/search?q=restaurants").get_data(as_text=True)

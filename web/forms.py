@@ -141,21 +141,10 @@ def _some_area(form, field) -> None:
         raise ValidationError(_l("Choose at least one strength area."))
 
 
-class EditForm(TranslatedForm, MetadataFields):
-    """Everything staff may correct on a published document (the review of an upload asks less).
-
-    ``stored`` (field name -> value) holds the document's DOI and web address as they are, so one stored
-    before they were checked does not block an edit of something else."""
-
-    stored: dict[str, str] = {}
-    org = StringField(_l("Organisations (separated by ;)"), validators=[Optional(), Length(max=500)])
+class DatedFields(Form):
+    """A full date beside the year (the review's and the edit page's): the date, when given, decides the year."""
 
     date = DateField(_l("Date (optional)"), validators=[Optional()])
-    lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
-    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=4000)])
-    doi = StringField(_l("DOI"), validators=[Optional(), Length(max=200), _doi])
-    url = StringField(_l("Web address (http or https)"), validators=[Optional(), Length(max=500), _web_address])
-    areas = CheckboxesField(_l("Strength areas"), validators=[_some_area])
 
     def validate_date(self, field) -> None:
         if field.data and not 1900 <= field.data.year <= 2100:
@@ -166,13 +155,28 @@ class EditForm(TranslatedForm, MetadataFields):
             raise ValidationError(_l("The year must be the date's year (%(year)s).", year=self.date.data.year))
 
 
+class EditForm(TranslatedForm, DatedFields, MetadataFields):
+    """Everything staff may correct on a published document (the review of an upload asks less).
+
+    ``stored`` (field name -> value) holds the document's DOI and web address as they are, so one stored
+    before they were checked does not block an edit of something else."""
+
+    stored: dict[str, str] = {}
+    org = StringField(_l("Organisations (separated by ;)"), validators=[Optional(), Length(max=500)])
+    lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=4000)])
+    doi = StringField(_l("DOI"), validators=[Optional(), Length(max=200), _doi])
+    url = StringField(_l("Web address (http or https)"), validators=[Optional(), Length(max=500), _web_address])
+    areas = CheckboxesField(_l("Strength areas"), validators=[_some_area])
+
+
 YEARS = (1900, 2100)
 
 
-class ReviewFields(MetadataFields):
-    """One uploaded file's metadata before it is published: a year as a number (the catalog keeps a year, and a
-    date only when the file gave one), and at least one strength area, since a document no area lists is one
-    researchers browsing by area never meet."""
+class ReviewFields(DatedFields, MetadataFields):
+    """One uploaded file's metadata before it is published: a year as a number (the catalog keeps a year), a
+    full date when there is one (prefilled when the file gave one), and at least one strength area, since a
+    document no area lists is one researchers browsing by area never meet."""
 
     year = IntegerField(
         _l("Year"),

@@ -6,6 +6,7 @@ batch page alike, so they all prefill, label and validate it the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
@@ -43,6 +44,10 @@ def prefill(form, doc: Document):
     form.type.data = doc.type if doc.type != "document" else ""
     form.areas.data = list(doc.areas)
     form.visibility.data = doc.visibility
+    try:  # only a full date fits the date widget; a month or a year stays as the year
+        form.date.data = dt.date.fromisoformat(doc.date) if len(doc.date) == 10 else None
+    except ValueError:
+        form.date.data = None
     return form
 
 

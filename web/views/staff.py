@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -45,7 +44,7 @@ def _split_authors(value: str | None) -> list[str]:
 
 
 def _fields_from(form) -> dict[str, object]:
-    return {
+    fields = {
         "title": form.title.data.strip(),
         "authors": _split_authors(form.authors.data),
         "org": (form.org.data or "").strip(),
@@ -54,6 +53,9 @@ def _fields_from(form) -> dict[str, object]:
         "areas": list(form.areas.data or []),
         "visibility": form.visibility.data,
     }
+    if form.date.raw_data:  # a review sent without the date field (a script's) keeps the extracted one
+        fields["date"] = form.date.data.isoformat() if form.date.data else ""
+    return fields
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -218,10 +220,6 @@ def _edit_changes(form: EditForm, submitted) -> dict[str, object]:
 
 def _prefill_edit(form: EditForm, doc: Document) -> EditForm:
     prefill(form, doc)
-    try:  # only a full date fits the date widget; a month or a year stays as the year
-        form.date.data = dt.date.fromisoformat(doc.date) if len(doc.date) == 10 else None
-    except ValueError:
-        form.date.data = None
     form.lang.data, form.abstract.data, form.doi.data, form.url.data = doc.lang, doc.abstract, doc.doi, doc.url
     return form
 
