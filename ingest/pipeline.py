@@ -38,7 +38,8 @@ from ingest.metadata import merge, normalise
 from ingest.model import Document
 from ingest.orphans import HeldElsewhere
 from ingest.reasons import reason
-from ingest.report import SKIPPED, Outcome, Report
+from ingest.report import Outcome, Report
+from ingest.resolve import choose
 from ingest.sandbox import Extracted, ParserPool
 from ingest.storage_errors import StorageFailed, storage_failure
 from ingest.store import path_for, store
@@ -93,40 +94,6 @@ class Explicit:
 
     def as_metadata(self) -> dict[str, object]:
         return normalise({k: v for k, v in self.__dict__.items() if v})
-
-
-def _resolve(catalog: Catalog, doc: Document, outcome: Outcome) -> Document | None:
-    """Decide add / update / unchanged against what the catalog holds now."""
-    same_bytes = catalog.by_sha256(doc.sha256)
-    if same_bytes is not None:
-        outcome.status, outcome.id, outcome.title = "unchanged", same_bytes.id, same_bytes.title
-        if same_bytes.source != doc.source:
-            outcome.duplicate_of = same_bytes.id
-        return None
-    if (trashed := catalog.trashed_with_sha256(doc.sha256)) is not None:
-        # Staff deleted these bytes: ingesting a folder again must not bring them back as a new document.
-        outcome.status, outcome.id, outcome.title = SKIPPED, trashed.doc.id, trashed.doc.title
-        outcome.reason = reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title)
-        return None
-    previous = catalog.by_source(doc.source)
-    if previous is not None:
-        doc.id = previous.id  # a changed file keeps its document id
-        if doc.areas_auto and not previous.areas_auto:
-            # Areas staff set by hand survive a new version of the file.
-            doc.areas, doc.areas_auto, doc.area_evidence = previous.areas, False, {}
-        outcome.status = "updated"
-    elif (same_text := catalog.by_text_hash(doc.text_sha256)) is not None:
-        # The same text in other bytes (re-exported, re-saved, metadata touched): one document.
-        outcome.status, outcome.id, outcome.title = "unchanged", same_text.id, same_text.title
-        outcome.duplicate_of = same_text.id
-        return None
-    else:
-        # A prefix clash with an updated document, or a trashed one (its id stays its own until it is purged).
-        while catalog.get(doc.id) is not None or catalog.trashed(doc.id) is not None:
-            doc.id = doc.sha256[: len(doc.id) + 4]
-        outcome.status = "added"
-    outcome.id, outcome.title = doc.id, doc.title
-    return doc
 
 
 def build_classifier(catalog: Catalog, taxonomy: Taxonomy, glossary: Glossary | None = None) -> AreaClassifier:
@@ -375,16 +342,7 @@ class Ingestor:
         stored: list[Path] = []
 
         def decide(catalog: Catalog) -> list[Document]:
-            chosen: dict[str, Document] = {}  # by content hash
-            by_text: dict[str, Document] = {}
-            for doc, outcome, _data in batch:
-                outcome.duplicate_of, outcome.reason = None, ""  # decided afresh (a retry after a failed save)
-                twin = chosen.get(doc.sha256) or by_text.get(doc.text_sha256)
-                if twin is not None:  # the same content twice in one batch
-                    outcome.status, outcome.id, outcome.title = "unchanged", twin.id, twin.title
-                    outcome.duplicate_of = twin.id
-                elif _resolve(catalog, doc, outcome) is not None:
-                    chosen[doc.sha256] = by_text[doc.text_sha256] = doc
+            chosen = choose(catalog, [(doc, outcome) for doc, outcome, _data in batch])  # by content hash
             self._place_in_works(catalog, [(doc, o) for doc, o, _d in batch if chosen.get(doc.sha256) is doc])
             # Originals are stored here, inside the lock, so a failed save can take them back.
             new = []
