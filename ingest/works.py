@@ -161,6 +161,19 @@ def all_hidden(conn: sqlite3.Connection) -> set[str]:
     return {m.doc_id for members in works.values() for m in members if m is not representative(members)}
 
 
+def listed_elsewhere(conn: sqlite3.Connection, levels: Iterable[str]) -> set[str]:
+    """Members a visitor who sees ``levels`` meets on another member's page first (the work's page for them,
+    its ``rel=canonical``): every member visible at ``levels`` but the first of its work in :func:`ordered`
+    order. A sitemap leaves them out, so a search engine lists each work once."""
+    seen = set(levels)
+    by_work: dict[str, list[Member]] = {}
+    for row in conn.execute(_SELECT):
+        member = Member(*row)
+        if member.visibility in seen:
+            by_work.setdefault(member.work_id, []).append(member)
+    return {m.doc_id for members in by_work.values() for m in ordered(members)[1:]}
+
+
 def _touch(conn: sqlite3.Connection, work_id: str) -> None:
     """Rewrite the work's rows unchanged, so a running rebuild's change log hears of every member."""
     conn.execute("UPDATE work_members SET version = version WHERE work_id = ?", (work_id,))

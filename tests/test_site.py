@@ -81,3 +81,35 @@ def test_a_public_url_that_is_not_an_http_address_stops_the_start(value):
     with pytest.raises(ValueError, match="SKH_PUBLIC_URL"):
         Settings.from_env({"SKH_PUBLIC_URL": value})
     assert Settings.from_env({"SKH_PUBLIC_URL": "https://hub.example.dk/"}).web.public_url == "https://hub.example.dk"
+
+
+def test_a_work_is_listed_once_by_the_page_its_other_members_name_canonical(hub, tmp_path):
+    """Two formats of one report (grouped by ingest) and an older public edition under a newer members-only
+    one: the sitemap lists the HTML (the preferred format), not its Markdown, and the public old edition,
+    which is the work's page for the public."""
+    from pathlib import Path
+
+    from ingest import works
+    from tests.works_support import html, markdown, report_text, revised
+    from web.app import create_app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = report_text(31)
+    (folder / "r.md").write_bytes(markdown("Port noise in small cabinets", body))
+    (folder / "r.html").write_bytes(html("Port noise in small cabinets", body))
+    ids = {Path(o.path).suffix: o.id for o in hub.ingestor.ingest_paths([folder]).outcomes}
+    (tmp_path / "old.md").write_bytes(markdown("Reverberation in classrooms", report_text(32), year=2020))
+    (tmp_path / "new.md").write_bytes(markdown("Reverberation in classrooms (2nd ed.)", revised(body, 0.1, 3)))
+    (old,) = hub.ingestor.ingest_paths([tmp_path / "old.md"]).outcomes
+    (new,) = hub.ingestor.ingest_paths([tmp_path / "new.md"]).outcomes
+    with hub.catalog.transaction() as conn:
+        works.link(conn, new.id, old.id, "version", "staff@cluster.example")
+        conn.execute("UPDATE documents SET visibility = 'members' WHERE id = ?", (new.id,))
+
+    client = create_app(hub, TESTING=True).test_client()
+    listed = {u.rsplit("/", 1)[1] for u in locations(client, "/sitemap.xml") if "/doc/" in u}
+    assert listed == {ids[".html"], old.id}
+    page = client.get(f"/doc/{ids['.md']}").get_data(as_text=True)
+    assert f'rel="canonical" href="http://localhost/doc/{ids[".html"]}"' in page
+    assert 'rel="canonical"' not in client.get(f"/doc/{old.id}").get_data(as_text=True)

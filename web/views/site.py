@@ -1,7 +1,8 @@
 """What crawlers and browsers ask every site for: ``/sitemap.xml``, ``/robots.txt``, ``/favicon.ico``.
 
 The sitemap lists public documents only, whoever asks: it is a public file search engines keep, so a staff
-member's session must not put staff documents in it.
+member's session must not put staff documents in it. A work is listed once, by the page its other formats and
+versions name as canonical.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import math
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
+from ingest import works
 from web import sitemap
 from web.hub import get_hub
 from web.public_url import external
@@ -44,8 +46,15 @@ def _pages() -> list[tuple[str, str]]:
 
 def _documents(number: int) -> list[tuple[str, str]]:
     """The public documents of sitemap file ``number`` (from 1)."""
-    rows = get_hub().catalog.listing("public", (number - 1) * sitemap.URLS_PER_FILE, sitemap.URLS_PER_FILE)
-    return [(external("documents.document_page", doc_id=doc_id), updated[:10]) for doc_id, updated in rows]
+    catalog = get_hub().catalog
+    rows = catalog.listing("public", (number - 1) * sitemap.URLS_PER_FILE, sitemap.URLS_PER_FILE)
+    # Another format or an older version of a work is left out: its page names the work's page as canonical.
+    elsewhere = works.listed_elsewhere(catalog.connection(), ("public",))
+    return [
+        (external("documents.document_page", doc_id=doc_id), updated[:10])
+        for doc_id, updated in rows
+        if doc_id not in elsewhere
+    ]
 
 
 def _files() -> int:
