@@ -84,3 +84,31 @@ def test_login_redirects_only_within_the_site(hub):
         "/login?next=//evil.example/x", data={"email": "s@cluster.example", "password": PASSWORD, "csrf_token": token}
     )
     assert response.headers["Location"] == "/"
+
+
+def test_users_invite_and_reset_print_a_one_time_link_that_works(tmp_path):
+    """For an operator on the server: the same links the admin pages show, printed whole with SKH_PUBLIC_URL."""
+    from tests.test_admin_users import set_password
+
+    env = {"SKH_DATA_DIR": str(tmp_path / "data"), "SKH_PUBLIC_URL": "https://hub.example.dk"}
+    invited = CliRunner().invoke(main, ["users", "invite", "Nea@Cluster.example", "--role", "staff"], env=env)
+    assert invited.exit_code == 0, invited.output
+    link = invited.output.strip().splitlines()[-1]
+    assert link.startswith("https://hub.example.dk/set-password/") and "nea@cluster.example" in invited.output
+    assert "nea@cluster.example\tstaff\tinvited" in run(tmp_path, "users", "list").output
+
+    hub = Hub.open(tmp_path / "data")
+    app = create_app(hub, TESTING=True)
+    path = link.removeprefix("https://hub.example.dk")
+    assert set_password(app.test_client(), path, PASSWORD).status_code == 302
+    assert login(app.test_client(), "nea@cluster.example").status_code == 302
+    assert app.test_client().get(path).status_code == 404  # once
+    assert any(e.action == "account_invited" and e.actor.startswith("cli:") for e in hub.accounts.audit_log())
+
+    reset = run(tmp_path, "users", "reset", "nea@cluster.example")
+    reset_link = reset.stdout.splitlines()[-1]
+    assert reset.exit_code == 0 and reset_link.startswith("/set-password/") and "SKH_PUBLIC_URL" in reset.stderr
+    assert set_password(app.test_client(), reset_link, "a brand new password").status_code == 302
+    assert login(app.test_client(), "nea@cluster.example", "a brand new password").status_code == 302
+    missing = run(tmp_path, "users", "reset", "nobody@cluster.example")
+    assert missing.exit_code == 1 and "no account for nobody@cluster.example" in missing.output

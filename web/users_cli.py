@@ -1,4 +1,5 @@
-"""``skh users``: accounts from the command line (add, passwd, role, deactivate, reactivate, remove, list).
+"""``skh users``: accounts from the command line (add, invite, passwd, reset, role, deactivate, reactivate,
+remove, list).
 
 Registered on :mod:`web.cli`'s ``main`` group. A password change, a role change and a removal end every
 session of that account (:mod:`web.sessions`), so a cookie saved before them opens nothing. Every change is
@@ -99,6 +100,40 @@ def users_reactivate(email: str) -> None:
     with _account_errors():
         _accounts().set_active(email, True, by=cli_actor())
     click.echo(f"{email} can log in again")
+
+
+def _say_link(hub, email: str, token: str, purpose: str) -> None:
+    """The one-time link, whole when ``SKH_PUBLIC_URL`` names the address people use (else its path)."""
+    from web.app import create_app
+
+    path = create_app(hub).url_map.bind("localhost").build("auth.set_password", {"token": token})
+    base = hub.settings.web.public_url
+    days = hub.invitations.lifetime / 86400
+    click.echo(f"{purpose} link for {email}, valid once for {days:g} days (pass it on; it is not shown again):")
+    click.echo(f"{base.rstrip('/')}{path}" if base else path)
+    if not base:
+        click.echo("(after the server's address: set SKH_PUBLIC_URL to print the whole link)", err=True)
+
+
+@users.command("invite")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def users_invite(email: str, role: str) -> None:
+    """Create an account without a password and print its one-time set-password link."""
+    hub = open_hub()
+    with _account_errors():
+        token = hub.invitations.invite(email, role, by=cli_actor())
+    _say_link(hub, email.strip().lower(), token, "invitation")
+
+
+@users.command("reset")
+@click.argument("email")
+def users_reset(email: str) -> None:
+    """Print a one-time link that sets a new password (the old one works until the link is used)."""
+    hub = open_hub()
+    with _account_errors():
+        token = hub.invitations.reset(email, by=cli_actor())
+    _say_link(hub, email.strip().lower(), token, "reset")
 
 
 @users.command("list")
