@@ -136,7 +136,7 @@ def test_bulk_upload_works_without_script(browser, server):
 
 def test_files_dropped_on_the_area_are_sent(page, server):
     page.goto(server + "/upload")
-    assert page.locator(".dropzone-hint").is_visible()  # shown only where the script runs
+    assert page.locator(".muted.dropzone-hint").is_visible()  # shown only where the script runs
     dropped = page.evaluate_handle(
         """() => { const t = new DataTransfer();
         t.items.add(new File(["# Dropped Report on Tinnitus\\n\\nTinnitus and hearing protection among DJs."],
@@ -147,3 +147,42 @@ def test_files_dropped_on_the_area_are_sent(page, server):
     assert page.evaluate("document.querySelector('#bulk-files').files.length") == 1
     page.click("text=Upload the batch")
     assert wait_for_outcomes(page, 1) == {"dropped.md": "Extracted: review below"}
+
+
+def test_a_chosen_folder_is_sent_with_its_subfolders_under_their_paths(page, server, tmp_path):
+    folder = tmp_path / "fieldwork"
+    (folder / "2024").mkdir(parents=True)
+    (folder / "report.md").write_text("# Fieldwork on Ferry Noise\n\nFerries and harbour noise at night.\n")
+    (folder / "2024" / "notes.md").write_text("# Notes on Tinnitus\n\nTinnitus among ferry crews and DJs.\n")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # hidden: left out
+    page.goto(server + "/upload")
+    page.set_input_files("#bulk-folder", str(folder))
+    assert page.locator(".dropzone .chosen").inner_text() == "2 files chosen, with their folders."
+    page.click("text=Upload the batch")
+    outcomes = wait_for_outcomes(page, 2)
+    assert set(outcomes) == {"fieldwork/report.md", "fieldwork/2024/notes.md"}, outcomes
+
+
+DROPPED_FOLDER = """() => {
+  // A folder as a drop gives it: directory entries (read in batches) holding file entries.
+  const file = (name, text) => ({isFile: true, isDirectory: false, name,
+    file: (ok) => ok(new File([text], name, {type: "text/markdown"}))});
+  const dir = (name, children) => ({isFile: false, isDirectory: true, name, createReader: () => {
+    let given = false;
+    return {readEntries: (ok) => { const batch = given ? [] : children; given = true; ok(batch); }};
+  }});
+  const top = dir("survey", [file("a.md", "# Survey of Concert Halls\\n\\nReverberation in concert halls."),
+                             dir("raw", [file("b.md", "# Raw Data on Hearing\\n\\nHearing tests of students.")]),
+                             file(".hidden.md", "# Hidden\\n\\nNot sent.")]);
+  const drop = new Event("drop", {bubbles: true, cancelable: true});
+  Object.defineProperty(drop, "dataTransfer", {value: {files: [], items: [{webkitGetAsEntry: () => top}]}});
+  document.querySelector(".dropzone").dispatchEvent(drop);
+}"""
+
+
+def test_a_dropped_folder_is_walked_and_sent_file_by_file(page, server):
+    page.goto(server + "/upload")
+    page.evaluate(DROPPED_FOLDER)
+    page.wait_for_selector(".dropzone .chosen:has-text('2 files chosen')")
+    page.click("text=Upload the batch")
+    assert set(wait_for_outcomes(page, 2)) == {"survey/a.md", "survey/raw/b.md"}

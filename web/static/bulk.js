@@ -1,6 +1,7 @@
 /* Bulk upload (issue #19), progressive enhancement of web/templates/_bulk_form.html and batch.html.
  * Without this script the form posts all files at once and the batch page has a Refresh link.
- * With it: files can be dropped on the area, each file is sent on its own with a progress bar, and each
+ * With it: files and folders can be dropped on the area or a whole folder chosen (its files are sent under
+ * their paths in it, as a ZIP's members are named), each file is sent on its own with a progress bar, and each
  * file's outcome (extracted, duplicate, refused and why) is shown as the background job reaches it; the
  * texts come from the page (data-*), already in the interface language. */
 (function () {
@@ -61,13 +62,63 @@
       .catch(function () { setTimeout(function () { poll(url, rows, onDone); }, 3000); });
   }
 
+  /* A dropped folder arrives as a directory entry: walk it (readEntries answers in batches) and send every
+   * file in it under its path inside the folder, as a ZIP's members are named. Hidden files (.DS_Store)
+   * are left out. */
+  function readAll(reader) {
+    return new Promise(function (resolve) {
+      var found = [];
+      (function next() {
+        reader.readEntries(function (batch) {
+          if (!batch.length) { resolve(found); return; }
+          found = found.concat(Array.prototype.slice.call(batch));
+          next();
+        }, function () { resolve(found); });
+      })();
+    });
+  }
+
+  function walk(entry, prefix) {
+    if (!entry || entry.name.charAt(0) === ".") return Promise.resolve([]);
+    if (entry.isFile) {
+      return new Promise(function (resolve) {
+        entry.file(function (file) { resolve([{ file: file, name: prefix + file.name }]); },
+                   function () { resolve([]); });
+      });
+    }
+    return readAll(entry.createReader()).then(function (entries) {
+      return Promise.all(entries.map(function (e) { return walk(e, prefix + entry.name + "/"); }));
+    }).then(function (lists) { return [].concat.apply([], lists); });
+  }
+
+  function hidden(path) {
+    return path.split("/").some(function (part) { return part.charAt(0) === "."; });
+  }
+
   function enhanceForm(form) {
     var input = form.querySelector('input[type="file"]');
     var zone = form.querySelector(".dropzone");
     var list = form.querySelector("ol.progress");
     var link = form.querySelector(".bulk-link");
     var csrf = form.querySelector('input[name$="csrf_token"]');
-    form.querySelector(".dropzone-hint").hidden = false;
+    var folder = form.querySelector("#bulk-folder");
+    var said = form.querySelector(".chosen");
+    var chosen = null; // files from folders, each {file, name: its path in the folder}; null: the input's files
+    form.querySelectorAll(".dropzone-hint").forEach(function (p) { p.hidden = false; });
+
+    function choose(files) {
+      chosen = files;
+      input.value = "";
+      said.textContent = form.dataset.chosen.replace("{count}", files.length);
+    }
+
+    input.addEventListener("change", function () { chosen = null; said.textContent = ""; });
+    folder.addEventListener("change", function () {
+      choose(Array.prototype.slice.call(folder.files)
+        .map(function (f) { return { file: f, name: f.webkitRelativePath || f.name }; })
+        .filter(function (f) { return !hidden(f.name); }));
+      folder.value = "";
+    });
     ["dragenter", "dragover"].forEach(function (type) {
       zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.add("over"); });
     });
@@ -76,10 +127,24 @@
     });
     zone.addEventListener("drop", function (e) {
       e.preventDefault();
-      if (e.dataTransfer && e.dataTransfer.files.length) input.files = e.dataTransfer.files;
+      if (!e.dataTransfer) return;
+      var items = Array.prototype.slice.call(e.dataTransfer.items || []);
+      // Entries are read now: the list is gone once the event is over.
+      var entries = items.map(function (i) { return i.webkitGetAsEntry ? i.webkitGetAsEntry() : null; });
+      if (entries.some(function (en) { return en && en.isDirectory; })) {
+        Promise.all(entries.map(function (en) { return walk(en, ""); })).then(function (lists) {
+          choose([].concat.apply([], lists));
+        });
+      } else if (e.dataTransfer.files.length) {
+        input.files = e.dataTransfer.files;
+        chosen = null;
+        said.textContent = "";
+      }
     });
     form.addEventListener("submit", function (e) {
-      var files = Array.prototype.slice.call(input.files);
+      var files = chosen || Array.prototype.slice.call(input.files).map(function (f) {
+        return { file: f, name: f.name };
+      });
       if (!files.length) return; // the server says what is missing
       e.preventDefault();
       list.textContent = "";
@@ -93,13 +158,13 @@
         link.append(a);
         var rows = {};
         var chain = Promise.resolve();
-        files.forEach(function (file) {
-          var r = row(list, file.name);
+        files.forEach(function (chosenFile) {
+          var r = row(list, chosenFile.name);
           r.outcome.textContent = form.dataset.sending;
           chain = chain.then(function () {
             var data = new FormData();
             data.append("csrf_token", csrf.value);
-            data.append("files", file, file.name);
+            data.append("files", chosenFile.file, chosenFile.name);
             return send(batch.files, data, function (p) { r.bar.value = p; }).then(function (answer) {
               r.bar.value = 100;
               answer.files.forEach(function (f, i) {
