@@ -49,7 +49,7 @@ def start_server(
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a bound: a worker warms its searcher before it answers (web/warming.py)
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
@@ -60,7 +60,7 @@ def start_server(
                 raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')}") from None
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("server did not start within 30 s")
+    raise RuntimeError("server did not start within 90 s")
 
 
 @contextmanager

@@ -114,10 +114,11 @@ def test_staff_upload_find_edit_delete(browser, server, server_hub):
     page.wait_for_url(re.compile(r"/doc/[0-9a-f]{12}$"))
     doc_url = page.url
 
-    # Findable by search within 2 seconds of publishing.
+    # Found by the first search after publishing (no reload, no waiting for an indexer; how fast is the ingest
+    # bench's to measure, not a test's).
     word = title.split()[0]
     page.goto(f"{server}/search?q={word}&org=Vestkyst+Transducers+ApS")
-    page.wait_for_selector(f'.hit h3:has-text("{title[:30]}")', timeout=2000)
+    assert page.locator(f'.hit h3:has-text("{title[:30]}")').count() == 1
 
     page.goto(doc_url)
     page.click("text=Edit metadata")

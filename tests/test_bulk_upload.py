@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import time
 from dataclasses import replace
 
@@ -272,3 +273,36 @@ def test_a_file_whose_review_expired_says_so(staff):
     hub.pending.take("staff@cluster.example", file.token)  # as a day's expiry (or skh gc) does
     html = client.get(page).get_data(as_text=True)
     assert "No longer waiting for review" in html and 'name="select"' not in html
+
+
+def test_the_upload_page_lists_ones_recent_batches_and_gc_forgets_old_ones(staff, mini_hub):
+    """A closed tab loses no batch: the upload page links the last week's, with what came of their files;
+    another person's are not listed, and `skh gc` forgets batch pages older than 30 days."""
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    hub, client = staff
+    page = start_batch(client, ("notes.md", b"# Notes on Ferry Noise\n\nFerries at night.\n"), ("empty.txt", b""))
+    settled(client, page)
+    batch_id = page.rsplit("/", 1)[1]
+    upload_page = client.get("/upload").get_data(as_text=True)
+    listed = upload_page.split('id="recent-batches"')[1]
+    assert f'href="/upload/batch/{batch_id}"' in listed and "2 files, 1 to review" in listed
+    other = create_app(mini_hub, TESTING=True).test_client()
+    hub.accounts.add("other.staff@cluster.example", "staff", "another long password")
+    assert login(other, "other.staff@cluster.example", "another long password").status_code == 302
+    assert batch_id not in other.get("/upload").get_data(as_text=True)
+
+    hub.batches.forget_older_than(30)  # young: kept
+    assert hub.batches.recent("staff@cluster.example") != []
+    conn = sqlite3.connect(hub.datadir.root / "accounts.sqlite3")
+    with conn:
+        conn.execute("UPDATE upload_batches SET created_at = '2026-01-01T00:00:00Z'")
+    conn.close()
+    gc = CliRunner().invoke(main, ["gc", "--json"], env={"SKH_DATA_DIR": str(hub.datadir.root)})
+    assert gc.exit_code == 0 and json.loads(gc.output)["old_batches"] == 1
+    assert not (hub.datadir.root / "upload-spool" / batch_id).exists()
+    assert client.get(page).status_code == 404 and 'id="recent-batches"' not in client.get("/upload").get_data(
+        as_text=True
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,24 @@ class Batch:
 
 
 @dataclass
+class BatchSummary:
+    """One of a person's recent batches, as the upload page lists it."""
+
+    id: str
+    created_at: str
+    files: int
+    published: int
+    to_review: int
+    """Extracted and still reviewable (a review waits a day, ``web.uploads``)."""
+    waiting: int
+    """Not reached by the background job yet."""
+
+
+KEPT_DAYS = 30
+"""How long a batch's page is kept (``skh gc`` forgets older ones; its documents stay, of course)."""
+
+
+@dataclass
 class Claimed:
     """A file a worker took from the queue: where its bytes wait and whose batch it is."""
 
@@ -142,6 +161,38 @@ class Batches:
             )
             .fetchone()[0]
         )
+
+    def recent(self, owner: str, days: int = 7, limit: int = 5) -> list[BatchSummary]:
+        """``owner``'s batches of the last ``days`` days, newest first, with what came of their files."""
+        rows = self._conn().execute(
+            "SELECT b.id, b.created_at, count(f.position), coalesce(sum(f.status = ?), 0), "
+            "coalesce(sum(f.status = ? AND b.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 day')), 0), "
+            "coalesce(sum(f.status IN (?, ?)), 0) "
+            "FROM upload_batches b LEFT JOIN batch_files f ON f.batch_id = b.id "
+            "WHERE b.owner = ? AND b.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ','now',?) "
+            "GROUP BY b.id ORDER BY b.created_at DESC, b.id LIMIT ?",
+            (PUBLISHED, EXTRACTED, WAITING, WORKING, owner, f"-{int(days)} days", limit),
+        )
+        return [BatchSummary(*row) for row in rows]
+
+    def forget_older_than(self, days: float = KEPT_DAYS) -> int:
+        """Forget the batches made more than ``days`` days ago, with any bytes still spooled; how many."""
+        conn = self._conn()
+        cutoff = f"-{float(days)} days"
+        with immediate(conn):
+            old = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM upload_batches WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now',?)",
+                    (cutoff,),
+                )
+            ]
+            for batch_id in old:
+                conn.execute("DELETE FROM batch_files WHERE batch_id = ?", (batch_id,))
+                conn.execute("DELETE FROM upload_batches WHERE id = ?", (batch_id,))
+        for batch_id in old:
+            shutil.rmtree(self.spool / batch_id, ignore_errors=True)
+        return len(old)
 
     def _spooled(self, batch_id: str, position: int) -> Path:
         return self.spool / batch_id / str(position)

@@ -20,6 +20,7 @@ from ingest.check import check, repair
 from ingest.datadir import DataDir
 from ingest.orphans import collect_garbage
 from ingest.restructure import restructure
+from web.batches import KEPT_DAYS
 from web.hub import Hub
 from web.settings import Settings
 from web.trash_expiry import purge
@@ -60,12 +61,14 @@ def _pending_in(root: Path) -> set[str]:
 @click.option("--grace-minutes", type=float, default=None, help=GRACE_HELP)
 @click.option("--json", "as_json", is_flag=True)
 def gc(grace_minutes: float | None, as_json: bool) -> None:
-    """Expire abandoned reviews, then remove originals nothing references and crashes' temporary files."""
+    """Expire abandoned reviews and old batch pages, then remove originals nothing references and crashes'
+    temporary files."""
     hub = open_hub()
     expired = hub.pending.expire()
+    batches = hub.batches.forget_older_than(KEPT_DAYS)
     collected = collect_garbage(hub.datadir, hub.catalog, hub.pending.hashes, _grace(grace_minutes))
     if as_json:
-        click.echo(json.dumps({"expired_reviews": expired, **collected.as_json()}, indent=2))
+        click.echo(json.dumps({"expired_reviews": expired, "old_batches": batches, **collected.as_json()}, indent=2))
         return
     for digest in collected.originals:
         click.echo(f"removed original {digest}")
@@ -73,7 +76,8 @@ def gc(grace_minutes: float | None, as_json: bool) -> None:
         click.echo(f"removed temporary file {name}")
     click.echo(
         f"{expired} abandoned reviews expired, {len(collected.originals)} orphans and "
-        f"{len(collected.leftovers)} temporary files removed, {collected.kept_young} left for the grace period"
+        f"{len(collected.leftovers)} temporary files removed, {collected.kept_young} left for the grace period; "
+        f"{batches} upload batch pages older than {KEPT_DAYS} days forgotten"
     )
 
 

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from ingest.curation import apply_changes
 from web.access import staff_required
 from web.batch_intake import MAX_BATCH_FILES, MAX_OPEN_BATCHES, receive
-from web.batches import BATCH_ID, DISCARDED, EXTRACTED, PUBLISHED, Batch, BatchFile
+from web.batches import BATCH_ID, DISCARDED, EXTRACTED, PUBLISHED, Batch, BatchFile, BatchSummary
 from web.forms import BulkUploadForm, PostForm, UploadForm
 from web.hub import get_hub
 from web.i18n import number
@@ -26,6 +26,14 @@ bp = Blueprint("bulk", __name__)
 
 ROW_FIELDS = ("title", "org", "year", "areas", "visibility")
 """What the batch table edits in place; the rest (authors, type) keeps what the file said."""
+
+
+@bp.app_template_global()
+def recent_batches() -> list[BatchSummary]:
+    """The signed-in person's batches of the last week, for the upload page: a closed tab loses no batch."""
+    if not current_user.is_authenticated:
+        return []
+    return get_hub().batches.recent(current_user.email)
 
 
 def _wants_json() -> bool:
