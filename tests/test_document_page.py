@@ -117,3 +117,17 @@ def test_a_catalog_from_before_structure_upgrades_in_place(tmp_path):
     assert outcome.status == "added" and old.catalog.get(outcome.id).structure
     assert "structure" in [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(documents)")]
     assert Catalog(path).get(doc_id).structure == ""  # opened again: the upgrade is not repeated or lost
+
+
+def test_the_api_gives_the_text_s_outline(client, mini_hub):
+    doc_id = ingest_structured(mini_hub)
+    outline = client.get(f"/api/documents/{doc_id}").get_json()["outline"]
+    assert outline == [
+        {"level": 2, "text": "Introduction"},
+        {"level": 3, "text": "Earlier work"},
+        {"level": 2, "text": "Method"},
+        {"level": 5, "text": "Treatments compared"},
+        {"level": 2, "text": "Results"},
+    ]
+    plain = next(d for d in mini_hub.catalog.all() if not d.structure)
+    assert client.get(f"/api/documents/{plain.id}").get_json()["outline"] == []

@@ -52,6 +52,19 @@ SCHEMAS: Spec = {
             "url": {"type": "string", "description": "The document's page."},
             "original_url": {"type": "string", "description": "The stored original, as a download."},
             "format": {"type": "string", "description": "pdf, docx, html, markdown or text."},
+            "outline": {
+                "type": "array",
+                "description": "The text's headings in reading order (as its page shows them, within the same "
+                "bounds); empty for a text of paragraphs alone.",
+                "items": {
+                    "type": "object",
+                    "required": ["level", "text"],
+                    "properties": {
+                        "level": {"type": "integer", "minimum": 1, "description": "1 is the text's top level."},
+                        "text": _TEXT,
+                    },
+                },
+            },
             "work": {
                 "oneOf": [{"type": "null"}, ref("schemas", "Work")],
                 "description": "The formats and versions this document is one of, as the caller may see them; "

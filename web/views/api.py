@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from ingest.structure import from_json
 from search import QueryTooExpensive
 from web.access import visible_levels
 from web.api_errors import BadParameter, error_response
@@ -79,7 +80,16 @@ def api_document(doc_id: str):
         url=url_for("documents.document_page", doc_id=doc.id),
         original_url=url_for("documents.original", doc_id=doc.id),
         format=doc.format,
+        outline=_outline(doc),
     )
+
+
+def _outline(doc) -> list[dict[str, object]]:
+    """The text's headings in reading order, each with its level as the source has it (1 is the top)."""
+    structure = from_json(doc.structure)
+    if structure is None:
+        return []
+    return [{"level": b.level, "text": b.text} for b in structure.blocks if b.kind == "heading"]
 
 
 def _work_json(doc) -> dict[str, object] | None:
