@@ -196,6 +196,29 @@ def test_the_users_page_lists_accounts_and_escapes_them(admin):
     assert page.count('name="csrf_token"') >= 3 * 3  # every row's every form
 
 
+def test_the_users_page_finds_by_address_and_lists_a_page_at_a_time(admin):
+    hub, _, client, _emails = admin
+    for n in range(120):  # invited (no password to hash): 123 accounts in all
+        hub.accounts.add(f"member{n:03d}@lab.example", "member", None)
+    hub.accounts.add("odd_one%@lab.example", "member", None)
+
+    def listed(path: str) -> list[str]:
+        return re.findall(r'<tr data-email="([^"]+)"', client.get(path).get_data(as_text=True))
+
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "Accounts 1–50 of 124" in first and 'rel="next" href="/admin/users?page=2"' in first
+    assert listed("/admin/users")[0] == "admin@cluster.example"
+    third = client.get("/admin/users?page=3").get_data(as_text=True)
+    assert "Accounts 101–124 of 124" in third and 'rel="next"' not in third and 'rel="prev"' in third
+    assert listed("/admin/users?q=MEMBER11") == [f"member11{n}@lab.example" for n in range(10)]
+    assert listed("/admin/users?q=_one%25") == ["odd_one%@lab.example"]  # LIKE's wildcards are plain letters
+    assert listed("/admin/users?q=e_1") == []
+    nothing = client.get("/admin/users?q=%3Cscript%3E").get_data(as_text=True)
+    assert "No account matches “&lt;script&gt;”." in nothing
+    assert listed("/admin/users?page=999") == listed("/admin/users?page=3")  # past the end: the last page
+    assert listed("/admin/users?page=x")[0] == "admin@cluster.example"
+
+
 def test_an_accounts_file_from_before_upgrades_in_place(tmp_path):
     import sqlite3
 

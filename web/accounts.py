@@ -248,8 +248,19 @@ class Accounts:
     def accounts(self) -> list[Account]:
         return self._accounts("", ())
 
-    def _accounts(self, where: str, params: tuple[object, ...]) -> list[Account]:
-        sql = f"SELECT email, role, active, password_hash, last_login, created_at FROM users {where} ORDER BY email"
+    def find(self, text: str = "", offset: int = 0, limit: int = 50) -> tuple[list[Account], int]:
+        """The accounts whose address contains ``text`` (any case), ``limit`` from ``offset`` by address, and
+        how many match in all (the admin's users page, a page at a time)."""
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = "WHERE email LIKE ? ESCAPE '\\'"
+        total = self._conn().execute(f"SELECT count(*) FROM users {where}", (pattern,)).fetchone()[0]
+        return self._accounts(where, (pattern,), " LIMIT ? OFFSET ?", (limit, offset)), total
+
+    def _accounts(
+        self, where: str, params: tuple[object, ...], page: str = "", page_params: tuple[int, ...] = ()
+    ) -> list[Account]:
+        columns = "email, role, active, password_hash, last_login, created_at"
+        sql = f"SELECT {columns} FROM users {where} ORDER BY email{page}"
         return [
             Account(
                 r["email"],
@@ -259,7 +270,7 @@ class Accounts:
                 r["last_login"],
                 r["created_at"],
             )
-            for r in self._conn().execute(sql, params)
+            for r in self._conn().execute(sql, params + page_params)
         ]
 
     def login(self, user: User, address: str = "") -> User:

@@ -29,12 +29,31 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+USERS_PER_PAGE = 50
+"""Accounts a page of ``/admin/users`` lists (each row carries its forms)."""
+
+
 def _users_page(status: int = 200, invite: InviteForm | None = None):
     hub = get_hub()
+    text = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", "1")
+    wanted = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    total = hub.accounts.find(text, 0, 0)[1]
+    last = max(1, -(-total // USERS_PER_PAGE))
+    number = min(wanted, last)  # past the end: the last page
+    found, total = hub.accounts.find(text, (number - 1) * USERS_PER_PAGE, USERS_PER_PAGE)
+
+    def to(n: int) -> str:
+        return url_for("admin.users", **({"q": text} if text else {}), **({"page": n} if n > 1 else {}))
+
     return (
         render_template(
             "users.html",
-            accounts=hub.accounts.accounts(),
+            accounts=found,
+            text=text,
+            shown=(min(total, (number - 1) * USERS_PER_PAGE + 1), min(total, number * USERS_PER_PAGE), total),
+            prev_url=to(number - 1) if number > 1 else None,
+            next_url=to(number + 1) if number < last else None,
             post=PostForm(),
             roles=ROLES,
             invite=invite or InviteForm(formdata=None),
