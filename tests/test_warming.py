@@ -19,6 +19,7 @@ from web.hub import Hub
 from web.warming import warm_worker
 
 hub = Hub.open(sys.argv[1], taxonomy=sys.argv[2])
+assert hub.catalog.count() > 0, "the test's corpus"
 app = create_app(hub)
 before = "wordfreq" in sys.modules
 warm_worker(app, hub)
@@ -29,7 +30,7 @@ print(before, "wordfreq" in sys.modules)
 def test_a_fresh_worker_loads_the_language_tables_before_it_serves(mini_hub: Hub):
     """Creating the app loads no frequency tables (they come with the first search); warming does."""
     done = subprocess.run(
-        [sys.executable, "-c", FRESH_WORKER, str(mini_hub.datadir), str(ROOT / "corpus" / "areas.toml")],
+        [sys.executable, "-c", FRESH_WORKER, str(mini_hub.datadir.root), str(ROOT / "corpus" / "areas.toml")],
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         capture_output=True,
