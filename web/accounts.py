@@ -104,6 +104,14 @@ class Account:
     created_at: str
 
 
+_CONTAINS = "WHERE email LIKE ? ESCAPE '\\'"
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for addresses containing ``text``: its own ``%`` and ``_`` are plain letters."""
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class Accounts:
     def __init__(self, path: Path, lifetimes: sessions.Lifetimes | None = None):
         self._conn = ThreadConnections(path, _SCHEMA + sessions.SCHEMA + audit_store.SCHEMA).get
@@ -248,13 +256,14 @@ class Accounts:
     def accounts(self) -> list[Account]:
         return self._accounts("", ())
 
-    def find(self, text: str = "", offset: int = 0, limit: int = 50) -> tuple[list[Account], int]:
-        """The accounts whose address contains ``text`` (any case), ``limit`` from ``offset`` by address, and
-        how many match in all (the admin's users page, a page at a time)."""
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = "WHERE email LIKE ? ESCAPE '\\'"
-        total = self._conn().execute(f"SELECT count(*) FROM users {where}", (pattern,)).fetchone()[0]
-        return self._accounts(where, (pattern,), " LIMIT ? OFFSET ?", (limit, offset)), total
+    def count_matching(self, text: str = "") -> int:
+        """How many accounts have an address containing ``text`` (any case)."""
+        return self._conn().execute(f"SELECT count(*) FROM users {_CONTAINS}", (_contains(text),)).fetchone()[0]
+
+    def find(self, text: str = "", offset: int = 0, limit: int = 50) -> list[Account]:
+        """The accounts whose address contains ``text`` (any case), ``limit`` from ``offset`` by address (the
+        admin's users page, a page at a time)."""
+        return self._accounts(_CONTAINS, (_contains(text),), " LIMIT ? OFFSET ?", (limit, offset))
 
     def _accounts(
         self, where: str, params: tuple[object, ...], page: str = "", page_params: tuple[int, ...] = ()

@@ -38,10 +38,10 @@ def _users_page(status: int = 200, invite: InviteForm | None = None):
     text = request.args.get("q", "").strip()[:100]
     page = request.args.get("page", "1")
     wanted = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    total = hub.accounts.find(text, 0, 0)[1]
+    total = hub.accounts.count_matching(text)
     last = max(1, -(-total // USERS_PER_PAGE))
     number = min(wanted, last)  # past the end: the last page
-    found, total = hub.accounts.find(text, (number - 1) * USERS_PER_PAGE, USERS_PER_PAGE)
+    found = hub.accounts.find(text, (number - 1) * USERS_PER_PAGE, USERS_PER_PAGE)
 
     def to(n: int) -> str:
         return url_for("admin.users", **({"q": text} if text else {}), **({"page": n} if n > 1 else {}))
