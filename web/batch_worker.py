@@ -94,18 +94,19 @@ class BatchWorker:
                 batches.finish(item.file, REFUSED, reason("unreadable", error=str(exc.strerror or exc)))
                 settled[0] += 1
                 continue
-            existing = self.hub.catalog.by_sha256(sha256_of(data))
+            digest = sha256_of(data)
+            existing = self.hub.catalog.by_sha256(digest)
             if existing is not None:
                 batches.finish(item.file, DUPLICATE, doc_id=existing.id, title=existing.title)
                 settled[0] += 1
                 continue
-            if (trashed := self.hub.catalog.trashed_with_sha256(sha256_of(data))) is not None:
+            if (trashed := self.hub.catalog.trashed_with_sha256(digest)) is not None:
                 batches.finish(item.file, REFUSED, reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title))
                 settled[0] += 1
                 continue
             claimed.append((item, data))
             name = item.file.name.rsplit("/", 1)[-1]
-            yield data, name, f"upload:{sha256_of(data)}", {"visibility": item.visibility}
+            yield data, name, f"upload:{digest}", {"visibility": item.visibility}
 
     def _finish(self, item: Claimed, data: bytes, extracted: Extracted | IngestError) -> None:
         batches = self.hub.batches

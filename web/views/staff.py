@@ -77,14 +77,15 @@ def upload():
         if len(data) > max_bytes:
             problems.append((name, ingest_reason(reason("too_large", mb=max_bytes / MB))))
             continue
-        existing = hub.catalog.by_sha256(sha256_of(data))
+        digest = sha256_of(data)
+        existing = hub.catalog.by_sha256(digest)
         if existing is not None:
             duplicates.append((name, existing))
             continue
-        if (trashed := hub.catalog.trashed_with_sha256(sha256_of(data))) is not None:
+        if (trashed := hub.catalog.trashed_with_sha256(digest)) is not None:
             problems.append((name, ingest_reason(reason("in_trash", doc_id=trashed.doc.id, title=trashed.doc.title))))
             continue
-        wanted.append((data, name, f"upload:{sha256_of(data)}", {"visibility": form.visibility.data}))
+        wanted.append((data, name, f"upload:{digest}", {"visibility": form.visibility.data}))
     # In a child process, under the limits; areas assigned.
     for (data, name, *_rest), extracted in zip(wanted, hub.ingestor.extract_each(wanted), strict=True):
         if isinstance(extracted, IngestError):
