@@ -7,9 +7,9 @@ a rebuild (``skh reindex``) reads the documents table only, so it cannot bring i
 does not miss it. The original stays in the store (:meth:`ingest.catalog.Catalog.holds` counts the trash).
 
 Restoring puts the row back exactly as it was, in its work again (:mod:`ingest.work_restore`), and indexes
-it again. Purging, ``SKH_TRASH_DAYS`` (30) after
-trashing, forgets the row and its history and removes the original unless another document (live or
-trashed) or a pending upload shares those bytes (:mod:`ingest.orphans`).
+it again. Purging, ``SKH_TRASH_DAYS`` (30) after trashing, forgets the row and its history and removes the
+original unless another document (live or trashed) or a pending upload shares those bytes
+(:mod:`ingest.orphans`).
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from ingest import works
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS trash_works (
     doc_id TEXT PRIMARY KEY,
@@ -62,8 +64,7 @@ def rejoin(conn: sqlite3.Connection, doc_id: str) -> list[str]:
     if not back:
         return []
     _insert(conn, [own] if together else [own, *(kept[i] for i in alone)])
-    # Every member's rows rewritten unchanged, so a running rebuild's change log hears of each (ingest.works).
-    conn.execute("UPDATE work_members SET version = version WHERE work_id = ?", (work_id,))
+    works.touch(conn, work_id)  # a running rebuild's change log hears of every member
     return back
 
 

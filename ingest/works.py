@@ -174,7 +174,7 @@ def listed_elsewhere(conn: sqlite3.Connection, levels: Iterable[str]) -> set[str
     return {m.doc_id for members in by_work.values() for m in ordered(members)[1:]}
 
 
-def _touch(conn: sqlite3.Connection, work_id: str) -> None:
+def touch(conn: sqlite3.Connection, work_id: str) -> None:
     """Rewrite the work's rows unchanged, so a running rebuild's change log hears of every member."""
     conn.execute("UPDATE work_members SET version = version WHERE work_id = ?", (work_id,))
 
@@ -189,7 +189,7 @@ def _leave(conn: sqlite3.Connection, doc_id: str) -> list[str]:
     if len(rest) == 1:
         conn.execute("DELETE FROM work_members WHERE doc_id = ?", (rest[0],))
     else:
-        _touch(conn, work_id)
+        touch(conn, work_id)
     return rest
 
 
@@ -216,7 +216,7 @@ def link(conn: sqlite3.Connection, doc_id: str, target_id: str, kind: str, by: s
         "INSERT INTO work_members (doc_id, work_id, version, kind, linked_by) VALUES (?, ?, ?, ?, ?)",
         (doc_id, work_id, version, kind, by),
     )
-    _touch(conn, work_id)
+    touch(conn, work_id)
     touched += [r[0] for r in conn.execute("SELECT doc_id FROM work_members WHERE work_id = ?", (work_id,))]
     return list(dict.fromkeys(touched))
 
