@@ -37,3 +37,13 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def staff_client(hub):
+    """A test client of a new app on ``hub``, logged in as the staff account of :func:`make_users` (made here)."""
+    from web.app import create_app
+
+    make_users(hub)
+    client = create_app(hub, TESTING=True).test_client()
+    assert login(client, "staff@cluster.example").status_code == 302
+    return client

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from ingest.archive import unpack
 from ingest.limits import MB
-from tests.accounts_support import csrf_token, login, make_users
+from tests.accounts_support import csrf_token, login, staff_client
 from tests.upload_support import archive, hostile_archive, mixed_files
 from web import batch_intake
 from web.app import create_app
@@ -26,10 +26,7 @@ from web.app import create_app
 
 @pytest.fixture
 def staff(mini_hub):
-    emails = make_users(mini_hub)
-    client = create_app(mini_hub, TESTING=True).test_client()
-    assert login(client, emails["staff"]).status_code == 302
-    return mini_hub, client
+    return mini_hub, staff_client(mini_hub)
 
 
 def start_batch(client, *files, visibility="public"):

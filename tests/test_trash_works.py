@@ -10,10 +10,9 @@ import pytest
 from ingest import works
 from ingest.store import path_for
 from ingest.trash import purge_expired, restore, trash
-from tests.accounts_support import csrf_token, login, make_users
+from tests.accounts_support import csrf_token, staff_client
 from tests.test_staff import publish, upload
 from tests.works_support import html, markdown, report_text, revised
-from web.app import create_app
 from web.hub import Hub
 
 TITLE = "Speech intelligibility in noisy restaurants"
@@ -22,11 +21,7 @@ STAFF = "staff@cluster.example"
 
 @pytest.fixture
 def staff_app(hub: Hub):
-    emails = make_users(hub)
-    app = create_app(hub, TESTING=True)
-    client = app.test_client()
-    assert login(client, emails["staff"]).status_code == 302
-    return hub, client
+    return hub, staff_client(hub)
 
 
 def hit_ids(client, query: str = "restaurants") -> list[str]:
@@ -165,9 +160,7 @@ def test_a_bulk_upload_refuses_the_trashed_file_alone(mini_hub):
     from tests.test_bulk_upload import settled, start_batch
 
     hub = mini_hub
-    emails = make_users(hub)
-    client = create_app(hub, TESTING=True).test_client()
-    assert login(client, emails["staff"]).status_code == 302
+    client = staff_client(hub)
     doc = next(hub.catalog.all())
     trash(hub.datadir, hub.catalog, doc.id, STAFF)
     data = path_for(hub.datadir.originals, doc.sha256).read_bytes()

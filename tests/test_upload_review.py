@@ -9,7 +9,7 @@ import re
 import pytest
 
 from ingest.store import path_for, sha256_of
-from tests.accounts_support import csrf_token, login, make_users
+from tests.accounts_support import csrf_token, login, staff_client
 from tests.test_staff import REPORT, publish, upload
 from tests.upload_support import titled_pdf
 from web.app import create_app
@@ -17,10 +17,7 @@ from web.app import create_app
 
 @pytest.fixture
 def staff(mini_hub):
-    emails = make_users(mini_hub)
-    client = create_app(mini_hub, TESTING=True).test_client()
-    assert login(client, emails["staff"]).status_code == 302
-    return mini_hub, client
+    return mini_hub, staff_client(mini_hub)
 
 
 def test_review_shows_the_text_the_pages_and_the_title_from_the_pdf(staff):
